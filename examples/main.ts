@@ -1,0 +1,18 @@
+/** The example app `cdk8s synth` builds (see cdk8s.yaml): the field guide's manifests and a multi-namespace shop. */
+import { App } from 'cdk8s';
+import { GuideChart, MonitoringChart, OrFormChart } from './guide';
+import { ShopChart } from './shop';
+
+/** Builds the example app into `outdir`. */
+export function buildApp(outdir?: string): App {
+  const app = new App({ outdir });
+  new GuideChart(app, 'guide');
+  new MonitoringChart(app, 'monitoring');
+  new OrFormChart(app, 'guide-or-form');
+  new ShopChart(app, 'shop');
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { NetworkPolicy, NetworkPolicyOptions } from './network-policy';
+import { IPeer, Peer, ipBlock } from './peer';
+import { Port } from './port';
+import { Selector } from './selector';
+
+/** Where DNS answers come from, for `DnsAccess` and `IsolatedNamespace`. */
+export interface DnsAccessOptions {
+  /**
+   * The namespace of the cluster DNS.
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * Narrow DNS traffic to these pods of the DNS namespace (one AND peer), e.g. `DnsAccess.KUBE_DNS_PODS`.
+   * @default - any pod of the DNS namespace
+   */
+  readonly dnsPods?: Selector;
+  /**
+   * The address of a NodeLocal DNSCache (e.g. `169.254.20.10`), allowed as well.
+   * @default - no node-local cache
+   * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+   */
+  readonly nodeLocalDnsAddress?: string;
+}
+
+/** Props of `DnsAccess`. */
+export interface DnsAccessProps extends NetworkPolicyOptions, DnsAccessOptions {
+  /**
+   * The pods that may resolve names.
+   * @default Selector.all() - every pod of the namespace
+   */
+  readonly pods?: Selector;
+}
+
+/**
+ * Allows egress to the cluster DNS on UDP and TCP port 53, to the DNS namespace only (kube-system by
+ * `kubernetes.io/metadata.name`), so pods under a default deny can still resolve names, and only against the
+ * cluster's resolvers. TCP is included because answers larger than a datagram fall back to TCP.
+ *
+ * Default name: `allow-dns` (for every pod), else `<pods>-allow-dns`.
+ *
+ * @example new DnsAccess(chart, 'dns', { namespaceName: 'production', dnsPods: DnsAccess.KUBE_DNS_PODS })
+ */
+export class DnsAccess extends NetworkPolicy {
+  /** The pods of CoreDNS / kube-dns in kube-system, by their conventional `k8s-app: kube-dns` label. */
+  public static readonly KUBE_DNS_PODS = Selector.labels({ 'k8s-app': 'kube-dns' });
+
+  constructor(scope: Construct, id: string, props: DnsAccessProps = {}) {
+    const pods = props.pods ?? Selector.all();
+    super(scope, id, {
+      ...props,
+      name: props.name ?? (pods.isAll ? 'allow-dns' : `${pods.nameHint}-allow-dns`),
+      pods,
+      egress: [{ peers: dnsPeers(`new DnsAccess(${JSON.stringify(id)})`, props), ports: [Port.DNS_UDP, Port.DNS_TCP] }],
+    });
+  }
+}
+
+/**
+ * The peers that answer DNS queries.
+ * @internal
+ */
+export function dnsPeers(api: string, options: DnsAccessOptions): IPeer[] {
+  const namespaceName = options.dnsNamespace ?? 'kube-system';
+  const peers = [options.dnsPods ? Peer.podsInNamespace(namespaceName, options.dnsPods) : Peer.namespaceNamed(namespaceName)];
+  if (options.nodeLocalDnsAddress !== undefined) {
+    const address = options.nodeLocalDnsAddress;
+    peers.push(ipBlock(`${api} nodeLocalDnsAddress`, undefined, address.includes(':') ? `${address}/128` : `${address}/32`, []));
+  }
+  return peers;
+}

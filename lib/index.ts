@@ -1,0 +1,16 @@
+// The public surface of cdk8s-netpol. Internal helpers stay in their modules.
+export { ErrorCode, Errors } from './errors';
+export {
+  Protocol, PolicyType, LabelOperator,
+  LabelExpressionModel, SelectorModel, IpBlockModel, PeerModel, PortModel, RuleModel, SourceModel,
+  PolicyModel, NamespaceModel, ContainerPortModel, WorkloadModel, ClusterModel,
+} from './model/types';
+export { Port } from './port';
+export { LabelExpression, Selector, SelectorOptions } from './selector';
+export { IPeer, Peer, PodSet } from './peer';
+export { NetworkPolicy, NetworkPolicyOptions, NetworkPolicyProps, NetworkPolicyRule } from './network-policy';
+export { DefaultDeny, DefaultDenyProps } from './default-deny';
+export { DnsAccess, DnsAccessOptions, DnsAccessProps } from './dns-access';
+export { AllowFrom, AllowFromProps, AllowTo, AllowToProps, AllowEgressCidr, AllowEgressCidrProps } from './allow';
+export { AllowConnection, AllowConnectionProps } from './allow-connection';
+export { IsolatedNamespace, IsolatedNamespaceProps } from './isolated-namespace';

@@ -1,0 +1,115 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AllowEgressCidr, AllowFrom, AllowTo, derivedName } from './allow';
+import { DefaultDeny } from './default-deny';
+import { DnsAccess, DnsAccessOptions } from './dns-access';
+import { ErrorCode, fail } from './errors';
+import { renderNamespace } from './model/render';
+import { checkNamespaceName } from './model/validation';
+import { checkMetadata } from './network-policy';
+import { IPeer, Peer } from './peer';
+import { Port } from './port';
+import { Selector } from './selector';
+
+/** Props of `IsolatedNamespace`. */
+export interface IsolatedNamespaceProps {
+  /** The namespace's name (a DNS-1123 label). */
+  readonly namespaceName: string;
+  /**
+   * Labels of the Namespace object (Kubernetes adds `kubernetes.io/metadata.name` itself).
+   * @default - no labels
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the Namespace object.
+   * @default - no annotations
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Whether every pod may resolve names through the cluster DNS.
+   * @default true
+   */
+  readonly allowDns?: boolean;
+  /**
+   * Where DNS answers come from.
+   * @default - any pod of kube-system, UDP and TCP 53
+   */
+  readonly dns?: DnsAccessOptions;
+}
+
+/**
+ * A namespace that starts closed: the Namespace object, a default deny of ingress and egress for every pod, and
+ * DNS to kube-system, in one line. Open it up with `allowFrom()`, `allowTo()`, `allowEgressCidr()`, or
+ * `AllowConnection`.
+ *
+ * @example
+ * const production = new IsolatedNamespace(chart, 'production', { namespaceName: 'production' });
+ * production.allowFrom(Selector.labels({ app: 'api' }), [production.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(8080)]);
+ */
+export class IsolatedNamespace extends Construct {
+  /** The namespace's name. */
+  public readonly namespaceName: string;
+  /** The labels of the Namespace object, plus `kubernetes.io/metadata.name`, which Kubernetes sets. */
+  public readonly labels: { [key: string]: string };
+  /** The Namespace manifest object. */
+  public readonly apiObject: ApiObject;
+  /** The default deny policy (`default-deny-all`). */
+  public readonly defaultDeny: DefaultDeny;
+  /** The DNS policy (`allow-dns`), unless `allowDns` is false. */
+  public readonly dnsAccess?: DnsAccess;
+
+  constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
+    super(scope, id);
+    const api = `new IsolatedNamespace(${JSON.stringify(id)})`;
+    const problem = checkNamespaceName(props.namespaceName);
+    if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
+    checkMetadata(api, props.labels, props.annotations);
+    this.namespaceName = props.namespaceName;
+    this.labels = { ...props.labels, 'kubernetes.io/metadata.name': props.namespaceName };
+
+    const manifest = renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations });
+    this.apiObject = new ApiObject(this, 'Resource', manifest);
+    this.defaultDeny = new DefaultDeny(this, 'DefaultDeny', { namespaceName: this.namespaceName });
+    if (props.allowDns ?? true) {
+      this.dnsAccess = new DnsAccess(this, 'Dns', { ...props.dns, namespaceName: this.namespaceName });
+    }
+  }
+
+  /** Pods of this namespace matching `pods`, as a peer usable from any namespace. */
+  public pods(pods: Selector): IPeer {
+    return Peer.podsInNamespace(this.namespaceName, pods);
+  }
+
+  /** Every pod of this namespace, as a peer. */
+  public get allPods(): IPeer {
+    return Peer.namespaceNamed(this.namespaceName);
+  }
+
+  /**
+   * Allows ingress to `pods` of this namespace from any of `peers` on any of `ports` (an `AllowFrom`).
+   * @param name the policy's name; also its construct id
+   * @default name `<pods>-allow-from-<peers>`
+   */
+  public allowFrom(pods: Selector, peers: IPeer[], ports: Port[], name?: string): AllowFrom {
+    const policyName = name ?? derivedName(pods, 'allow-from', peers);
+    return new AllowFrom(this, policyName, { namespaceName: this.namespaceName, name: policyName, pods, peers, ports });
+  }
+
+  /**
+   * Allows egress from `pods` of this namespace to any of `peers` on any of `ports` (an `AllowTo`).
+   * @default name `<pods>-allow-to-<peers>`
+   */
+  public allowTo(pods: Selector, peers: IPeer[], ports: Port[], name?: string): AllowTo {
+    const policyName = name ?? derivedName(pods, 'allow-to', peers);
+    return new AllowTo(this, policyName, { namespaceName: this.namespaceName, name: policyName, pods, peers, ports });
+  }
+
+  /**
+   * Allows egress from `pods` of this namespace to explicit address ranges on explicit ports (an
+   * `AllowEgressCidr`).
+   */
+  public allowEgressCidr(pods: Selector, cidrs: string[], ports: Port[], name?: string): AllowEgressCidr {
+    const id = name ?? `${pods.nameHint}-egress-${cidrs.join('-').replace(/[/:]/g, '_')}`;
+    return new AllowEgressCidr(this, id, { namespaceName: this.namespaceName, name, pods, cidrs, ports });
+  }
+}

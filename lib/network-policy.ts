@@ -1,0 +1,274 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ErrorCode, NetpolError, fail } from './errors';
+import { renderPolicySpec } from './model/render';
+import { PolicyModel, PolicyType, RuleModel } from './model/types';
+import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
+import { IPeer, Peer } from './peer';
+import { Port, portsToModel } from './port';
+import { Selector, dnsWord } from './selector';
+
+/** Options every NetworkPolicy building block takes. */
+export interface NetworkPolicyOptions {
+  /**
+   * `metadata.name`: a DNS-1123 subdomain, unique within the namespace.
+   * @default - derived from what the policy does, e.g. `api-allow-from-frontend`
+   */
+  readonly name?: string;
+  /**
+   * The namespace the policy is written into.
+   * @default - the chart's namespace
+   */
+  readonly namespaceName?: string;
+  /**
+   * `metadata.labels`.
+   * @default - no labels
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * `metadata.annotations`.
+   * @default - no annotations
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** One ingress or egress rule: traffic from (or to) any of the peers, on any of the ports. */
+export interface NetworkPolicyRule {
+  /** The peers, any of which may connect (OR). Say `[Peer.anyone()]` for everyone. */
+  readonly peers: IPeer[];
+  /** The ports, any of which may be used. Say `[Port.allTraffic()]` for every port of every protocol. */
+  readonly ports: Port[];
+}
+
+/** Props of the low-level `NetworkPolicy`. */
+export interface NetworkPolicyProps extends NetworkPolicyOptions {
+  /** The pods of the namespace the policy applies to; say `Selector.all()` for every pod. */
+  readonly pods: Selector;
+  /**
+   * The directions the policy isolates.
+   * @default - the directions that have rules (a policy with no rules must say what it isolates)
+   */
+  readonly policyTypes?: PolicyType[];
+  /**
+   * Ingress rules; more can be added with `addIngressRule()`.
+   * @default - none
+   */
+  readonly ingress?: NetworkPolicyRule[];
+  /**
+   * Egress rules; more can be added with `addEgressRule()`.
+   * @default - none
+   */
+  readonly egress?: NetworkPolicyRule[];
+}
+
+interface StoredRule {
+  readonly key: string;
+  readonly peers: IPeer[];
+  readonly ports: Port[];
+}
+
+/**
+ * A `networking.k8s.io/v1` NetworkPolicy: the escape hatch under every building block.
+ *
+ * Rules can be added after construction; the spec is rendered at synth. The primary child is the `ApiObject`
+ * (id `Resource`), so `ApiObject.of(policy).addJsonPatch(...)` reaches the manifest. `policyTypes` is always
+ * written out explicitly.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class NetworkPolicy extends Construct {
+  /** Whether `x` is a NetworkPolicy of this library (any building block). */
+  public static isNetworkPolicy(x: any): x is NetworkPolicy {
+    return x instanceof NetworkPolicy;
+  }
+
+  /** `metadata.name`. */
+  public readonly name: string;
+  /** The namespace the policy is written into; undefined when the chart has no namespace. */
+  public readonly namespaceName?: string;
+  /** The pods the policy applies to. */
+  public readonly pods: Selector;
+  /** The NetworkPolicy manifest object. */
+  public readonly apiObject: ApiObject;
+
+  private readonly explicitPolicyTypes?: PolicyType[];
+  private readonly ingressRules: StoredRule[] = [];
+  private readonly egressRules: StoredRule[] = [];
+  private readonly labels?: { [key: string]: string };
+  private readonly annotations?: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
+    super(scope, id);
+    const api = `new ${this.constructor.name}(${JSON.stringify(id)})`;
+
+    this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
+    if (this.namespaceName !== undefined) {
+      const problem = checkNamespaceName(this.namespaceName);
+      if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
+    }
+    this.name = props.name ?? dnsWord(id);
+    const nameProblem = checkObjectName(this.name);
+    if (nameProblem) fail(ErrorCode.INVALID_NAME, api, `${nameProblem}. Pass a valid \`name\`.`);
+    checkMetadata(api, props.labels, props.annotations);
+    this.labels = props.labels;
+    this.annotations = props.annotations;
+
+    this.pods = props.pods;
+    const workloadNamespace = props.pods.workloadNamespace;
+    if (props.pods.workload && workloadNamespace !== this.namespaceName) {
+      fail(ErrorCode.INVALID_WORKLOAD, api, `pods selects the workload ${props.pods.workload.node.path} in namespace ${describeNamespace(workloadNamespace)}, but the policy is in namespace ${describeNamespace(this.namespaceName)}. A policy only applies to pods of its own namespace: set namespaceName to ${describeNamespace(workloadNamespace)}.`);
+    }
+
+    if (props.policyTypes !== undefined) {
+      const types = props.policyTypes;
+      if (types.length === 0 || new Set(types).size !== types.length) {
+        fail(ErrorCode.INVALID_POLICY_TYPES, api, `policyTypes ${JSON.stringify(types)} must list Ingress, Egress or both, once each; leave it out to derive it from the rules.`);
+      }
+      this.explicitPolicyTypes = [PolicyType.INGRESS, PolicyType.EGRESS].filter(t => types.includes(t));
+    }
+    registerName(this, api);
+
+    for (const rule of props.ingress ?? []) this.addRule(PolicyType.INGRESS, rule.peers, rule.ports, api);
+    for (const rule of props.egress ?? []) this.addRule(PolicyType.EGRESS, rule.peers, rule.ports, api);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: this.name,
+        namespace: this.namespaceName,
+        labels: this.labels,
+        annotations: this.annotations,
+      },
+      spec: Lazy.any({ produce: () => renderPolicySpec(this.toModel()) }),
+    });
+    this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /**
+   * Allows traffic into the selected pods from any of `peers` on any of `ports`.
+   * @param peers who may connect; `[Peer.anyone()]` for everyone
+   * @param ports on which ports; `[Port.allTraffic()]` for every port
+   */
+  public addIngressRule(peers: IPeer[], ports: Port[]): void {
+    this.addRule(PolicyType.INGRESS, peers, ports, `${this.constructor.name}(${JSON.stringify(this.node.id)}).addIngressRule()`);
+  }
+
+  /**
+   * Allows traffic from the selected pods to any of `peers` on any of `ports`.
+   * @param peers where to; `[Peer.anyone()]` for everywhere
+   * @param ports on which ports; `[Port.allTraffic()]` for every port
+   */
+  public addEgressRule(peers: IPeer[], ports: Port[]): void {
+    this.addRule(PolicyType.EGRESS, peers, ports, `${this.constructor.name}(${JSON.stringify(this.node.id)}).addEgressRule()`);
+  }
+
+  /** The directions the policy isolates: the explicit `policyTypes`, else the directions that have rules. */
+  public get policyTypes(): PolicyType[] {
+    if (this.explicitPolicyTypes) return [...this.explicitPolicyTypes];
+    const types: PolicyType[] = [];
+    if (this.ingressRules.length > 0) types.push(PolicyType.INGRESS);
+    if (this.egressRules.length > 0) types.push(PolicyType.EGRESS);
+    return types;
+  }
+
+  /** The policy as plain data, as the analysis engine and the rules read it. */
+  public toModel(): PolicyModel {
+    const toRule = (rule: StoredRule): RuleModel => {
+      const peers = rule.peers.map(p => p.toPeerModel(this.namespaceName)).filter(p => p !== undefined);
+      const ports = portsToModel('toModel()', rule.ports);
+      const model: { peers?: any; ports?: any } = {};
+      if (peers.length > 0) model.peers = peers;
+      if (ports) model.ports = ports;
+      return model;
+    };
+    return {
+      name: this.name,
+      namespaceName: this.namespaceName,
+      labels: this.labels,
+      annotations: this.annotations,
+      podSelector: this.pods.toModel(),
+      policyTypes: this.policyTypes,
+      ingress: this.ingressRules.length > 0 ? this.ingressRules.map(toRule) : undefined,
+      egress: this.egressRules.length > 0 ? this.egressRules.map(toRule) : undefined,
+      source: { constructPath: this.node.path },
+    };
+  }
+
+  private addRule(direction: PolicyType, peers: IPeer[], ports: Port[], api: string): void {
+    if (this.explicitPolicyTypes && !this.explicitPolicyTypes.includes(direction)) {
+      const field = direction === PolicyType.INGRESS ? 'an ingress' : 'an egress';
+      fail(ErrorCode.INVALID_POLICY_TYPES, api, `${field} rule was added to a policy whose policyTypes are ${JSON.stringify(this.explicitPolicyTypes)}; Kubernetes would ignore it. Add ${direction} to policyTypes, or put the rule in another policy.`);
+    }
+    checkPeers(api, peers);
+    portsToModel(api, ports);
+    const key = `${peers.map(p => p.toString()).join('|')} @ ${ports.map(p => p.uniqueId).join('|')}`;
+    const rules = direction === PolicyType.INGRESS ? this.ingressRules : this.egressRules;
+    if (rules.some(r => r.key === key)) return;
+    rules.push({ key, peers: [...peers], ports: [...ports] });
+  }
+
+  private validatePolicy(): string[] {
+    if (this.policyTypes.length === 0) {
+      return [`NetworkPolicy "${this.name}" has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).`];
+    }
+    try {
+      return checkPolicy(this.toModel()).map(p => `NetworkPolicy "${this.name}" ${p.field}: ${p.message}`);
+    } catch (e) {
+      if (e instanceof NetpolError) return [e.message];
+      throw e;
+    }
+  }
+}
+
+/**
+ * Checks a rule's peers: not empty, and `Peer.anyone()` alone.
+ * @internal
+ */
+export function checkPeers(api: string, peers: IPeer[]): void {
+  if (peers.length === 0) {
+    fail(ErrorCode.INVALID_PEERS, api, 'peers is empty. List who may connect (e.g. [Peer.pods(Selector.labels({ app: "frontend" }))]), or say [Peer.anyone()] to allow every pod and address.');
+  }
+  if (peers.length > 1 && peers.includes(Peer.anyone())) {
+    fail(ErrorCode.INVALID_PEERS, api, `Peer.anyone() already includes every peer, but other peers were listed too (${peers.map(p => p.toString()).join('; ')}). Keep Peer.anyone() alone, or list only the peers.`);
+  }
+}
+
+/**
+ * Checks `metadata.labels` and the keys of `metadata.annotations`.
+ * @internal
+ */
+export function checkMetadata(api: string, labels?: { [key: string]: string }, annotations?: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    const keyProblem = checkLabelKey(key);
+    if (keyProblem) fail(ErrorCode.INVALID_LABEL_KEY, api, `labels: ${keyProblem}.`);
+    const valueProblem = checkLabelValue(value);
+    if (valueProblem) fail(ErrorCode.INVALID_LABEL_VALUE, api, `labels: ${valueProblem}.`);
+  }
+  for (const key of Object.keys(annotations ?? {})) {
+    const keyProblem = checkLabelKey(key);
+    if (keyProblem) fail(ErrorCode.INVALID_LABEL_KEY, api, `annotations: ${keyProblem.replace('label key', 'annotation key')}.`);
+  }
+}
+
+function describeNamespace(namespaceName: string | undefined): string {
+  return namespaceName === undefined ? '(the chart has none)' : `"${namespaceName}"`;
+}
+
+/** Policies by "namespace/name", per construct tree, to reject a second policy with a taken name at once. */
+const namesByRoot = new WeakMap<IConstruct, Map<string, string>>();
+
+function registerName(policy: NetworkPolicy, api: string): void {
+  const root = policy.node.root;
+  let names = namesByRoot.get(root);
+  if (!names) {
+    names = new Map();
+    namesByRoot.set(root, names);
+  }
+  const key = `${policy.namespaceName ?? ''}/${policy.name}`;
+  const existing = names.get(key);
+  if (existing !== undefined) {
+    fail(ErrorCode.DUPLICATE_NAME, api, `a NetworkPolicy named "${policy.name}" already exists in namespace ${describeNamespace(policy.namespaceName)}, defined at ${existing}; this one is at ${policy.node.path}. Names must be unique within a namespace: pass a different \`name\`.`);
+  }
+  names.set(key, policy.node.path);
+}
