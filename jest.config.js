@@ -1,11 +1,11 @@
-/** Jest runs the TypeScript sources directly (ts-jest), never the jsii-compiled JavaScript. */
+/** Jest runs the TypeScript sources directly (ts-jest, transpile only: `npm run typecheck` does the type checking). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   testTimeout: 120000,
 };

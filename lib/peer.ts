@@ -143,7 +143,8 @@ class PodsPeer implements IPeer {
   constructor(private readonly namespaceName: string | undefined, private readonly pods: Selector) {}
 
   public get nameHint(): string {
-    return this.namespaceName ? `${this.namespaceName}-${this.pods.nameHint}` : this.pods.nameHint;
+    const pods = this.pods.nameHint;
+    return this.namespaceName && this.namespaceName !== pods ? `${this.namespaceName}-${pods}` : pods;
   }
 
   public toString(): string {
