@@ -32,6 +32,8 @@ export enum ErrorCode {
   INVALID_PEER = 'INVALID_PEER',
   /** An object or namespace name that breaks the Kubernetes naming rules. */
   INVALID_NAME = 'INVALID_NAME',
+  /** A rendered policy the API server would reject (e.g. from a user-defined peer). */
+  INVALID_POLICY = 'INVALID_POLICY',
   /** Two NetworkPolicies with the same name in the same namespace. */
   DUPLICATE_NAME = 'DUPLICATE_NAME',
   /** Policy types that contradict the rules (e.g. an ingress rule in an egress-only policy). */

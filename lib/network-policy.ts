@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ErrorCode, NetpolError, fail } from './errors';
+import { ErrorCode, fail } from './errors';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
@@ -140,9 +140,9 @@ export class NetworkPolicy extends Construct {
         labels: this.labels,
         annotations: this.annotations,
       },
-      spec: Lazy.any({ produce: () => renderPolicySpec(this.toModel()) }),
+      // Checked as it renders, once per synth: a construct validation would run once per chart of the app.
+      spec: Lazy.any({ produce: () => renderPolicySpec(this.checkedModel()) }),
     });
-    this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
   /**
@@ -208,16 +208,18 @@ export class NetworkPolicy extends Construct {
     rules.push({ key, peers: [...peers], ports: [...ports] });
   }
 
-  private validatePolicy(): string[] {
+  /** The model, after the checks only the whole policy allows; throws what the API server would reject. */
+  private checkedModel(): PolicyModel {
+    const subject = `NetworkPolicy "${this.name}" (${this.node.path})`;
     if (this.policyTypes.length === 0) {
-      return [`NetworkPolicy "${this.name}" has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).`];
+      fail(ErrorCode.INVALID_POLICY_TYPES, subject, 'it has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).');
     }
-    try {
-      return checkPolicy(this.toModel()).map(p => `NetworkPolicy "${this.name}" ${p.field}: ${p.message}`);
-    } catch (e) {
-      if (e instanceof NetpolError) return [e.message];
-      throw e;
+    const model = this.toModel();
+    const problems = checkPolicy(model);
+    if (problems.length > 0) {
+      fail(ErrorCode.INVALID_POLICY, subject, problems.map(p => `${p.field}: ${p.message}`).join('; '));
     }
+    return model;
   }
 }
 

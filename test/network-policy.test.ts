@@ -197,7 +197,7 @@ describe('NetworkPolicy', () => {
       const chart = chartIn('production');
       new NetworkPolicy(chart, 'p', { pods: api });
       expect(() => Testing.synth(chart))
-        .toThrow('[test/p] NetworkPolicy "p" has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).');
+        .toThrow('NetworkPolicy "p" (test/p): it has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).');
     });
 
     test('fails synthesis when a user-defined peer renders something the API server rejects', () => {
@@ -209,7 +209,7 @@ describe('NetworkPolicy', () => {
         toPeerModel: () => ({ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }),
         toPodSet: () => undefined,
       }], [Port.tcp(80)]);
-      expect(() => Testing.synth(chart)).toThrow('[test/p] NetworkPolicy "p" spec.ingress[0].from[0]: a peer may not combine ipBlock with podSelector or namespaceSelector');
+      expect(() => Testing.synth(chart)).toThrow('NetworkPolicy "p" (test/p): spec.ingress[0].from[0]: a peer may not combine ipBlock with podSelector or namespaceSelector');
     });
 
     test('throws if the target workload lives in another namespace than the policy', () => {
