@@ -13,7 +13,7 @@ export class ShopChart extends Chart {
     super(scope, id, props);
 
     const web = new IsolatedNamespace(this, 'shop-web', { namespaceName: 'shop-web', labels: { team: 'storefront' } });
-    const data = new IsolatedNamespace(this, 'shop-data', {
+    new IsolatedNamespace(this, 'shop-data', {
       namespaceName: 'shop-data',
       labels: { team: 'storefront' },
       dns: { dnsPods: DnsAccess.KUBE_DNS_PODS },

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AllowEgressCidr, AllowFrom, AllowTo, derivedName } from './allow';
 import { DefaultDeny } from './default-deny';
@@ -42,33 +42,33 @@ export interface IsolatedNamespaceProps {
  * DNS to kube-system, in one line. Open it up with `allowFrom()`, `allowTo()`, `allowEgressCidr()`, or
  * `AllowConnection`.
  *
+ * The construct is the Namespace manifest object itself (it extends `ApiObject`); its policies are its children.
+ *
  * @example
  * const production = new IsolatedNamespace(chart, 'production', { namespaceName: 'production' });
  * production.allowFrom(Selector.labels({ app: 'api' }), [production.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(8080)]);
  */
-export class IsolatedNamespace extends Construct {
+export class IsolatedNamespace extends ApiObject {
   /** The namespace's name. */
   public readonly namespaceName: string;
   /** The labels of the Namespace object, plus `kubernetes.io/metadata.name`, which Kubernetes sets. */
   public readonly labels: { [key: string]: string };
-  /** The Namespace manifest object. */
-  public readonly apiObject: ApiObject;
   /** The default deny policy (`default-deny-all`). */
   public readonly defaultDeny: DefaultDeny;
   /** The DNS policy (`allow-dns`), unless `allowDns` is false. */
   public readonly dnsAccess?: DnsAccess;
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
-    super(scope, id);
+    super(scope, id, renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations }));
     const api = `new IsolatedNamespace(${JSON.stringify(id)})`;
+    // A Namespace is cluster-scoped; cdk8s would give it the chart's namespace.
+    if (this.metadata.namespace !== undefined) this.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const problem = checkNamespaceName(props.namespaceName);
     if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
     checkMetadata(api, props.labels, props.annotations);
     this.namespaceName = props.namespaceName;
     this.labels = { ...props.labels, 'kubernetes.io/metadata.name': props.namespaceName };
 
-    const manifest = renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations });
-    this.apiObject = new ApiObject(this, 'Resource', manifest);
     this.defaultDeny = new DefaultDeny(this, 'DefaultDeny', { namespaceName: this.namespaceName });
     if (props.allowDns ?? true) {
       this.dnsAccess = new DnsAccess(this, 'Dns', { ...props.dns, namespaceName: this.namespaceName });

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, fail } from './errors';
 import { renderPolicySpec } from './model/render';
@@ -70,26 +70,22 @@ interface StoredRule {
 /**
  * A `networking.k8s.io/v1` NetworkPolicy: the escape hatch under every building block.
  *
- * Rules can be added after construction; the spec is rendered at synth. The primary child is the `ApiObject`
- * (id `Resource`), so `ApiObject.of(policy).addJsonPatch(...)` reaches the manifest. `policyTypes` is always
- * written out explicitly.
+ * Rules can be added after construction; the spec is rendered at synth, and `policyTypes` is always written out.
+ * The construct is the manifest object itself (it extends `ApiObject`, so `ApiObject.of(policy)` is the policy and
+ * `addJsonPatch(...)` reaches the manifest): one construct per policy keeps synthesis as cheap as raw objects.
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-export class NetworkPolicy extends Construct {
+export class NetworkPolicy extends ApiObject {
   /** Whether `x` is a NetworkPolicy of this library (any building block). */
   public static isNetworkPolicy(x: any): x is NetworkPolicy {
     return x instanceof NetworkPolicy;
   }
 
-  /** `metadata.name`. */
-  public readonly name: string;
   /** The namespace the policy is written into; undefined when the chart has no namespace. */
   public readonly namespaceName?: string;
   /** The pods the policy applies to. */
   public readonly pods: Selector;
-  /** The NetworkPolicy manifest object. */
-  public readonly apiObject: ApiObject;
 
   private readonly explicitPolicyTypes?: PolicyType[];
   private readonly ingressRules: StoredRule[] = [];
@@ -98,15 +94,22 @@ export class NetworkPolicy extends Construct {
   private readonly annotations?: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
-    super(scope, id);
+    const self: { policy?: NetworkPolicy } = {};
+    super(scope, id, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: props.name ?? dnsWord(id), namespace: props.namespaceName, labels: props.labels, annotations: props.annotations },
+      // Checked as it renders, once per synth: a construct validation would run once per chart of the app.
+      spec: Lazy.any({ produce: () => renderPolicySpec(self.policy!.checkedModel()) }),
+    });
+    self.policy = this;
     const api = `new ${this.constructor.name}(${JSON.stringify(id)})`;
 
-    this.namespaceName = props.namespaceName ?? Chart.of(this).namespace;
+    this.namespaceName = this.metadata.namespace;
     if (this.namespaceName !== undefined) {
       const problem = checkNamespaceName(this.namespaceName);
       if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
     }
-    this.name = props.name ?? dnsWord(id);
     const nameProblem = checkObjectName(this.name);
     if (nameProblem) fail(ErrorCode.INVALID_NAME, api, `${nameProblem}. Pass a valid \`name\`.`);
     checkMetadata(api, props.labels, props.annotations);
@@ -130,19 +133,6 @@ export class NetworkPolicy extends Construct {
 
     for (const rule of props.ingress ?? []) this.addRule(PolicyType.INGRESS, rule.peers, rule.ports, api);
     for (const rule of props.egress ?? []) this.addRule(PolicyType.EGRESS, rule.peers, rule.ports, api);
-
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: {
-        name: this.name,
-        namespace: this.namespaceName,
-        labels: this.labels,
-        annotations: this.annotations,
-      },
-      // Checked as it renders, once per synth: a construct validation would run once per chart of the app.
-      spec: Lazy.any({ produce: () => renderPolicySpec(this.checkedModel()) }),
-    });
   }
 
   /**

@@ -164,7 +164,7 @@ class WorkloadPeer implements IPeer {
   private readonly pods: Selector;
 
   constructor(private readonly workload: AbstractPod) {
-    this.pods = Selector.podsOf(workload);
+    this.pods = Selector._podsOf(workload, 'Peer.workload()');
   }
 
   public get nameHint(): string {
@@ -298,16 +298,18 @@ export function ipBlock(api: string, family: 4 | 6 | undefined, cidr: string, ex
     fail(ErrorCode.INVALID_CIDR, api, `CIDR "${cidr}" is every IPv${family} address. If that is really meant, say Peer.anyIpv${family}(); otherwise list the ranges you depend on.`);
   }
   const seen = new Set<string>();
+  const canonicalExcepts: string[] = [];
   for (const except of exceptCidrs) {
-    const exceptParsed = parseCidr(except);
-    if (typeof exceptParsed === 'string') fail(ErrorCode.INVALID_EXCEPT, api, `Invalid except ${exceptParsed}`);
-    checkFamily(api, family, except, exceptParsed);
     const problem = checkExcept(cidr, except);
     if (problem) fail(ErrorCode.INVALID_EXCEPT, api, `Invalid ${problem}`);
-    if (seen.has(except)) fail(ErrorCode.INVALID_EXCEPT, api, `except "${except}" is listed twice.`);
-    seen.add(except);
+    const canonical = formatCidr(parseCidr(except) as Cidr);
+    if (seen.has(canonical)) {
+      fail(ErrorCode.INVALID_EXCEPT, api, `except "${except}" is listed twice${canonical === except ? '' : ` (as ${canonical})`}.`);
+    }
+    seen.add(canonical);
+    canonicalExcepts.push(canonical);
   }
-  return new IpBlockPeer(cidr, exceptCidrs, family);
+  return new IpBlockPeer(formatCidr(parsed), canonicalExcepts, family);
 }
 
 function checkFamily(api: string, family: 4 | 6, text: string, parsed: Cidr): void {

@@ -74,6 +74,9 @@ export class Port {
   public static named(name: string, protocol: Protocol = Protocol.TCP): Port {
     const problem = checkPortName(name);
     if (problem) fail(ErrorCode.INVALID_PORT_NAME, 'Port.named()', `${problem}.`);
+    if (![Protocol.TCP, Protocol.UDP, Protocol.SCTP].includes(protocol)) {
+      fail(ErrorCode.INVALID_PORT, 'Port.named()', `protocol ${JSON.stringify(protocol)} is not one of TCP, UDP, SCTP.`);
+    }
     return new Port(protocol, undefined, undefined, name);
   }
 
@@ -145,7 +148,11 @@ export class Port {
   /** The `ports[]` entry this port renders to; undefined for `Port.allTraffic()`, which renders as no `ports`. */
   public toModel(): PortModel | undefined {
     if (this.protocol === undefined) return undefined;
-    return { protocol: this.protocol, port: this.portNumber, endPort: this.endPort, portName: this.portName };
+    const model: { protocol: Protocol; port?: number; endPort?: number; portName?: string } = { protocol: this.protocol };
+    if (this.portNumber !== undefined) model.port = this.portNumber;
+    if (this.endPort !== undefined) model.endPort = this.endPort;
+    if (this.portName !== undefined) model.portName = this.portName;
+    return model;
   }
 
   /** `TCP 8080`, `UDP 53`, `TCP 8000-8080`, `TCP metrics`, `SCTP all ports`, `all traffic`. */

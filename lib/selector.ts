@@ -67,7 +67,7 @@ export class LabelExpression {
       : { key: this.key, op: this.op };
   }
 
-  /** `tier in (api,web)`, `canary exists`, ... */
+  /** kubectl's syntax: `tier in (api,web)`, `tier notin (web)`, `canary` (exists), `!canary` (does not exist). */
   public toString(): string {
     switch (this.op) {
       case LabelOperator.IN: return `${this.key} in (${this.values.join(',')})`;
@@ -134,6 +134,14 @@ export class Selector {
     return new Selector({}, [], workload);
   }
 
+  /**
+   * `Selector.podsOf()` on behalf of another API, which errors then name.
+   * @internal
+   */
+  public static _podsOf(workload: AbstractPod, api: string): Selector {
+    return new Selector({}, [], workload, api);
+  }
+
   private static build(api: string, labels: { [key: string]: string }, expressions: LabelExpression[]): Selector {
     if (Object.keys(labels).length === 0 && expressions.length === 0) {
       fail(ErrorCode.INVALID_SELECTOR, api, 'the selector is empty, which would select everything. Say Selector.all() if every pod or namespace is meant; otherwise give at least one label, e.g. Selector.labels({ app: "api" }).');
@@ -148,24 +156,30 @@ export class Selector {
 
   /** The workload this selector stands for, if it was made by `Selector.podsOf()`. */
   public readonly workload?: AbstractPod;
-  /** `matchExpressions`. */
-  public readonly matchExpressions: LabelExpression[];
   private readonly labels: { [key: string]: string };
+  private readonly expressions: LabelExpression[];
+  private readonly workloadApi: string;
 
-  private constructor(labels: { [key: string]: string }, expressions: LabelExpression[], workload?: AbstractPod) {
+  private constructor(labels: { [key: string]: string }, expressions: LabelExpression[], workload?: AbstractPod, workloadApi = 'Selector.podsOf()') {
     this.labels = sortKeys(labels);
-    this.matchExpressions = [...expressions];
+    this.expressions = [...expressions];
     this.workload = workload;
+    this.workloadApi = workloadApi;
+  }
+
+  /** `matchExpressions` (a copy). */
+  public get matchExpressions(): LabelExpression[] {
+    return [...this.expressions];
   }
 
   /** `matchLabels`, with keys in sorted order (for a workload, its pod labels as they are now). */
   public get matchLabels(): { [key: string]: string } {
-    return this.workload ? workloadLabels(this.workload) : { ...this.labels };
+    return this.workload ? workloadLabels(this.workload, this.workloadApi) : { ...this.labels };
   }
 
   /** Whether this is the empty selector, which selects everything. */
   public get isAll(): boolean {
-    return !this.workload && Object.keys(this.labels).length === 0 && this.matchExpressions.length === 0;
+    return !this.workload && Object.keys(this.labels).length === 0 && this.expressions.length === 0;
   }
 
   /**
@@ -187,7 +201,7 @@ export class Selector {
     const preferred = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'component', 'role'];
     const key = preferred.find(k => this.labels[k]) ?? Object.keys(this.labels).find(k => this.labels[k]);
     if (key) return dnsWord(this.labels[key]);
-    return dnsWord(Object.keys(this.labels)[0] ?? this.matchExpressions[0].key.split('/').pop()!);
+    return dnsWord(Object.keys(this.labels)[0] ?? this.expressions[0].key.split('/').pop()!);
   }
 
   /** The Kubernetes `LabelSelector`; `{}` for `Selector.all()`. */
@@ -195,16 +209,17 @@ export class Selector {
     const model: { matchLabels?: { [key: string]: string }; matchExpressions?: LabelExpressionModel[] } = {};
     const labels = this.matchLabels;
     if (Object.keys(labels).length > 0) model.matchLabels = labels;
-    if (this.matchExpressions.length > 0) model.matchExpressions = this.matchExpressions.map(e => e.toModel());
+    if (this.expressions.length > 0) model.matchExpressions = this.expressions.map(e => e.toModel());
     return model;
   }
 
-  /** kubectl's selector syntax: `app=api,tier in (web)`; `all` for the empty selector. */
+  /** kubectl's selector syntax: `app=api,tier in (web)`; `all` for the empty selector; `pods of <path>` for a workload. */
   public toString(): string {
+    if (this.workload) return `pods of ${this.workload.node.path}`;
     if (this.isAll) return 'all';
     return [
       ...Object.entries(this.matchLabels).map(([k, v]) => `${k}=${v}`),
-      ...this.matchExpressions.map(e => e.toString()),
+      ...this.expressions.map(e => e.toString()),
     ].join(',');
   }
 }
@@ -217,11 +232,11 @@ function checkKey(api: string, key: string): void {
 /** The label cdk8s-plus adds to every pod it creates; it identifies a construct, not an application. */
 const CDK8S_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
-function workloadLabels(workload: AbstractPod): { [key: string]: string } {
+function workloadLabels(workload: AbstractPod, api: string): { [key: string]: string } {
   const labels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
   delete labels[CDK8S_ADDRESS_LABEL];
   if (Object.keys(labels).length === 0) {
-    fail(ErrorCode.INVALID_WORKLOAD, 'Selector.podsOf()', `${workload.constructor.name} "${workload.node.path}" has no pod labels of its own (cdk8s' generated "${CDK8S_ADDRESS_LABEL}" label is not used). Give its pods a label, e.g. podMetadata: { labels: { app: "${dnsWord(workload.node.id)}" } }.`);
+    fail(ErrorCode.INVALID_WORKLOAD, api, `${workload.constructor.name} "${workload.node.path}" has no pod labels of its own (cdk8s' generated "${CDK8S_ADDRESS_LABEL}" label is not used). Give its pods a label, e.g. podMetadata: { labels: { app: "${dnsWord(workload.node.id)}" } }.`);
   }
   return sortKeys(labels);
 }

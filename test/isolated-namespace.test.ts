@@ -22,6 +22,13 @@ describe('IsolatedNamespace', () => {
     expect(policySpec(chart, 'allow-dns').egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
   });
 
+  test('writes a cluster-scoped Namespace even in a namespaced chart, and its policies into itself', () => {
+    const chart = chartIn('elsewhere');
+    new IsolatedNamespace(chart, 'ns', { namespaceName: 'production' });
+    expect(manifest(chart, 'Namespace', 'production').metadata).toEqual({ name: 'production' });
+    expect(manifest(chart, 'NetworkPolicy', 'default-deny-all').metadata.namespace).toBe('production');
+  });
+
   test('exposes its name and labels, including the one Kubernetes sets', () => {
     const ns = new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'shop', labels: { team: 'core' } });
     expect(ns.namespaceName).toBe('shop');

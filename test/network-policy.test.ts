@@ -91,11 +91,11 @@ describe('NetworkPolicy', () => {
     });
   });
 
-  test('exposes the manifest through ApiObject.of() for JSON patches', () => {
+  test('is its own manifest object, so ApiObject.of() and JSON patches reach it', () => {
     const chart = chartIn('production');
     const policy = new NetworkPolicy(chart, 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
     ApiObject.of(policy).metadata.addLabel('patched', 'yes');
-    expect(ApiObject.of(policy)).toBe(policy.apiObject);
+    expect(ApiObject.of(policy)).toBe(policy);
     expect(manifest(chart, 'NetworkPolicy', 'p').metadata.labels).toEqual({ patched: 'yes' });
   });
 
@@ -109,7 +109,7 @@ describe('NetworkPolicy', () => {
       annotations: undefined,
       podSelector: { matchLabels: { app: 'api' } },
       policyTypes: [PolicyType.INGRESS],
-      ingress: [{ peers: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: Protocol.UDP, port: 53, endPort: undefined, portName: undefined }] }],
+      ingress: [{ peers: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: Protocol.UDP, port: 53 }] }],
       egress: undefined,
       source: { constructPath: 'test/p' },
     });

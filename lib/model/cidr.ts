@@ -26,6 +26,8 @@ export function parseCidr(text: string): Cidr | string {
   const slash = text.indexOf('/');
   if (slash < 0) {
     const family = text.includes(':') ? 6 : 4;
+    const address = family === 4 ? parseIpv4(text) : parseIpv6(text);
+    if (typeof address === 'string') return `CIDR ${quoted} has no prefix length, and ${address}`;
     return `CIDR ${quoted} has no prefix length. Did you mean "${text}/${familyBits(family)}"?`;
   }
   const addressText = text.slice(0, slash);
@@ -87,10 +89,13 @@ export function checkCidr(text: string): string | undefined {
 export function checkExcept(cidrText: string, exceptText: string): string | undefined {
   const problem = checkCidr(exceptText);
   if (problem) return `except ${problem}`;
+  if ((parseCidr(cidrText) as Cidr).family !== (parseCidr(exceptText) as Cidr).family) {
+    return `except "${exceptText}" is not of the same address family as cidr "${cidrText}"; every except must be a smaller range within the cidr.`;
+  }
   const outer = parseCidr(cidrText) as Cidr;
   const inner = parseCidr(exceptText) as Cidr;
   if (!strictlyContains(outer, inner)) {
-    return `except "${exceptText}" is not strictly inside cidr "${cidrText}"; every except must be a smaller range within the cidr`;
+    return `except "${exceptText}" is not strictly inside cidr "${cidrText}"; every except must be a smaller range within the cidr.`;
   }
   return undefined;
 }
@@ -124,13 +129,14 @@ function parseIpv6(text: string): bigint | string {
   if (text.includes('%')) return `${invalid}: zone indexes ("%...") are not allowed`;
   const doubleColon = text.indexOf('::');
   if (doubleColon !== text.lastIndexOf('::')) return `${invalid}: "::" may appear only once`;
-  const parseGroups = (part: string): number[] | string => {
+  // An embedded IPv4 address may only stand for the last 32 bits of the whole address.
+  const parseGroups = (part: string, endsAddress: boolean): number[] | string => {
     if (part === '') return [];
     const groups: number[] = [];
     const pieces = part.split(':');
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
-      if (i === pieces.length - 1 && piece.includes('.')) {
+      if (endsAddress && i === pieces.length - 1 && piece.includes('.')) {
         const v4 = parseIpv4(piece);
         if (typeof v4 === 'string') return `${invalid}: embedded ${v4}`;
         groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
@@ -143,14 +149,14 @@ function parseIpv6(text: string): bigint | string {
   };
   let groups: number[];
   if (doubleColon >= 0) {
-    const head = parseGroups(text.slice(0, doubleColon));
+    const head = parseGroups(text.slice(0, doubleColon), false);
     if (typeof head === 'string') return head;
-    const tail = parseGroups(text.slice(doubleColon + 2));
+    const tail = parseGroups(text.slice(doubleColon + 2), true);
     if (typeof tail === 'string') return tail;
     if (head.length + tail.length > 7) return `${invalid}: too many groups around "::"`;
     groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
   } else {
-    const all = parseGroups(text);
+    const all = parseGroups(text, true);
     if (typeof all === 'string') return all;
     if (all.length !== 8) return `${invalid}: it has ${all.length} groups, not 8 (use "::" to compress zeros)`;
     groups = all;

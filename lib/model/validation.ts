@@ -36,7 +36,9 @@ export function checkObjectName(name: string): string | undefined {
 /** Lowercases and replaces what a DNS name cannot hold; used for suggestions and derived names. */
 export function suggestDnsName(text: string, allowDots: boolean): string {
   const replaced = text.toLowerCase().replace(allowDots ? /[^a-z0-9.-]+/g : /[^a-z0-9-]+/g, '-');
-  return replaced.replace(/^[-.]+|[-.]+$/g, '').replace(/-{2,}/g, '-') || 'x';
+  // Each dot-separated part must itself start and end with a letter or digit.
+  const parts = replaced.split('.').map(part => part.replace(/^-+|-+$/g, '')).filter(part => part.length > 0);
+  return parts.join('.') || 'x';
 }
 
 /** A label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
@@ -74,7 +76,7 @@ export function checkLabelValue(value: string): string | undefined {
 /** A port number: an integer from 1 to 65535. */
 export function checkPortNumber(port: number): string | undefined {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return `port ${JSON.stringify(port)} is not an integer from 1 to 65535`;
+    return `port ${typeof port === 'number' ? String(port) : JSON.stringify(port)} is not an integer from 1 to 65535`;
   }
   return undefined;
 }
