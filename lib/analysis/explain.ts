@@ -1,0 +1,122 @@
+/**
+ * Explanations of single connections: which policies isolate each end, which rules allow the connection, and for a
+ * denial which rules came close (matching peer, wrong port) so the fix is obvious.
+ */
+import { PolicyType, Protocol } from '../model/types';
+import type { ResolvedEndpoint } from './analysis';
+import { CompiledRule } from './compiled';
+import { endpointShortName } from './endpoints';
+import { Engine } from './engine';
+
+/** How one rule relates to the connection being explained. */
+export interface RuleVerdict {
+  /** The policy, `namespace/name`. */
+  readonly policy: string;
+  /** The policy name. */
+  readonly policyName: string;
+  /** Ingress or Egress. */
+  readonly direction: PolicyType;
+  /** The rule's index in `spec.ingress` / `spec.egress`. */
+  readonly ruleIndex: number;
+  /** Whether the rule's peers include the other end. */
+  readonly peerMatches: boolean;
+  /** Whether the rule's ports include the connection's port (named ports resolved against the destination). */
+  readonly portMatches: boolean;
+  /** The ports the rule allows towards the destination, as connlist text. */
+  readonly ports: string;
+}
+
+/** The verdict of one side of a connection: egress at the source or ingress at the destination. */
+export interface SideVerdict {
+  /** Egress (evaluated at the source) or Ingress (evaluated at the destination). */
+  readonly direction: PolicyType;
+  /** The endpoint whose policies are evaluated. */
+  readonly subject: string;
+  /** Whether policies can apply at all (false for an address outside the cluster, or a host-network pod in NODE mode). */
+  readonly enforced: boolean;
+  /** Whether at least one policy selects the subject for this direction. */
+  readonly isolated: boolean;
+  /** The names of the policies that isolate the subject (`namespace/name`). */
+  readonly isolatedBy: string[];
+  /** Every rule of the isolating policies, in order, with how it relates to the connection. */
+  readonly rules: RuleVerdict[];
+  /** Whether this side lets the connection through. */
+  readonly allowed: boolean;
+  /** One sentence saying why. */
+  readonly reason: string;
+}
+
+/** The explanation of one connection. */
+export interface Explanation {
+  /** The source, as given. */
+  readonly from: string;
+  /** The destination, as given. */
+  readonly to: string;
+  /** The protocol. */
+  readonly protocol: Protocol;
+  /** The port. */
+  readonly port: number;
+  /** Whether the connection is allowed (both sides allow it). */
+  readonly allowed: boolean;
+  /** Egress at the source. */
+  readonly egress: SideVerdict;
+  /** Ingress at the destination. */
+  readonly ingress: SideVerdict;
+  /** The explanation as text, e.g. `shop/web may not connect to shop/api on TCP 8080: egress of shop/web is isolated by default-deny-all; no egress rule allows shop/api TCP 8080`. */
+  readonly text: string;
+}
+
+function ruleName(rule: CompiledRule): string {
+  return `${rule.policy.model.name} ${rule.direction === PolicyType.INGRESS ? 'ingress' : 'egress'}[${rule.index}]`;
+}
+
+function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEndpoint, other: ResolvedEndpoint,
+  destination: ResolvedEndpoint, protocol: Protocol, port: number): SideVerdict {
+  const dirWord = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
+  const subjectName = endpointShortName(subject.endpoint);
+  const otherName = endpointShortName(other.endpoint);
+  const base = { direction, subject: subjectName };
+  if (subject.type === 'address') {
+    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${subjectName} is outside the cluster, so no NetworkPolicy applies to its ${dirWord}` };
+  }
+  if (engine.isUnpolicied(subject.cls)) {
+    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${subjectName} uses the host network, which NetworkPolicies do not isolate` };
+  }
+  const side = engine.side(direction, subject.cls);
+  if (!side.isolated) {
+    return { ...base, enforced: true, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${dirWord} of ${subjectName} is not isolated: no NetworkPolicy selects it for ${direction}` };
+  }
+  const dstClass = destination.type === 'workload' ? destination.cls : undefined;
+  const rules: RuleVerdict[] = side.rules.map(rule => {
+    const peerMatches = other.type === 'workload' ? engine.ruleMatchesClass(rule, other.cls) : engine.ruleMatchesAddress(rule, other.address);
+    const ports = engine.rulePorts(rule, dstClass);
+    return {
+      policy: rule.policy.id, policyName: rule.policy.model.name, direction, ruleIndex: rule.index,
+      peerMatches, portMatches: ports.contains(protocol, port), ports: ports.toString(),
+    };
+  });
+  const isolatedBy = side.policies.map(p => p.id);
+  const isolatedText = side.policies.map(p => p.model.name).join(', ');
+  const allowing = rules.filter(r => r.peerMatches && r.portMatches);
+  const names = (list: RuleVerdict[]) => list.map(r => ruleName(side.rules.find(x => x.policy.id === r.policy && x.index === r.ruleIndex)!));
+  if (allowing.length > 0) {
+    return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: true, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} allows ${otherName} ${protocol} ${port}` };
+  }
+  const near = rules.filter(r => r.peerMatches);
+  const detail = near.length
+    ? ` (${near.map((r, i) => `${names(near)[i]} matches ${otherName} but allows only ${r.ports === 'No Connections' ? 'no port here (its named ports do not resolve on the destination)' : r.ports}`).join('; ')})`
+    : '';
+  return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: false, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}` };
+}
+
+/** Explains one connection between resolved endpoints (at least one a workload). */
+export function explainConnection(engine: Engine, src: ResolvedEndpoint, dst: ResolvedEndpoint, protocol: Protocol, port: number): Explanation {
+  const egress = sideVerdict(engine, PolicyType.EGRESS, src, dst, dst, protocol, port);
+  const ingress = sideVerdict(engine, PolicyType.INGRESS, dst, src, dst, protocol, port);
+  const allowed = egress.allowed && ingress.allowed;
+  const from = endpointShortName(src.endpoint);
+  const to = endpointShortName(dst.endpoint);
+  const reasons = allowed ? [egress.reason, ingress.reason] : [egress, ingress].filter(s => !s.allowed).map(s => s.reason);
+  const text = `${from} ${allowed ? 'may' : 'may not'} connect to ${to} on ${protocol} ${port}: ${reasons.join('; and ')}`;
+  return { from, to, protocol, port, allowed, egress, ingress, text };
+}

@@ -1,0 +1,57 @@
+/**
+ * Label selector matching, exactly as Kubernetes evaluates `matchLabels` and `matchExpressions`.
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+ */
+import { LabelOperator, SelectorModel } from '../model/types';
+
+/** A label map. */
+export type Labels = { readonly [key: string]: string };
+
+/**
+ * Whether the labels satisfy every requirement of the selector. An empty selector (no matchLabels and no
+ * matchExpressions) matches everything.
+ */
+export function matchesSelector(selector: SelectorModel, labels: Labels): boolean {
+  const matchLabels = selector.matchLabels;
+  if (matchLabels) {
+    for (const key of Object.keys(matchLabels)) {
+      if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== matchLabels[key]) return false;
+    }
+  }
+  for (const expr of selector.matchExpressions ?? []) {
+    const present = Object.prototype.hasOwnProperty.call(labels, expr.key);
+    const values = expr.values ?? [];
+    switch (expr.op) {
+      case LabelOperator.IN:
+        if (!present || !values.includes(labels[expr.key])) return false;
+        break;
+      case LabelOperator.NOT_IN:
+        if (present && values.includes(labels[expr.key])) return false;
+        break;
+      case LabelOperator.EXISTS:
+        if (!present) return false;
+        break;
+      case LabelOperator.DOES_NOT_EXIST:
+        if (present) return false;
+        break;
+      default:
+        // An unknown operator never matches (the API server rejects such selectors).
+        return false;
+    }
+  }
+  return true;
+}
+
+/** Whether the selector has no requirement at all, so it selects everything. */
+export function isEmptySelector(selector: SelectorModel): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+/** A canonical text of the selector (sorted keys and values), usable as a cache key and in messages. */
+export function selectorKey(selector: SelectorModel): string {
+  const labels = Object.keys(selector.matchLabels ?? {}).sort().map(k => `${k}=${selector.matchLabels![k]}`);
+  const exprs = (selector.matchExpressions ?? [])
+    .map(e => `${e.key} ${e.op}${e.values && e.values.length ? ` (${[...e.values].sort().join(',')})` : ''}`)
+    .sort();
+  return `{${[...labels, ...exprs].join(', ')}}`;
+}

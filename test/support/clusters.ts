@@ -1,0 +1,46 @@
+/**
+ * Helpers for semantic tests: load our own YAML (written for these tests) into an Analysis, failing loudly on any
+ * error diagnostic, and the standard model of the upstream Kubernetes e2e network-policy tests.
+ */
+import { Analysis, HostNetworkMode } from '../../lib/analysis';
+import { DiagnosticSeverity, formatDiagnostic, loadText } from '../../lib/model/load';
+
+/** Loads YAML documents and analyses them; throws if the loader reports an error. */
+export function analyze(yaml: string, options: { hostNetwork?: HostNetworkMode } = {}): Analysis {
+  const { cluster, diagnostics } = loadText(yaml, 'test.yaml');
+  const errors = diagnostics.filter(d => d.severity === DiagnosticSeverity.ERROR);
+  if (errors.length > 0) throw new Error(`test YAML has errors:\n${errors.map(formatDiagnostic).join('\n')}`);
+  return Analysis.of(cluster, options);
+}
+
+/** A Namespace manifest. */
+export function namespace(name: string, labels: { [k: string]: string } = {}): string {
+  const lines = [`apiVersion: v1`, `kind: Namespace`, `metadata:`, `  name: ${name}`];
+  if (Object.keys(labels).length) lines.push('  labels:', ...Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`));
+  return `---\n${lines.join('\n')}\n`;
+}
+
+/** A bare Pod manifest with labels and container ports (`name:port/PROTO`). */
+export function pod(ns: string, name: string, labels: { [k: string]: string }, ports: string[] = [], extra: string[] = []): string {
+  const lines = [`apiVersion: v1`, `kind: Pod`, `metadata:`, `  name: ${name}`, `  namespace: ${ns}`, `  labels:`,
+    ...Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`), `spec:`, ...extra.map(l => `  ${l}`), `  containers:`, `  - name: main`, `    image: agnhost`];
+  if (ports.length) {
+    lines.push('    ports:');
+    for (const p of ports) {
+      const m = /^(?:([a-z0-9-]+):)?(\d+)\/(TCP|UDP|SCTP)$/.exec(p)!;
+      lines.push(`    - containerPort: ${m[2]}`, `      protocol: ${m[3]}`);
+      if (m[1]) lines.push(`      name: ${m[1]}`);
+    }
+  }
+  return `---\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The model of the upstream e2e tests (test/e2e/network/netpol): namespaces x, y, z labelled `ns=<name>`, each with
+ * pods a, b, c labelled `pod=<name>`, each serving TCP, UDP and SCTP on ports 80 and 81 with named ports
+ * `serve-80-tcp`, `serve-81-udp`, ...
+ */
+export function e2eModel(): string {
+  const ports = [80, 81].flatMap(port => ['tcp', 'udp', 'sctp'].map(proto => `serve-${port}-${proto}:${port}/${proto.toUpperCase()}`));
+  return ['x', 'y', 'z'].map(ns => namespace(ns, { ns }) + ['a', 'b', 'c'].map(p => pod(ns, p, { pod: p }, ports)).join('')).join('');
+}
