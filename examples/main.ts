@@ -1,5 +1,6 @@
 /** The example app `cdk8s synth` builds (see cdk8s.yaml): the field guide's manifests and a multi-namespace shop. */
 import { App } from 'cdk8s';
+import { connectivitySummary } from '../lib/testing';
 import { GuideChart, MonitoringChart, OrFormChart } from './guide';
 import { ShopChart } from './shop';
 
@@ -14,5 +15,8 @@ export function buildApp(outdir?: string): App {
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  const app = buildApp();
+  app.synth();
+  // cdk8s synth captures the app's stdout; the summary is a report for the person running it.
+  process.stderr.write(connectivitySummary(app));
 }

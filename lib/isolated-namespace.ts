@@ -6,7 +6,7 @@ import { DnsAccess, DnsAccessOptions } from './dns-access';
 import { ErrorCode, fail } from './errors';
 import { renderNamespace } from './model/render';
 import { checkNamespaceName } from './model/validation';
-import { checkMetadata } from './network-policy';
+import { checkMetadata, restorePrototypeInstanceof } from './network-policy';
 import { IPeer, Peer } from './peer';
 import { Port } from './port';
 import { Selector } from './selector';
@@ -113,3 +113,5 @@ export class IsolatedNamespace extends ApiObject {
     return new AllowEgressCidr(this, id, { namespaceName: this.namespaceName, name, pods, cidrs, ports });
   }
 }
+
+restorePrototypeInstanceof(IsolatedNamespace);

@@ -8,6 +8,22 @@ import { IPeer, Peer } from './peer';
 import { Port, portsToModel } from './port';
 import { Selector, dnsWord } from './selector';
 
+/** Marks NetworkPolicy instances, also across copies of this library. */
+const NETWORK_POLICY = Symbol.for('cdk8s-netpol.NetworkPolicy');
+
+/**
+ * Makes `x instanceof cls` (and of its subclasses) follow the prototype chain, overriding an inherited
+ * `Symbol.hasInstance`.
+ * @internal
+ */
+export function restorePrototypeInstanceof(cls: Function): void {
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value: function (this: Function, x: unknown): boolean {
+      return Function.prototype[Symbol.hasInstance].call(this, x);
+    },
+  });
+}
+
 /** Options every NetworkPolicy building block takes. */
 export interface NetworkPolicyOptions {
   /**
@@ -79,7 +95,7 @@ interface StoredRule {
 export class NetworkPolicy extends ApiObject {
   /** Whether `x` is a NetworkPolicy of this library (any building block). */
   public static isNetworkPolicy(x: any): x is NetworkPolicy {
-    return x instanceof NetworkPolicy;
+    return x !== null && typeof x === 'object' && NETWORK_POLICY in x;
   }
 
   /** The namespace the policy is written into; undefined when the chart has no namespace. */
@@ -103,6 +119,7 @@ export class NetworkPolicy extends ApiObject {
       spec: Lazy.any({ produce: () => renderPolicySpec(self.policy!.checkedModel()) }),
     });
     self.policy = this;
+    Object.defineProperty(this, NETWORK_POLICY, { value: true });
     const api = `new ${this.constructor.name}(${JSON.stringify(id)})`;
 
     this.namespaceName = this.metadata.namespace;
@@ -212,6 +229,10 @@ export class NetworkPolicy extends ApiObject {
     return model;
   }
 }
+
+// cdk8s' ApiObject answers `instanceof` for every ApiObject; give NetworkPolicy and its subclasses ordinary
+// prototype-chain semantics back, so `x instanceof DefaultDeny` means what it says.
+restorePrototypeInstanceof(NetworkPolicy);
 
 /**
  * Checks a rule's peers: not empty, and `Peer.anyone()` alone.

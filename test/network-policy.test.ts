@@ -1,6 +1,6 @@
 import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { NetworkPolicy, Peer, PolicyType, Port, Protocol, Selector } from '../lib';
+import { DefaultDeny, NetworkPolicy, Peer, PolicyType, Port, Protocol, Selector } from '../lib';
 import { chartIn, manifest, policySpec } from './util';
 
 const api = Selector.labels({ app: 'api' });
@@ -225,5 +225,23 @@ describe('NetworkPolicy', () => {
       new NetworkPolicy(chart, 'p', { pods: Selector.podsOf(deployment), policyTypes: [PolicyType.INGRESS] });
       expect(() => Testing.synth(chart)).toThrow(/Selector.podsOf\(\): Deployment "test\/api" has no pod labels of its own/);
     });
+  });
+});
+
+describe('identity', () => {
+  test('instanceof and isNetworkPolicy recognise only this library\'s policies', () => {
+    // GIVEN
+    const chart = chartIn('production');
+    const policy = new NetworkPolicy(chart, 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
+    const deny = new DefaultDeny(chart, 'deny');
+    const raw = new ApiObject(chart, 'raw', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'raw' } });
+
+    // THEN
+    expect(NetworkPolicy.isNetworkPolicy(policy)).toBe(true);
+    expect(NetworkPolicy.isNetworkPolicy(raw)).toBe(false);
+    expect(raw instanceof NetworkPolicy).toBe(false);
+    expect(deny instanceof NetworkPolicy).toBe(true);
+    expect(policy instanceof DefaultDeny).toBe(false);
+    expect(policy instanceof ApiObject).toBe(true);
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * A short connectivity summary of a construct tree, for the end of `cdk8s synth`: counts, every allowed
+ * connection between workloads, and how many workloads reach (or are reached from) outside the cluster.
+ */
+import { IConstruct } from 'constructs';
+import { Analysis, connlistLine } from '../analysis';
+import { clusterOf } from './cluster';
+
+/** Renders the summary as text lines. */
+export function connectivitySummary(scope: IConstruct): string {
+  const { cluster } = clusterOf(scope);
+  const connections = Analysis.of(cluster).connections();
+  const internal = connections.filter(c => c.src.type === 'workload' && c.dst.type === 'workload');
+  const egress = new Set(connections.filter(c => c.dst.type === 'external').map(c => connlistLine(c).split(' => ')[0]));
+  const ingress = new Set(connections.filter(c => c.src.type === 'external').map(c => connlistLine(c).split(' => ')[1].split(' : ')[0]));
+  const namespaces = new Set([...cluster.namespaces.map(n => n.name), ...cluster.workloads.map(w => w.namespaceName)]);
+  return [
+    `cdk8s-netpol: ${cluster.policies.length} NetworkPolicies, ${cluster.workloads.length} workloads in ${namespaces.size} namespaces`,
+    `allowed connections between workloads (${internal.length}):`,
+    ...internal.map(c => `  ${connlistLine(c)}`),
+    `workloads that may reach addresses outside the cluster: ${egress.size}; reachable from outside: ${ingress.size}`,
+  ].join('\n') + '\n';
+}
+
