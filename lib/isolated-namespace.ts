@@ -92,6 +92,7 @@ export class IsolatedNamespace extends ApiObject {
    */
   public allowFrom(pods: Selector, peers: IPeer[], ports: Port[], name?: string): AllowFrom {
     const policyName = name ?? derivedName(pods, 'allow-from', peers);
+    this.checkFreeName('allowFrom', policyName);
     return new AllowFrom(this, policyName, { namespaceName: this.namespaceName, name: policyName, pods, peers, ports });
   }
 
@@ -101,6 +102,7 @@ export class IsolatedNamespace extends ApiObject {
    */
   public allowTo(pods: Selector, peers: IPeer[], ports: Port[], name?: string): AllowTo {
     const policyName = name ?? derivedName(pods, 'allow-to', peers);
+    this.checkFreeName('allowTo', policyName);
     return new AllowTo(this, policyName, { namespaceName: this.namespaceName, name: policyName, pods, peers, ports });
   }
 
@@ -110,7 +112,15 @@ export class IsolatedNamespace extends ApiObject {
    */
   public allowEgressCidr(pods: Selector, cidrs: string[], ports: Port[], name?: string): AllowEgressCidr {
     const id = name ?? `${pods.nameHint}-egress-${cidrs.join('-').replace(/[/:]/g, '_')}`;
+    this.checkFreeName('allowEgressCidr', id);
     return new AllowEgressCidr(this, id, { namespaceName: this.namespaceName, name, pods, cidrs, ports });
+  }
+
+  private checkFreeName(method: string, name: string): void {
+    const existing = this.node.tryFindChild(name);
+    if (existing) {
+      fail(ErrorCode.DUPLICATE_NAME, `IsolatedNamespace(${JSON.stringify(this.node.id)}).${method}()`, `a policy named "${name}" already exists in namespace "${this.namespaceName}" (${existing.node.path}). Pass a different \`name\`, or add the rule to the existing policy with addIngressRule()/addEgressRule().`);
+    }
   }
 }
 

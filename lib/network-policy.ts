@@ -209,6 +209,13 @@ export class NetworkPolicy extends ApiObject {
     }
     checkPeers(api, peers);
     portsToModel(api, ports);
+    const named = ports.filter(p => p.portName !== undefined);
+    const block = direction === PolicyType.EGRESS && named.length > 0
+      ? peers.find(p => p.toPodSet() === undefined && p.toPeerModel(this.namespaceName)?.ipBlock !== undefined)
+      : undefined;
+    if (block) {
+      fail(ErrorCode.INVALID_PORTS, api, `named port ${named[0]} is resolved against the destination pod's container ports, but ${block} is outside the cluster and has none, so the rule would allow nothing there. Use the port number (e.g. Port.tcp(443)).`);
+    }
     const key = `${peers.map(p => p.toString()).join('|')} @ ${ports.map(p => p.uniqueId).join('|')}`;
     const rules = direction === PolicyType.INGRESS ? this.ingressRules : this.egressRules;
     if (rules.some(r => r.key === key)) return;

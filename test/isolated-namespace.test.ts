@@ -79,3 +79,13 @@ describe('IsolatedNamespace', () => {
     expect(() => new IsolatedNamespace(chart, 'two', { namespaceName: 'p' })).toThrow(/a NetworkPolicy named "default-deny-all" already exists in namespace "p", defined at test\/one\/DefaultDeny/);
   });
 });
+
+describe('IsolatedNamespace convenience methods', () => {
+  test('throw with a clear message when the derived name is taken', () => {
+    const ns = new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'production' });
+    const api = Selector.labels({ app: 'api' });
+    ns.allowFrom(api, [Peer.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(8080)]);
+    expect(() => ns.allowFrom(api, [Peer.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(9090)]))
+      .toThrow('IsolatedNamespace("ns").allowFrom(): a policy named "api-allow-from-frontend" already exists in namespace "production" (test/ns/api-allow-from-frontend). Pass a different `name`, or add the rule to the existing policy with addIngressRule()/addEgressRule().');
+  });
+});

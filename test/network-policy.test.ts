@@ -14,7 +14,8 @@ describe('NetworkPolicy', () => {
 
     // WHEN
     policy.addIngressRule([Peer.pods(frontend)], [Port.tcp(8080)]);
-    policy.addEgressRule([Peer.ipv4('10.0.0.0/8')], [Port.tcpRange(8000, 8080), Port.named('metrics')]);
+    policy.addEgressRule([Peer.ipv4('10.0.0.0/8')], [Port.tcpRange(8000, 8080)]);
+    policy.addEgressRule([Peer.pods(frontend)], [Port.named('metrics')]);
 
     // THEN
     expect(manifest(chart, 'NetworkPolicy', 'api-policy')).toEqual({
@@ -25,10 +26,10 @@ describe('NetworkPolicy', () => {
         podSelector: { matchLabels: { app: 'api' } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
-        egress: [{
-          to: [{ ipBlock: { cidr: '10.0.0.0/8' } }],
-          ports: [{ protocol: 'TCP', port: 8000, endPort: 8080 }, { protocol: 'TCP', port: 'metrics' }],
-        }],
+        egress: [
+          { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8000, endPort: 8080 }] },
+          { to: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] },
+        ],
       },
     });
   });
@@ -243,5 +244,20 @@ describe('identity', () => {
     expect(deny instanceof NetworkPolicy).toBe(true);
     expect(policy instanceof DefaultDeny).toBe(false);
     expect(policy instanceof ApiObject).toBe(true);
+  });
+});
+
+describe('named ports towards addresses', () => {
+  test('throws for a named port in an egress rule to an address range', () => {
+    const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api });
+    expect(() => policy.addEgressRule([Peer.ipv4('52.94.0.0/16')], [Port.named('https')]))
+      .toThrow('NetworkPolicy("p").addEgressRule(): named port TCP https is resolved against the destination pod\'s container ports, but 52.94.0.0/16 is outside the cluster and has none, so the rule would allow nothing there. Use the port number (e.g. Port.tcp(443)).');
+  });
+
+  test('accepts a named port in an ingress rule from an address range (it names the selected pods\' port)', () => {
+    const chart = chartIn('production');
+    const policy = new NetworkPolicy(chart, 'p', { pods: api });
+    policy.addIngressRule([Peer.ipv4('10.0.0.0/8')], [Port.named('metrics')]);
+    expect(policySpec(chart, 'p').ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'metrics' }]);
   });
 });
