@@ -1,0 +1,62 @@
+/**
+ * `cdk8s-netpol analyze PATH...`: prints every allowed connection of the manifests, by default in the connlist format
+ * of np-guard netpol-analyzer (`k8snetpolicy list`), line for line.
+ */
+import { InvalidArgumentError, Option } from 'commander';
+import { Analysis, formatConnections, OUTPUT_FORMATS } from '../analysis';
+import { CliError, ExitCode, RegisterCommand } from './command';
+import { FailOn, loadManifests, parseFailOn } from './manifests';
+
+/** The options of `analyze`, as commander parses them. */
+export interface AnalyzeOptions {
+  /** The output format, one of `OUTPUT_FORMATS`. */
+  readonly output: string;
+  /** Which diagnostics fail the command. */
+  readonly failOn: FailOn;
+  /** Print info diagnostics too. */
+  readonly verbose?: boolean;
+}
+
+/** Parses `--output`; a commander `argParser`. */
+export function parseOutputFormat(value: string): string {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Use one of ${OUTPUT_FORMATS.join(', ')}, e.g. --output json.`);
+  }
+  return value;
+}
+
+const HELP_AFTER = `
+Exit codes:
+  0  the connection list was printed
+  1  --fail-on warning was given and there are warnings (the list is still printed)
+  2  bad input: an unknown option value, a missing path, malformed YAML or an invalid NetworkPolicy;
+     nothing is printed to standard output, so a pipeline never consumes a partial result
+
+Diagnostics go to standard error as "file#document field: severity: message [code]" lines.
+
+Examples:
+  $ cdk8s-netpol analyze dist/
+  $ cdk8s-netpol analyze manifests/ --output mermaid > connections.mmd
+  $ cdk8s-netpol analyze app.yaml --fail-on warning`;
+
+/** Registers `analyze`. */
+export const register: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('analyze')
+    .description('List every connection the NetworkPolicies allow between the workloads of YAML/JSON manifests')
+    .argument('<path...>', 'manifest files or directories (*.yaml, *.yml, *.json, recursively; multi-document and List kinds)')
+    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).argParser(parseOutputFormat).default('connlist'))
+    .addOption(new Option('--fail-on <level>', `which diagnostics fail the command: ${Object.values(FailOn).join(', ')}`).argParser(parseFailOn).default(FailOn.ERROR))
+    .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .addHelpText('after', HELP_AFTER)
+    .action((paths: string[], options: AnalyzeOptions) => {
+      const loaded = loadManifests(paths, io, {
+        failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true,
+      });
+      io.out(formatConnections(Analysis.of(loaded.cluster).connections(), options.output));
+      if (options.failOn === FailOn.WARNING && loaded.warnings > 0) {
+        throw new CliError(`${loaded.warnings} warning${loaded.warnings === 1 ? '' : 's'} in the input (see above) and --fail-on warning was given. Fix them, or use --fail-on error to accept them.`, ExitCode.FINDINGS);
+      }
+      setExit(ExitCode.OK);
+    });
+};

@@ -1,0 +1,228 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Analysis, formatConnections, OUTPUT_FORMATS } from '../../lib/analysis';
+import { loadPaths } from '../../lib/model/load';
+import { cli, fixture, LIST_CONNLIST, PRODUCTION, PRODUCTION_CONNLIST } from './support';
+
+describe('analyze on valid manifests', () => {
+  test('prints the field guide connection list in connlist format, with nothing on stderr', async () => {
+    // GIVEN the guide's production namespace (a directory of multi-document YAML files)
+    // WHEN
+    const result = await cli('analyze', PRODUCTION);
+    // THEN
+    expect(result).toEqual({ code: 0, stdout: PRODUCTION_CONNLIST, stderr: '' });
+  });
+
+  test('reads a JSON file holding a kind: List', async () => {
+    // WHEN
+    const result = await cli('analyze', fixture('list.json'));
+    // THEN
+    expect(result).toEqual({ code: 0, stdout: LIST_CONNLIST, stderr: '' });
+  });
+
+  test('analyses several paths as one cluster, sorted by source then destination', async () => {
+    // GIVEN shop (a List) and production: shop's unprotected pods and coredns now also reach each other
+    // WHEN
+    const result = await cli('analyze', fixture('list.json'), PRODUCTION);
+    // THEN
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        '0.0.0.0-255.255.255.255[External] => kube-system/coredns[Deployment] : All Connections',
+        '0.0.0.0-255.255.255.255[External] => shop/web[Deployment] : All Connections',
+        'kube-system/coredns[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections',
+        'kube-system/coredns[Deployment] => shop/web[Deployment] : All Connections',
+        'production/api[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53',
+        'production/api[Deployment] => production/postgres[Deployment] : TCP 5432',
+        'production/frontend[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53',
+        'production/postgres[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53',
+        'shop/db[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections',
+        'shop/db[Deployment] => kube-system/coredns[Deployment] : All Connections',
+        'shop/db[Deployment] => shop/web[Deployment] : All Connections',
+        'shop/web[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections',
+        'shop/web[Deployment] => kube-system/coredns[Deployment] : All Connections',
+        'shop/web[Deployment] => shop/db[Deployment] : TCP 5432',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test.each(OUTPUT_FORMATS.map(f => [f]))('prints --output %s exactly as formatConnections does', async format => {
+    // GIVEN
+    const expected = formatConnections(Analysis.of(loadPaths([PRODUCTION]).cluster).connections(), format);
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, '--output', format);
+    // THEN
+    expect(result).toEqual({ code: 0, stdout: expected, stderr: '' });
+  });
+
+  test('accepts -o as the short form of --output and prints parseable JSON', async () => {
+    // WHEN
+    const result = await cli('analyze', '-o', 'json', PRODUCTION);
+    // THEN
+    expect(result.code).toBe(0);
+    expect(() => JSON.parse(result.stdout)).not.toThrow();
+    expect(result.stdout).toContain('production/postgres');
+  });
+});
+
+describe('analyze diagnostics', () => {
+  test('lists a warning for an unknown kind and counts the hidden info diagnostics, exit 0', async () => {
+    // GIVEN a cert-manager Certificate (unknown kind) and a Service (ignored kind)
+    const file = fixture('unknown-kind.yaml');
+    // WHEN
+    const result = await cli('analyze', file);
+    // THEN
+    expect(result).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: `${file}#0: warning: Certificate web-tls: Certificate "web-tls" (apiVersion cert-manager.io/v1) skipped: the analysis does not know this kind [unknown-kind]\n`
+        + 'note: 1 info diagnostic (ignored kinds, assumed namespaces) not shown; add --verbose to list them\n',
+    });
+  });
+
+  test('lists the info diagnostics too with --verbose', async () => {
+    // GIVEN
+    const file = fixture('unknown-kind.yaml');
+    // WHEN
+    const result = await cli('analyze', '--verbose', file);
+    // THEN
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${file}#1: info: Service web: Service "web" does not affect NetworkPolicy connectivity; skipped [ignored-kind]\n`);
+    expect(result.stderr).not.toContain('not shown');
+  });
+
+  test('fails with exit 1 on warnings with --fail-on warning, after printing the connections', async () => {
+    // WHEN
+    const result = await cli('analyze', fixture('list.json'), fixture('unknown-kind.yaml'), '--fail-on', 'warning');
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(LIST_CONNLIST);
+    expect(result.stderr).toContain('[unknown-kind]\n');
+    expect(result.stderr).toContain('error: 1 warning in the input (see above) and --fail-on warning was given. Fix them, or use --fail-on error to accept them.\n');
+  });
+
+  test('succeeds with --fail-on warning when there are no warnings', async () => {
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, '--fail-on', 'warning');
+    // THEN
+    expect(result).toEqual({ code: 0, stdout: PRODUCTION_CONNLIST, stderr: '' });
+  });
+
+  test('warns about a directory without manifests, and fails on it with --fail-on warning', async () => {
+    // GIVEN
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-cli-'));
+    try {
+      // WHEN
+      const lenient = await cli('analyze', dir);
+      const strict = await cli('analyze', dir, '--fail-on', 'warning');
+      // THEN
+      expect(lenient).toEqual({ code: 0, stdout: '', stderr: `${dir}: warning: directory ${dir} holds no .yaml, .yml, .json files [missing-file]\n` });
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain('error: 1 warning in the input (see above) and --fail-on warning was given.');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analyze on bad input (exit 2, nothing on stdout)', () => {
+  test('fails for a path that does not exist', async () => {
+    // GIVEN
+    const missing = fixture('does-not-exist.yaml');
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, missing);
+    // THEN
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${missing}: error: ${missing} does not exist [missing-file]\n`
+        + 'error: 1 input path could not be read (see above); no connections printed. Check the PATH arguments.\n',
+    });
+  });
+
+  test('fails for a path that does not exist even with --fail-on never', async () => {
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, fixture('does-not-exist.yaml'), '--fail-on', 'never');
+    // THEN
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: 1 input path could not be read (see above); no connections printed. Check the PATH arguments.\n');
+  });
+
+  test('fails for malformed YAML, naming the file, the document and the line', async () => {
+    // GIVEN
+    const file = fixture('malformed.yaml');
+    // WHEN
+    const result = await cli('analyze', file);
+    // THEN
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${file}#0: error: malformed YAML (line 4, column 1): Flow map in block collection must be sufficiently indented and end with a }; document skipped [malformed-document]\n`
+        + 'error: 1 error in the input (see above); no connections printed. Fix the manifests, or add --fail-on never to leave the bad parts out.\n',
+    });
+  });
+
+  test('fails for an invalid NetworkPolicy, with one line per problem and its field', async () => {
+    // GIVEN a policy with port 0 and a cidr with host bits set
+    const file = fixture('invalid-policy.yaml');
+    // WHEN
+    const result = await cli('analyze', fixture('list.json'), file);
+    // THEN
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${file}#0 spec.ingress[0].ports[0].port: error: NetworkPolicy shop/bad-ports: port 0 is not an integer from 1 to 65535 [invalid-policy]\n`
+        + `${file}#0 spec.ingress[0].from[0].ipBlock.cidr: error: NetworkPolicy shop/bad-ports: CIDR "10.0.0.1/8" has host bits set. Did you mean "10.0.0.0/8"? [invalid-policy]\n`
+        + 'error: 2 errors in the input (see above); no connections printed. Fix the manifests, or add --fail-on never to leave the bad parts out.\n',
+    });
+  });
+
+  test('with --fail-on never, leaves the invalid policy out and prints the rest, exit 0', async () => {
+    // GIVEN the invalid policy selects every pod of shop for Ingress: were it analysed, web would lose its ingress
+    // WHEN
+    const result = await cli('analyze', fixture('list.json'), fixture('invalid-policy.yaml'), '--fail-on', 'never');
+    // THEN
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(LIST_CONNLIST);
+    expect(result.stderr).toContain('[invalid-policy]\n');
+  });
+
+  test('rejects an unknown --output value, listing the allowed ones', async () => {
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, '--output', 'xml');
+    // THEN
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: option '-o, --output <format>' argument 'xml' is invalid. Use one of connlist, json, md, csv, dot, mermaid, e.g. --output json.\n"
+        + '(add --help for usage)\n',
+    });
+  });
+
+  test('rejects an unknown --fail-on value, listing the allowed ones', async () => {
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, '--fail-on', 'warnings');
+    // THEN
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe("error: option '--fail-on <level>' argument 'warnings' is invalid. Use one of error, warning, never, e.g. --fail-on warning.\n(add --help for usage)\n");
+  });
+
+  test('fails when no path is given', async () => {
+    // WHEN
+    const result = await cli('analyze');
+    // THEN
+    expect(result).toEqual({ code: 2, stdout: '', stderr: "error: missing required argument 'path'\n(add --help for usage)\n" });
+  });
+
+  test('suggests the closest option for a mistyped one', async () => {
+    // WHEN
+    const result = await cli('analyze', PRODUCTION, '--outptu', 'json');
+    // THEN
+    expect(result).toEqual({ code: 2, stdout: '', stderr: "error: unknown option '--outptu'\n(Did you mean --output?)\n(add --help for usage)\n" });
+  });
+});
