@@ -100,7 +100,7 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   const allowing = rules.filter(r => r.peerMatches && r.portMatches);
   const names = (list: RuleVerdict[]) => list.map(r => ruleName(side.rules.find(x => x.policy.id === r.policy && x.index === r.ruleIndex)!));
   if (allowing.length > 0) {
-    return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: true, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} allows ${otherName} ${protocol} ${port}` };
+    return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: true, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} ${allowing.length > 1 ? 'allow' : 'allows'} ${otherName} ${protocol} ${port}` };
   }
   const near = rules.filter(r => r.peerMatches);
   const detail = near.length

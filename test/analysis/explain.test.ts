@@ -124,3 +124,21 @@ spec:
     expect(analysis.explain('production/agent', 'production/api', 8080).egress.reason).toBe('production/agent uses the host network, which NetworkPolicies do not isolate');
   });
 });
+
+describe('explain wording', () => {
+  test('uses the plural verb when several rules allow the connection', () => {
+    // GIVEN two policies that both allow frontend into api on 8080
+    const second = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-allow-again, namespace: production}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}]
+`;
+    // WHEN
+    const explanation = analyze(CLUSTER + POLICIES + second).explain('production/frontend', 'production/api', 8080);
+    // THEN
+    expect(explanation.ingress.reason).toBe('ingress of production/api is isolated by default-deny-all, api-allow, api-allow-again; api-allow ingress[0] and api-allow-again ingress[0] allow production/frontend TCP 8080');
+  });
+});
