@@ -199,10 +199,11 @@ class ClusterBuilder {
       return;
     }
     const labels = this.stringMap(metadata.labels, 'metadata.labels', at, 'Namespace', name);
+    const annotations = isObject(metadata.annotations) ? this.stringMap(metadata.annotations, 'metadata.annotations', at, 'Namespace', name) : undefined;
     if (this.namespaces.has(name)) {
       this.report(DiagnosticSeverity.WARNING, DiagnosticCode.DUPLICATE, `Namespace "${name}" is declared more than once; the last declaration is used`, at, { kind: 'Namespace', name });
     }
-    this.namespaces.set(name, { name, labels, source });
+    this.namespaces.set(name, { name, labels, ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}), source });
   }
 
   private addPolicy(object: Json, name: string, namespace: string, metadata: Json, source: SourceModel, at: Location): void {
@@ -469,12 +470,14 @@ function parsePolicy(object: Json, name: string, namespace: string, metadata: Js
     else policyTypes = spec.policyTypes as PolicyType[];
   }
   const labels = isObject(metadata.labels) ? metadata.labels as { [key: string]: string } : undefined;
+  const annotations = isObject(metadata.annotations) ? metadata.annotations as { [key: string]: string } : undefined;
   const ingress = parseRules(spec.ingress, 'ingress', problems);
   const egress = parseRules(spec.egress, 'egress', problems);
   return {
     name,
     namespaceName: namespace,
     ...(labels ? { labels } : {}),
+    ...(annotations ? { annotations } : {}),
     podSelector: parseSelector(spec.podSelector, 'spec.podSelector', problems),
     ...(policyTypes ? { policyTypes } : {}),
     ...(ingress ? { ingress } : {}),

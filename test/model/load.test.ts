@@ -373,3 +373,23 @@ describe('loadObjects with cdk8s output', () => {
     expect(analysis.allowed('8.8.8.8', 'shop/api', 8080)).toBe(false);
   });
 });
+
+describe('annotations', () => {
+  test('keeps metadata.annotations of NetworkPolicies and Namespaces (suppressions live there)', () => {
+    // GIVEN
+    const text = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop, annotations: {cdk8s-netpol.io/suppress: '[]', team: web}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: shop, annotations: {owner: team-web}}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+    // WHEN
+    const { cluster } = loadText(text, 'a.yaml');
+    // THEN
+    expect(cluster.namespaces[0].annotations).toEqual({ 'cdk8s-netpol.io/suppress': '[]', 'team': 'web' });
+    expect(cluster.policies[0].annotations).toEqual({ owner: 'team-web' });
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * `lintPaths()`: the lint command on manifest files and directories, as a function (the commander CLI wires it to
+ * `cdk8s-netpol lint PATH... --output text|json|sarif --fail-on error|warning|never`). Exit codes: 2 for bad input
+ * (a missing path, malformed YAML, an invalid NetworkPolicy), else 1 when unsuppressed findings at or above
+ * `failOn` exist, else 0. Loader diagnostics go to stderr; the report to stdout.
+ */
+import * as fs from 'fs';
+import { parseAllDocuments } from 'yaml';
+import { DiagnosticSeverity, formatDiagnostic, loadPaths, yamlChunks } from '../model/load';
+import { failingFindings, FailOn, lint, LintOptions } from './lint';
+import { formatJson, formatSarif, formatText } from './report';
+
+/** Options of `lintPaths()`. */
+export interface LintPathsOptions {
+  /** The report format. */
+  readonly output: 'text' | 'json' | 'sarif';
+  /** The lowest unsuppressed severity that makes the exit code 1 (`never`: findings never fail). */
+  readonly failOn: FailOn;
+  /**
+   * Rule selection, as for `lint()`.
+   * @default - every rule
+   */
+  readonly only?: readonly string[];
+  /**
+   * Rules not to run.
+   * @default - none
+   */
+  readonly skip?: readonly string[];
+}
+
+/** What the command prints and returns. */
+export interface LintPathsResult {
+  /** The report. */
+  readonly stdout: string;
+  /** Loader diagnostics (errors and warnings; infos counted). */
+  readonly stderr: string;
+  /** 0 clean, 1 findings at or above failOn, 2 bad input. */
+  readonly exitCode: number;
+}
+
+/** Lints manifest files and directories. Never throws for bad input: it reports it and returns exit code 2. */
+export function lintPaths(paths: string[], options: LintPathsOptions): LintPathsResult {
+  const stderr: string[] = [];
+  if (paths.length === 0) {
+    return { stdout: '', stderr: 'error: no manifest paths given; usage: cdk8s-netpol lint PATH...\n', exitCode: 2 };
+  }
+  const { cluster, diagnostics } = loadPaths(paths);
+  let badInput = false;
+  let infos = 0;
+  for (const d of diagnostics) {
+    if (d.severity === DiagnosticSeverity.ERROR) badInput = true;
+    if (d.severity === DiagnosticSeverity.INFO) infos++;
+    else stderr.push(formatDiagnostic(d));
+  }
+  if (infos > 0) stderr.push(`${infos} informational loader diagnostic${infos === 1 ? '' : 's'} (skipped kinds, undeclared namespaces) not shown`);
+  const lintOptions: LintOptions = { only: options.only, skip: options.skip };
+  let result;
+  try {
+    result = lint(cluster, lintOptions);
+  } catch (e) {
+    stderr.push(`error: lint failed: ${(e as Error).message}`);
+    return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: 2 };
+  }
+  let stdout: string;
+  if (options.output === 'json') stdout = formatJson(result);
+  else if (options.output === 'sarif') {
+    const lines = new Map<string, number[]>();
+    stdout = formatSarif(result, {
+      documentLine: (file, index) => {
+        let starts = lines.get(file);
+        if (!starts) {
+          starts = documentStartLines(file);
+          lines.set(file, starts);
+        }
+        return starts[index];
+      },
+    });
+  } else stdout = formatText(result);
+  const exitCode = badInput ? 2 : failingFindings(result, options.failOn).length > 0 ? 1 : 0;
+  return { stdout, stderr: stderr.length ? `${stderr.join('\n')}\n` : '', exitCode };
+}
+
+/** Parses one file's documents exactly as the loader does (same document indexes). */
+function parseDocuments(text: string): { value: unknown; line: number }[] {
+  const out: { value: unknown; line: number }[] = [];
+  for (const chunk of yamlChunks(text)) {
+    const documents = parseAllDocuments(chunk.text);
+    for (const doc of Array.isArray(documents) ? documents : []) {
+      const offset = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? doc.range[0];
+      let line = chunk.line + 1;
+      for (let i = chunk.text.indexOf('\n'); i >= 0 && i < offset; i = chunk.text.indexOf('\n', i + 1)) line++;
+      let value: unknown;
+      try {
+        value = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
+      } catch {
+        value = undefined;
+      }
+      out.push({ value, line });
+    }
+  }
+  return out;
+}
+
+/**
+ * The 1-based line where each YAML document of a file starts (its first content line), by document index as the
+ * loader counts them; `[1]` for a JSON file; `[]` if the file cannot be read.
+ */
+export function documentStartLines(file: string): number[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf-8');
+  } catch {
+    return [];
+  }
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      JSON.parse(text);
+      return [1];
+    } catch {
+      // concatenated objects: parsed as YAML by the loader too
+    }
+  }
+  return parseDocuments(text).map(d => d.line);
+}

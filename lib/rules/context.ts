@@ -1,0 +1,194 @@
+/**
+ * What rules see: the cluster model, its analysis, and a second analysis in which namespaces without workloads are
+ * populated with the pods the policies talk about ("imagined" pods), plus a DNS server if the input has none.
+ *
+ * Why imagined pods: policies are often linted without their workloads (a policy-only chart, the field guide's
+ * snippets). Rules about whole connections (DNS reachability, one-sided connections) then reason about the pods the
+ * policies' own selectors describe: one pod per distinct pod selector of the namespace's policies and of the peers
+ * that name the namespace (no namespaceSelector, or one on `kubernetes.io/metadata.name`). Namespaces that do have
+ * workloads in the input are never given imagined pods: real workloads are the truth there.
+ */
+import { Analysis, CompiledPolicy, DEFAULT_NAMESPACE, NAMESPACE_NAME_LABEL, selectorKey, WorkloadClass } from '../analysis';
+import { ClusterModel, LabelOperator, PolicyModel, Protocol, SelectorModel, SourceModel, WorkloadModel } from '../model/types';
+
+/** The namespace of the cluster DNS server. */
+export const DNS_NAMESPACE = 'kube-system';
+/** The pod labels of the cluster DNS server (CoreDNS and kube-dns both carry it). */
+export const DNS_POD_LABELS: { readonly [key: string]: string } = { 'k8s-app': 'kube-dns' };
+/** Namespaces owned by the cluster's operators, not by the app; namespace-level rules skip them. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The workload kind given to imagined pods. */
+export const IMAGINED_KIND = 'Imagined';
+
+/** The labels a pod needs to satisfy a selector (one representative; NotIn/DoesNotExist keys are left out). */
+export function representativeLabels(selector: SelectorModel): { [key: string]: string } {
+  const labels: { [key: string]: string } = { ...(selector.matchLabels ?? {}) };
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.key in labels) continue;
+    if (e.op === LabelOperator.IN && e.values && e.values.length > 0) labels[e.key] = e.values[0];
+    else if (e.op === LabelOperator.EXISTS) labels[e.key] = 'any';
+  }
+  return labels;
+}
+
+/** The namespace a peer's namespaceSelector names by `kubernetes.io/metadata.name`, if it names exactly one. */
+export function namespaceNamedBy(selector: SelectorModel): string | undefined {
+  const byLabel = selector.matchLabels?.[NAMESPACE_NAME_LABEL];
+  if (byLabel !== undefined) return byLabel;
+  const expr = (selector.matchExpressions ?? []).find(e => e.key === NAMESPACE_NAME_LABEL && e.op === LabelOperator.IN && e.values?.length === 1);
+  return expr?.values?.[0];
+}
+
+/** The context a rule's `check` gets. Built once per `lint()`; everything derived is computed lazily and cached. */
+export class RuleContext {
+  /** The analysis of the cluster as given. */
+  public readonly analysis: Analysis;
+  /** The ids of every registered rule (for validating suppressions). */
+  public readonly knownRuleIds: ReadonlySet<string>;
+
+  private imaginedCache?: { analysis: Analysis; imagined: Set<WorkloadModel>; dns: WorkloadClass[] };
+  private readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
+  private policiesByNamespace?: Map<string, CompiledPolicy[]>;
+
+  constructor(
+    /** The cluster model. */
+    public readonly cluster: ClusterModel,
+    options: { analysis?: Analysis; knownRuleIds?: Iterable<string> } = {},
+  ) {
+    this.analysis = options.analysis ?? Analysis.of(cluster);
+    this.knownRuleIds = new Set(options.knownRuleIds ?? []);
+    for (const w of cluster.workloads) {
+      const list = this.workloadsByNamespace.get(w.namespaceName) ?? [];
+      list.push(w);
+      this.workloadsByNamespace.set(w.namespaceName, list);
+    }
+  }
+
+  /** The compiled policies (cluster order). */
+  public get policies(): readonly CompiledPolicy[] {
+    return this.analysis.engine.policies;
+  }
+
+  /** The compiled policies of a namespace (cluster order). */
+  public policiesIn(namespace: string): readonly CompiledPolicy[] {
+    if (!this.policiesByNamespace) {
+      this.policiesByNamespace = new Map();
+      for (const p of this.policies) {
+        const list = this.policiesByNamespace.get(p.namespace) ?? [];
+        list.push(p);
+        this.policiesByNamespace.set(p.namespace, list);
+      }
+    }
+    return this.policiesByNamespace.get(namespace) ?? [];
+  }
+
+  /** Whether the input holds at least one workload of the namespace. */
+  public hasWorkloads(namespace: string): boolean {
+    return this.workloadsByNamespace.has(namespace);
+  }
+
+  /** The workload classes of a namespace in the real analysis. */
+  public classesIn(namespace: string): WorkloadClass[] {
+    return classesByNamespace(this.analysis).get(namespace) ?? [];
+  }
+
+  /** The workload classes of a namespace in the imagined analysis. */
+  public imaginedClassesIn(namespace: string): WorkloadClass[] {
+    return classesByNamespace(this.imagined).get(namespace) ?? [];
+  }
+
+  /**
+   * Where a namespace is defined: its own manifest if declared, else the first policy or workload that uses it (so
+   * every finding carries a file and document index or a construct path).
+   */
+  public namespaceSource(namespace: string): SourceModel {
+    const declared = this.cluster.namespaces.find(n => n.name === namespace);
+    if (declared?.source && hasLocation(declared.source)) return declared.source;
+    const policy = this.cluster.policies.find(p => (p.namespaceName ?? DEFAULT_NAMESPACE) === namespace && p.source && hasLocation(p.source));
+    if (policy) return policy.source!;
+    const workload = (this.workloadsByNamespace.get(namespace) ?? []).find(w => w.source && hasLocation(w.source));
+    return workload?.source ?? declared?.source ?? {};
+  }
+
+  /**
+   * The analysis with imagined pods (see the module doc) and, unless the input has a pod labelled
+   * `k8s-app=kube-dns` in kube-system, an imagined DNS server there with CoreDNS's named ports. When nothing needs
+   * imagining, it is the real analysis.
+   */
+  public get imagined(): Analysis {
+    return this.buildImagined().analysis;
+  }
+
+  /** The DNS server classes of the imagined analysis (never empty). */
+  public get dnsClasses(): readonly WorkloadClass[] {
+    return this.buildImagined().dns;
+  }
+
+  /** Whether a workload of the imagined analysis was imagined (not in the input). */
+  public isImagined(workload: WorkloadModel): boolean {
+    return this.buildImagined().imagined.has(workload);
+  }
+
+  private buildImagined(): { analysis: Analysis; imagined: Set<WorkloadModel>; dns: WorkloadClass[] } {
+    if (this.imaginedCache) return this.imaginedCache;
+    const imagined = new Set<WorkloadModel>();
+    const added: WorkloadModel[] = [];
+    const seen = new Set<string>();
+    const imagine = (namespace: string, selector: SelectorModel, ports?: WorkloadModel['ports']) => {
+      if (this.hasWorkloads(namespace)) return;
+      const name = selectorKey(selector);
+      const key = `${namespace}\u0000${name}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const w: WorkloadModel = { kind: IMAGINED_KIND, name, namespaceName: namespace, podLabels: representativeLabels(selector), ...(ports ? { ports } : {}) };
+      imagined.add(w);
+      added.push(w);
+    };
+    const isDns = (w: WorkloadModel) => w.namespaceName === DNS_NAMESPACE
+      && Object.entries(DNS_POD_LABELS).every(([k, v]) => (w.podLabels ?? {})[k] === v);
+    const dnsPorts = [{ name: 'dns', containerPort: 53, protocol: Protocol.UDP }, { name: 'dns-tcp', containerPort: 53, protocol: Protocol.TCP }];
+    if (!this.cluster.workloads.some(isDns)) imagine(DNS_NAMESPACE, { matchLabels: { ...DNS_POD_LABELS } }, dnsPorts);
+    for (const policy of this.cluster.policies) {
+      const namespace = policy.namespaceName ?? DEFAULT_NAMESPACE;
+      imagine(namespace, policy.podSelector);
+      for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+        for (const peer of rule.peers ?? []) {
+          if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
+          const target = peer.namespaceSelector ? namespaceNamedBy(peer.namespaceSelector) : namespace;
+          if (target !== undefined) imagine(target, peer.podSelector ?? {});
+        }
+      }
+    }
+    const analysis = added.length === 0 ? this.analysis : Analysis.of({ ...this.cluster, workloads: [...this.cluster.workloads, ...added] });
+    const dns = analysis.engine.classes.filter(c => c.workloads.some(isDns));
+    this.imaginedCache = { analysis, imagined, dns };
+    return this.imaginedCache;
+  }
+}
+
+const byNamespaceCache = new WeakMap<Analysis, Map<string, WorkloadClass[]>>();
+
+/** The classes of an analysis grouped by namespace (cached per analysis). */
+function classesByNamespace(analysis: Analysis): Map<string, WorkloadClass[]> {
+  let map = byNamespaceCache.get(analysis);
+  if (!map) {
+    map = new Map();
+    for (const cls of analysis.engine.classes) {
+      const list = map.get(cls.namespace.name) ?? [];
+      list.push(cls);
+      map.set(cls.namespace.name, list);
+    }
+    byNamespaceCache.set(analysis, map);
+  }
+  return map;
+}
+
+function hasLocation(source: SourceModel): boolean {
+  return source.file !== undefined || source.constructPath !== undefined;
+}
+
+/** The namespace of a policy model. */
+export function policyNamespace(policy: PolicyModel): string {
+  return policy.namespaceName ?? DEFAULT_NAMESPACE;
+}

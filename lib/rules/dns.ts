@@ -1,0 +1,65 @@
+/**
+ * DNS reachability of egress-isolated pods, shared by NP004 (no DNS) and NP006 (UDP only). Evaluated on the
+ * imagined analysis (see context.ts), so policy-only input is checked too. DNS counts as allowed when egress allows
+ * port 53 to the cluster DNS pods (kube-system, k8s-app=kube-dns) or to any ipBlock (a node-local or external
+ * resolver).
+ */
+import { CompiledRule, ConnectionSet, isEmptySelector, WorkloadClass } from '../analysis';
+import { PolicyType, Protocol } from '../model/types';
+import { RuleContext } from './context';
+
+/** The DNS status of one egress-isolated class. */
+export interface DnsStatus {
+  /** The class (of the imagined analysis). */
+  readonly cls: WorkloadClass;
+  /** Whether UDP 53 is allowed to a DNS server. */
+  readonly udp: boolean;
+  /** Whether TCP 53 is allowed to a DNS server. */
+  readonly tcp: boolean;
+  /** The rules that allow UDP 53 to a DNS server. */
+  readonly udpRules: CompiledRule[];
+  /** The policy to blame for the isolation: the first default deny among the isolating policies, else the first. */
+  readonly isolatedBy: CompiledRule['policy'];
+}
+
+const cache = new WeakMap<RuleContext, DnsStatus[]>();
+
+/** The DNS status of every egress-isolated class that is not itself a DNS server. */
+export function dnsStatuses(context: RuleContext): DnsStatus[] {
+  let result = cache.get(context);
+  if (result) return result;
+  result = [];
+  const engine = context.imagined.engine;
+  const dns = context.dnsClasses;
+  const perRule = new Map<CompiledRule, ConnectionSet>();
+  for (const cls of engine.classes) {
+    if (dns.includes(cls)) continue;
+    const side = engine.side(PolicyType.EGRESS, cls);
+    if (!side.isolated) continue;
+    let conns = ConnectionSet.NONE;
+    const udpRules: CompiledRule[] = [];
+    for (const rule of side.rules) {
+      // What the rule allows towards DNS does not depend on the source: computed once per rule.
+      let ruleConns = perRule.get(rule);
+      if (!ruleConns) {
+        ruleConns = ConnectionSet.NONE;
+        for (const d of dns) if (engine.ruleMatchesClass(rule, d)) ruleConns = ruleConns.union(engine.rulePorts(rule, d));
+        if (rule.ipBlockPeers.length > 0) ruleConns = ruleConns.union(engine.rulePorts(rule, undefined));
+        perRule.set(rule, ruleConns);
+      }
+      if (ruleConns.contains(Protocol.UDP, 53)) udpRules.push(rule);
+      conns = conns.union(ruleConns);
+    }
+    const isolatedBy = side.policies.find(p => isEmptySelector(p.model.podSelector)) ?? side.policies[0];
+    result.push({ cls, udp: conns.contains(Protocol.UDP, 53), tcp: conns.contains(Protocol.TCP, 53), udpRules, isolatedBy });
+  }
+  cache.set(context, result);
+  return result;
+}
+
+/** The workloads of classes as text; imagined pods read `production/{app=api}`. */
+export function classesText(classes: WorkloadClass[], max = 4): string {
+  const names = classes.flatMap(c => c.workloads.map(w => `${w.namespaceName}/${w.name}`));
+  const unique = [...new Set(names)];
+  return unique.length <= max ? unique.join(', ') : `${unique.slice(0, max).join(', ')} (+${unique.length - max} more)`;
+}

@@ -1,0 +1,44 @@
+import { PolicyType } from '../model/types';
+import { selectorKey } from '../analysis';
+import { policyNamespace } from './context';
+import { Rule, RuleFinding, Severity } from './rule';
+
+/** NP001: a from/to list with a namespaceSelector-only item next to a podSelector-only item. */
+export const OR_TRAP: Rule = {
+  id: 'NP001',
+  name: 'or-trap',
+  severity: Severity.ERROR,
+  summary: 'A from/to list holds a namespaceSelector-only item next to a podSelector-only item: Kubernetes ORs them, where one AND item was almost always meant.',
+  why: 'Items of a from/to list are alternatives. `- namespaceSelector: {...}` followed by `- podSelector: {...}` allows every pod '
+    + 'of the matching namespaces OR the matching pods of the policy\'s own namespace, which is far wider than "these pods in '
+    + 'those namespaces". Fix: put both selectors in one item (remove the dash before podSelector); with cdk8s-netpol use '
+    + 'Peer.podsInNamespaces(namespaces, pods). If the OR is really meant, suppress with the reason.',
+  suppressible: true,
+  check(context) {
+    const out: RuleFinding[] = [];
+    for (const policy of context.cluster.policies) {
+      const namespace = policyNamespace(policy);
+      for (const direction of [PolicyType.INGRESS, PolicyType.EGRESS]) {
+        const word = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
+        const list = direction === PolicyType.INGRESS ? 'from' : 'to';
+        (policy[word] ?? []).forEach((rule, i) => {
+          const peers = rule.peers ?? [];
+          const nsOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.namespaceSelector && !p.podSelector && !p.ipBlock);
+          const podOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.podSelector && !p.namespaceSelector && !p.ipBlock);
+          if (nsOnly.length === 0 || podOnly.length === 0) return;
+          const ns = nsOnly[0];
+          const pod = podOnly[0];
+          out.push({
+            object: { kind: 'NetworkPolicy', namespace, name: policy.name },
+            message: `${namespace}/${policy.name} ${word}[${i}].${list} lists namespaceSelector ${selectorKey(ns.p.namespaceSelector!)} `
+              + `(item ${ns.j}) and podSelector ${selectorKey(pod.p.podSelector!)} (item ${pod.j}) as separate items, which Kubernetes ORs: `
+              + `every pod of those namespaces, or those pods of ${namespace}; one item with both selectors means AND`,
+            source: policy.source ?? {},
+            field: `spec.${word}[${i}].${list}`,
+          });
+        });
+      }
+    }
+    return out;
+  },
+};

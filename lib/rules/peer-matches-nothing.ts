@@ -1,0 +1,38 @@
+import { Rule, RuleFinding, Severity } from './rule';
+import { peerText, peersField, policyFinding, ruleText } from './util';
+import { matchesSelector } from '../analysis';
+
+/** NP011: a pod/namespace selector peer that matches no workload. */
+export const PEER_MATCHES_NOTHING: Rule = {
+  id: 'NP011',
+  name: 'peer-matches-nothing',
+  severity: Severity.WARNING,
+  summary: 'A from/to item selects no workload (checked only when every namespace it could match has its workloads in the input).',
+  why: 'A peer that matches nothing allows nothing: the connection it was written for is denied, usually because of a label '
+    + 'typo, a label that lives on the Deployment instead of its pod template, or a peer in the wrong namespace (a '
+    + 'podSelector alone only looks in the policy\'s own namespace). Fix: match the pod template labels, add a '
+    + 'namespaceSelector for pods in other namespaces, or remove the stale peer. Namespaces whose workloads are not in the '
+    + 'input are not judged.',
+  suppressible: true,
+  check(context) {
+    const out: RuleFinding[] = [];
+    const engine = context.analysis.engine;
+    if (context.cluster.workloads.length === 0) return out;
+    for (const policy of context.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const peer of rule.selectorPeers) {
+          const namespaces = peer.namespaceSelector
+            ? [...engine.namespaces.values()].filter(ns => matchesSelector(peer.namespaceSelector!, ns.labels)).map(ns => ns.name)
+            : [policy.namespace];
+          if (namespaces.length === 0 || !namespaces.every(ns => context.hasWorkloads(ns))) continue;
+          if (!engine.peerClasses(policy, peer).isEmpty()) continue;
+          const model = rule.model.peers![peer.index];
+          out.push(policyFinding(policy,
+            `${ruleText(rule)} peer ${peer.index} (${peerText(model)}) matches no workload in ${namespaces.join(', ')}`,
+            `${peersField(rule)}[${peer.index}]`));
+        }
+      }
+    }
+    return out;
+  },
+};

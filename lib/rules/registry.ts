@@ -1,0 +1,45 @@
+/**
+ * The registry: every rule, ordered by id. `RULES.md` is generated from it (scripts/rules-md.ts).
+ */
+import { ALLOW_ALL_RULE } from './allow-all-rule';
+import { ANY_ADDRESS } from './any-address';
+import { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
+import { DNS_ANY_NAMESPACE } from './dns-any-namespace';
+import { DNS_BLOCKED } from './dns-blocked';
+import { DNS_UDP_ONLY } from './dns-udp-only';
+import { HOST_NETWORK } from './host-network';
+import { INVALID_SUPPRESSION } from './invalid-suppression';
+import { ONE_SIDED_CONNECTION } from './one-sided';
+import { OR_TRAP } from './or-trap';
+import { PEER_MATCHES_NOTHING } from './peer-matches-nothing';
+import { POLICY_SELECTS_NOTHING } from './policy-selects-nothing';
+import { Rule } from './rule';
+import { SHADOWED_RULE } from './shadowed-rule';
+import { UNDEFINED_NAMED_PORT } from './undefined-named-port';
+import { UNSET_NAMESPACE_LABEL } from './unset-namespace-label';
+
+/** Every rule, ordered by id. */
+export const RULES: readonly Rule[] = [
+  INVALID_SUPPRESSION,
+  OR_TRAP,
+  NO_DEFAULT_DENY_INGRESS,
+  NO_DEFAULT_DENY_EGRESS,
+  DNS_BLOCKED,
+  DNS_ANY_NAMESPACE,
+  DNS_UDP_ONLY,
+  ANY_ADDRESS,
+  ALLOW_ALL_RULE,
+  ONE_SIDED_CONNECTION,
+  POLICY_SELECTS_NOTHING,
+  PEER_MATCHES_NOTHING,
+  UNSET_NAMESPACE_LABEL,
+  UNDEFINED_NAMED_PORT,
+  SHADOWED_RULE,
+  HOST_NETWORK,
+];
+
+/** The rule with an id, or undefined. */
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find(r => r.id === id);
+}
+

@@ -1,0 +1,58 @@
+import { LabelOperator, PolicyType } from '../model/types';
+import { NAMESPACE_NAME_LABEL } from '../analysis';
+import { policyNamespace, SYSTEM_NAMESPACES } from './context';
+import { Rule, RuleFinding, Severity } from './rule';
+
+/** Label keys people use for a namespace's name, none of which Kubernetes sets. */
+const NAME_LIKE_KEYS = ['name', 'namespace', 'ns', 'kubernetes.io/namespace', 'kubernetes.io/name', 'metadata.name', 'app.kubernetes.io/namespace'];
+
+/** NP012: a namespaceSelector on a label Kubernetes does not set and no namespace of the input carries. */
+export const UNSET_NAMESPACE_LABEL: Rule = {
+  id: 'NP012',
+  name: 'unset-namespace-label',
+  severity: Severity.WARNING,
+  summary: 'A namespaceSelector uses a label that Kubernetes does not set and no namespace in the input carries, such as `name: kube-system` instead of `kubernetes.io/metadata.name: kube-system`.',
+  why: 'Kubernetes labels every namespace with kubernetes.io/metadata.name only. A selector on `name`, `namespace` or another '
+    + 'label nobody sets matches no namespace, so the traffic it was meant to allow (often DNS to kube-system) is denied. '
+    + 'Flagged when the key is a name-like key (name, namespace, ...) or its value is the name of a known namespace. Fix: '
+    + `select by ${NAMESPACE_NAME_LABEL}: <namespace> (cdk8s-netpol: Peer.namespaceNamed()), or add the label to the Namespace manifests.`,
+  suppressible: true,
+  check(context) {
+    const out: RuleFinding[] = [];
+    const declaredKeys = new Set(context.cluster.namespaces.flatMap(ns => Object.keys(ns.labels ?? {})));
+    const knownNames = new Set([...context.analysis.engine.namespaces.keys(), ...SYSTEM_NAMESPACES, 'default']);
+    for (const policy of context.cluster.policies) {
+      const namespace = policyNamespace(policy);
+      for (const direction of [PolicyType.INGRESS, PolicyType.EGRESS]) {
+        const word = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
+        const list = direction === PolicyType.INGRESS ? 'from' : 'to';
+        (policy[word] ?? []).forEach((rule, i) => {
+          (rule.peers ?? []).forEach((peer, j) => {
+            const selector = peer.namespaceSelector;
+            if (!selector) return;
+            const requirements: { key: string; values: string[] }[] = [
+              ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, values: [value] })),
+              ...(selector.matchExpressions ?? []).filter(e => e.op === LabelOperator.IN || e.op === LabelOperator.EXISTS)
+                .map(e => ({ key: e.key, values: e.values ?? [] })),
+            ];
+            for (const { key, values } of requirements) {
+              if (key === NAMESPACE_NAME_LABEL || declaredKeys.has(key)) continue;
+              const nameLike = NAME_LIKE_KEYS.includes(key);
+              const named = values.filter(v => knownNames.has(v));
+              if (!nameLike && named.length === 0) continue;
+              const value = named[0] ?? values[0];
+              out.push({
+                object: { kind: 'NetworkPolicy', namespace, name: policy.name },
+                message: `${namespace}/${policy.name} ${word}[${i}].${list}[${j}] selects namespaces by ${key}${values.length ? `=${values.join('|')}` : ''}, a label Kubernetes does not set `
+                  + `and no namespace in the input has, so it matches nothing${value !== undefined ? `; use ${NAMESPACE_NAME_LABEL}=${value}` : ''}`,
+                source: policy.source ?? {},
+                field: `spec.${word}[${i}].${list}[${j}].namespaceSelector`,
+              });
+            }
+          });
+        });
+      }
+    }
+    return out;
+  },
+};
