@@ -10,6 +10,7 @@ import { checkMetadata, restorePrototypeInstanceof } from './network-policy';
 import { IPeer, Peer } from './peer';
 import { Port } from './port';
 import { Selector } from './selector';
+import { addSuppression, SUPPRESS_ANNOTATION } from './suppress';
 
 /** Props of `IsolatedNamespace`. */
 export interface IsolatedNamespaceProps {
@@ -57,6 +58,7 @@ export class IsolatedNamespace extends ApiObject {
   public readonly defaultDeny: DefaultDeny;
   /** The DNS policy (`allow-dns`), unless `allowDns` is false. */
   public readonly dnsAccess?: DnsAccess;
+  private suppressions?: string;
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id, renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations }));
@@ -67,6 +69,7 @@ export class IsolatedNamespace extends ApiObject {
     if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
     checkMetadata(api, props.labels, props.annotations);
     this.namespaceName = props.namespaceName;
+    this.suppressions = props.annotations?.[SUPPRESS_ANNOTATION];
     this.labels = { ...props.labels, 'kubernetes.io/metadata.name': props.namespaceName };
 
     this.defaultDeny = new DefaultDeny(this, 'DefaultDeny', { namespaceName: this.namespaceName });
@@ -114,6 +117,15 @@ export class IsolatedNamespace extends ApiObject {
     const id = name ?? `${pods.nameHint}-egress-${cidrs.join('-').replace(/[/:]/g, '_')}`;
     this.checkFreeName('allowEgressCidr', id);
     return new AllowEgressCidr(this, id, { namespaceName: this.namespaceName, name, pods, cidrs, ports });
+  }
+
+  /**
+   * Accepts the findings of checker rule `ruleId` (see RULES.md) about this namespace and every object in it, for
+   * a reason of at least 10 characters (the Namespace's `cdk8s-netpol.io/suppress` annotation).
+   */
+  public suppress(ruleId: string, reason: string): void {
+    const api = `IsolatedNamespace(${JSON.stringify(this.node.id)}).suppress()`;
+    this.suppressions = addSuppression(api, this, this.suppressions, ruleId, reason);
   }
 
   private checkFreeName(method: string, name: string): void {

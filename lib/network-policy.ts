@@ -7,6 +7,7 @@ import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, ch
 import { IPeer, Peer } from './peer';
 import { Port, portsToModel } from './port';
 import { Selector, dnsWord } from './selector';
+import { addSuppression, SUPPRESS_ANNOTATION } from './suppress';
 
 /** Marks NetworkPolicy instances, also across copies of this library. */
 const NETWORK_POLICY = Symbol.for('cdk8s-netpol.NetworkPolicy');
@@ -105,9 +106,9 @@ export class NetworkPolicy extends ApiObject {
 
   private readonly explicitPolicyTypes?: PolicyType[];
   private readonly ingressRules: StoredRule[] = [];
-  private readonly egressRules: StoredRule[] = [];
   private readonly labels?: { [key: string]: string };
-  private readonly annotations?: { [key: string]: string };
+  private readonly annotations: { [key: string]: string };
+  private readonly egressRules: StoredRule[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     const self: { policy?: NetworkPolicy } = {};
@@ -131,7 +132,7 @@ export class NetworkPolicy extends ApiObject {
     if (nameProblem) fail(ErrorCode.INVALID_NAME, api, `${nameProblem}. Pass a valid \`name\`.`);
     checkMetadata(api, props.labels, props.annotations);
     this.labels = props.labels;
-    this.annotations = props.annotations;
+    this.annotations = { ...props.annotations };
 
     this.pods = props.pods;
     const workloadNamespace = props.pods.workloadNamespace;
@@ -170,6 +171,17 @@ export class NetworkPolicy extends ApiObject {
     this.addRule(PolicyType.EGRESS, peers, ports, `${this.constructor.name}(${JSON.stringify(this.node.id)}).addEgressRule()`);
   }
 
+  /**
+   * Accepts the findings of checker rule `ruleId` (see RULES.md) on this policy, for a reason of at least 10
+   * characters. Written as the `cdk8s-netpol.io/suppress` annotation, so synth, the cdk8s.yaml plugin and the CLI
+   * all honour it; the findings are still reported, as suppressed.
+   * @example policy.suppress('NP001', 'monitoring namespaces OR local prometheus, on purpose')
+   */
+  public suppress(ruleId: string, reason: string): void {
+    const api = `${this.constructor.name}(${JSON.stringify(this.node.id)}).suppress()`;
+    this.annotations[SUPPRESS_ANNOTATION] = addSuppression(api, this, this.annotations[SUPPRESS_ANNOTATION], ruleId, reason);
+  }
+
   /** The directions the policy isolates: the explicit `policyTypes`, else the directions that have rules. */
   public get policyTypes(): PolicyType[] {
     if (this.explicitPolicyTypes) return [...this.explicitPolicyTypes];
@@ -193,7 +205,7 @@ export class NetworkPolicy extends ApiObject {
       name: this.name,
       namespaceName: this.namespaceName,
       labels: this.labels,
-      annotations: this.annotations,
+      annotations: Object.keys(this.annotations).length > 0 ? { ...this.annotations } : undefined,
       podSelector: this.pods.toModel(),
       policyTypes: this.policyTypes,
       ingress: this.ingressRules.length > 0 ? this.ingressRules.map(toRule) : undefined,

@@ -89,3 +89,14 @@ describe('IsolatedNamespace convenience methods', () => {
       .toThrow('IsolatedNamespace("ns").allowFrom(): a policy named "api-allow-from-frontend" already exists in namespace "production" (test/ns/api-allow-from-frontend). Pass a different `name`, or add the rule to the existing policy with addIngressRule()/addEgressRule().');
   });
 });
+
+describe('IsolatedNamespace.suppress()', () => {
+  test('annotates the Namespace, which suppresses findings about everything in it', () => {
+    const chart = chartIn();
+    const ns = new IsolatedNamespace(chart, 'ns', { namespaceName: 'edge' });
+    ns.suppress('NP007', 'the edge namespace talks to the internet by design');
+    expect(manifest(chart, 'Namespace', 'edge').metadata.annotations).toEqual({
+      'cdk8s-netpol.io/suppress': '[{"id":"NP007","reason":"the edge namespace talks to the internet by design"}]',
+    });
+  });
+});

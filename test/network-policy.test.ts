@@ -261,3 +261,27 @@ describe('named ports towards addresses', () => {
     expect(policySpec(chart, 'p').ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'metrics' }]);
   });
 });
+
+describe('suppress()', () => {
+  test('writes the suppression annotation the checker reads, and keeps it in the model', () => {
+    const chart = chartIn('production');
+    const policy = new NetworkPolicy(chart, 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { owner: 'team-a' } });
+    policy.suppress('NP001', 'the OR form is meant here');
+    policy.suppress('NP007', 'public endpoint reviewed by security');
+    const expected = '[{"id":"NP001","reason":"the OR form is meant here"},{"id":"NP007","reason":"public endpoint reviewed by security"}]';
+    expect(manifest(chart, 'NetworkPolicy', 'p').metadata.annotations).toEqual({ 'owner': 'team-a', 'cdk8s-netpol.io/suppress': expected });
+    expect(policy.toModel().annotations).toEqual({ 'owner': 'team-a', 'cdk8s-netpol.io/suppress': expected });
+  });
+
+  test('throws for a reason shorter than 10 characters', () => {
+    const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
+    expect(() => policy.suppress('NP001', 'because'))
+      .toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] suppresses NP001 with "because" (7 characters); a reason of at least 10 characters is required.');
+  });
+
+  test('throws for an unknown rule id', () => {
+    const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
+    expect(() => policy.suppress('NP999', 'no such rule exists here'))
+      .toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] names unknown rule "NP999"; see RULES.md for the rule ids.');
+  });
+});

@@ -34,7 +34,9 @@ import { Command, CommanderError } from 'commander';
 import * as analyze from './analyze';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import * as explain from './explain';
+import * as fromFlows from './from-flows';
 import { CliIo, processIo } from './io';
+import * as lint from './lint';
 
 export * from './command';
 export * from './io';
@@ -43,6 +45,8 @@ export * from './io';
 export const COMMANDS: readonly RegisterCommand[] = [
   analyze.register,
   explain.register,
+  lint.register,
+  fromFlows.register,
 ];
 
 /** The package version, read at run time so this file compiles under jsii's `rootDir`. */

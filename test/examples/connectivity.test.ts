@@ -75,7 +75,7 @@ describe('the summary printed after cdk8s synth', () => {
   test('lists the counts and every allowed connection between workloads', () => {
     const summary = connectivitySummary(app);
     expect(summary.split('\n')).toEqual([
-      'cdk8s-netpol: 21 NetworkPolicies, 8 workloads in 4 namespaces',
+      'cdk8s-netpol: 26 NetworkPolicies, 8 workloads in 5 namespaces',
       'allowed connections between workloads (6):',
       '  monitoring/prometheus[Deployment] => production/api[Deployment] : TCP 9090',
       '  production/api[Deployment] => production/postgres[Deployment] : TCP 5432',
@@ -83,7 +83,7 @@ describe('the summary printed after cdk8s synth', () => {
       '  shop-web/checkout[Deployment] => shop-data/orders-db[Deployment] : TCP 5432',
       '  shop-web/checkout[Deployment] => shop-data/redis[Deployment] : TCP 6379',
       '  shop-web/storefront[Deployment] => shop-web/checkout[Deployment] : TCP 8080',
-      'workloads that may reach addresses outside the cluster: 3; reachable from outside: 1',
+      'workloads that may reach addresses outside the cluster: 2; reachable from outside: 0',
       '',
     ]);
   });

@@ -1,0 +1,68 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cli, fixture, PRODUCTION } from './support';
+
+describe('cdk8s-netpol lint', () => {
+  test('reports the guide\'s one-sided frontend → api rule and exits 0 under --fail-on error', async () => {
+    // WHEN
+    const result = await cli('lint', PRODUCTION);
+
+    // THEN
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^warning NP009 NetworkPolicy production\/api-ingress: /m);
+    expect(result.stdout).toMatch(/0 errors, \d+ warnings?, \d+ infos? \(0 suppressed\)/);
+  });
+
+  test('exits 1 when findings reach --fail-on', async () => {
+    const result = await cli('lint', PRODUCTION, '--fail-on', 'warning');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('NP009');
+  });
+
+  test('writes SARIF 2.1.0', async () => {
+    const result = await cli('lint', PRODUCTION, '--output', 'sarif');
+    const sarif = JSON.parse(result.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.map((r: any) => r.ruleId)).toContain('NP009');
+  });
+
+  test('exits 2 on bad input, with nothing on standard output', async () => {
+    const result = await cli('lint', fixture('malformed.yaml'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/malformed/);
+  });
+
+  test('rejects an unknown --output, naming the allowed values', async () => {
+    const result = await cli('lint', PRODUCTION, '--output', 'xml');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: option '-o, --output <format>' argument 'xml' is invalid. Use one of text, json, sarif, e.g. --output text.");
+  });
+});
+
+describe('cdk8s-netpol from-flows', () => {
+  const flows = path.join(__dirname, '..', 'flows', 'fixtures');
+  const file = 'shop.jsonl';
+
+  test('prints reviewable TypeScript using the building blocks', async () => {
+    const result = await cli('from-flows', path.join(flows, file));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("from 'cdk8s-netpol'");
+    expect(result.stdout).toContain('new IsolatedNamespace(');
+  });
+
+  test('writes the TypeScript and the YAML with --out-dir', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-flows-'));
+    const result = await cli('from-flows', path.join(flows, file), '--out-dir', outDir, '--chart-name', 'seen');
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(outDir).sort()).toEqual(['seen.k8s.yaml', 'seen.ts']);
+  });
+
+  test('exits 2 for a missing file', async () => {
+    const result = await cli('from-flows', path.join(flows, 'missing.jsonl'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('missing.jsonl');
+  });
+});
