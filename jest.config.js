@@ -7,5 +7,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 120000,
 };

@@ -1,7 +1,8 @@
 /**
  * Synthesis benchmark: 2,000 isolated namespaces, each with default deny, DNS and two allows, built (a) one chart
  * per namespace and (b) all in one chart; in the same process, the same manifests as raw KubeNamespace /
- * KubeNetworkPolicy objects. Prints ours/raw per layout and the peak RSS. Not a test: `npm run bench`.
+ * KubeNetworkPolicy objects, and ours again with the synth-time checker off. Prints ours/raw per layout, what the
+ * checker adds, and the peak RSS. Not a test: `npm run bench`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +10,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IsolatedNamespace, Peer, Port, Selector } from '../lib';
+import { Checker, CheckLevel, IsolatedNamespace, Peer, Port, Selector } from '../lib';
 
 const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -61,10 +62,11 @@ function raw(scope: Construct, name: string): void {
 type Layout = 'chart-per-namespace' | 'one-chart';
 
 /** Builds and synthesizes an app to a temporary directory; returns the seconds taken and the output directory. */
-function run(build: (scope: Construct, name: string) => void, layout: Layout): { seconds: number; outdir: string } {
+function run(build: (scope: Construct, name: string) => void, layout: Layout, check = CheckLevel.ERROR): { seconds: number; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
   const start = process.hrtime.bigint();
   const app = new App({ outdir });
+  Checker.configure(app, { failOn: check });
   const shared = layout === 'one-chart' ? new Chart(app, 'all') : undefined;
   for (let i = 0; i < NAMESPACES; i++) {
     const name = `ns-${i}`;
@@ -85,22 +87,25 @@ function median(values: number[]): number {
 
 function main(): void {
   console.log(`synth benchmark: ${NAMESPACES} namespaces x (Namespace + default deny + DNS + 2 allows), median of ${ROUNDS} rounds`);
+  console.log('cdk8s-netpol runs its checker (RULES.md) at synth by default; "checker off" shows what the checker costs.');
   const rows: string[] = [];
   for (const layout of ['chart-per-namespace', 'one-chart'] as Layout[]) {
     // Same output, or the comparison means nothing.
     const check = { ours: run(ours, layout), raw: run(raw, layout) };
     if (readAll(check.ours.outdir) !== readAll(check.raw.outdir)) throw new Error(`ours and raw synthesize different manifests (${layout})`);
-    const times = { ours: [] as number[], raw: [] as number[] };
+    const times = { ours: [] as number[], unchecked: [] as number[], raw: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       times.raw.push(run(raw, layout).seconds);
       times.ours.push(run(ours, layout).seconds);
+      times.unchecked.push(run(ours, layout, CheckLevel.OFF).seconds);
     }
     const o = median(times.ours);
+    const u = median(times.unchecked);
     const r = median(times.raw);
-    rows.push(`| ${layout} | ${o.toFixed(2)} s | ${r.toFixed(2)} s | ${(o / r).toFixed(2)}x |`);
+    rows.push(`| ${layout} | ${o.toFixed(2)} s | ${u.toFixed(2)} s | ${r.toFixed(2)} s | ${(o / r).toFixed(2)}x | ${(u / r).toFixed(2)}x | ${(((o - u) / u) * 100).toFixed(1)} % |`);
   }
-  console.log('| layout | cdk8s-netpol | raw ApiObjects | ours/raw |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| layout | cdk8s-netpol | checker off | raw ApiObjects | ours/raw | ours/raw, checker off | checker adds |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   console.log(`peak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }

@@ -14,6 +14,7 @@ export { DnsAccess, DnsAccessOptions, DnsAccessProps } from './dns-access';
 export { AllowFrom, AllowFromProps, AllowTo, AllowToProps, AllowEgressCidr, AllowEgressCidrProps } from './allow';
 export { AllowConnection, AllowConnectionProps } from './allow-connection';
 export { IsolatedNamespace, IsolatedNamespaceProps } from './isolated-namespace';
+export { Checker, CheckerOptions, CheckLevel } from './checker';
 export {
   KyvernoFailureAction, KyvernoNamespaceDefaults, KyvernoNamespaceDefaultsProps,
   KyvernoRequireDefaultDeny, KyvernoRequireDefaultDenyProps,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AllowEgressCidr, AllowFrom, AllowTo, derivedName } from './allow';
 import { DefaultDeny } from './default-deny';
 import { DnsAccess, DnsAccessOptions } from './dns-access';
+import { Checker } from './checker';
 import { ErrorCode, fail } from './errors';
 import { renderNamespace } from './model/render';
 import { checkNamespaceName } from './model/validation';
@@ -126,6 +127,7 @@ export class IsolatedNamespace extends ApiObject {
   public suppress(ruleId: string, reason: string): void {
     const api = `IsolatedNamespace(${JSON.stringify(this.node.id)}).suppress()`;
     this.suppressions = addSuppression(api, this, this.suppressions, ruleId, reason);
+    Checker._touch(this);
   }
 
   private checkFreeName(method: string, name: string): void {

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { Checker } from './checker';
 import { ErrorCode, fail } from './errors';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
@@ -151,6 +152,7 @@ export class NetworkPolicy extends ApiObject {
 
     for (const rule of props.ingress ?? []) this.addRule(PolicyType.INGRESS, rule.peers, rule.ports, api);
     for (const rule of props.egress ?? []) this.addRule(PolicyType.EGRESS, rule.peers, rule.ports, api);
+    Checker._register(this);
   }
 
   /**
@@ -180,6 +182,7 @@ export class NetworkPolicy extends ApiObject {
   public suppress(ruleId: string, reason: string): void {
     const api = `${this.constructor.name}(${JSON.stringify(this.node.id)}).suppress()`;
     this.annotations[SUPPRESS_ANNOTATION] = addSuppression(api, this, this.annotations[SUPPRESS_ANNOTATION], ruleId, reason);
+    Checker._touch(this);
   }
 
   /** The directions the policy isolates: the explicit `policyTypes`, else the directions that have rules. */
@@ -232,6 +235,7 @@ export class NetworkPolicy extends ApiObject {
     const rules = direction === PolicyType.INGRESS ? this.ingressRules : this.egressRules;
     if (rules.some(r => r.key === key)) return;
     rules.push({ key, peers: [...peers], ports: [...ports] });
+    Checker._touch(this);
   }
 
   /** The model, after the checks only the whole policy allows; throws what the API server would reject. */

@@ -5,7 +5,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { FlowPlan } from './infer';
-import { buildStatements, isKubeDnsPods, LabelMap, PeerArg, planStatements, PortArg, Statement } from './program';
+import { buildStatements, isKubeDnsPods, LabelMap, NO_DNS_REASON, NO_DNS_RULE, PeerArg, planStatements, PortArg, Statement } from './program';
 
 /** Options of `generateTypeScript` and `generateYaml`. */
 export interface CodegenOptions {
@@ -111,7 +111,8 @@ function printStatement(s: Statement): string[] {
       const props = [`namespaceName: ${str(s.namespaceName)}`];
       if (!s.allowDns) props.push('allowDns: false');
       if (s.dnsPods) props.push(`dns: { dnsPods: ${isKubeDnsPods(s.dnsPods) ? 'DnsAccess.KUBE_DNS_PODS' : selector(s.dnsPods)} }`);
-      return [`const ${s.variable} = new IsolatedNamespace(this, ${str(s.id)}, { ${props.join(', ')} });`];
+      const declaration = `const ${s.variable} = new IsolatedNamespace(this, ${str(s.id)}, { ${props.join(', ')} });`;
+      return s.allowDns ? [declaration] : [declaration, `${s.variable}.suppress(${str(NO_DNS_RULE)}, ${str(NO_DNS_REASON)});`];
     }
     case 'connection': {
       const out = [

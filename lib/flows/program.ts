@@ -113,6 +113,11 @@ function cidrStatement(a: PlannedCidrAllow, variables: Map<string, string>, name
   return { op: 'allowFrom', comment, namespaceVariable: variable, pods: a.workload.selector, peers, ports, name: name.explicit };
 }
 
+/** The checker rule that flags egress isolation without DNS, accepted where no lookup was observed. */
+export const NO_DNS_RULE = 'NP004';
+/** Why a namespace without observed DNS gets none (the suppression's reason). */
+export const NO_DNS_REASON = 'no DNS lookup was observed from this namespace in the flow log';
+
 /** Derived names listing CIDRs longer than this (a DNS label's length) are replaced by `<pods>-allow-egress-external`. */
 const MAX_DERIVED_NAME = 63;
 
@@ -224,13 +229,16 @@ export function buildStatements(scope: Construct, statements: Statement[]): void
   const ns = (variable: string) => namespaces.get(variable)!;
   for (const s of statements) {
     switch (s.op) {
-      case 'namespace':
-        namespaces.set(s.variable, new IsolatedNamespace(scope, s.id, {
+      case 'namespace': {
+        const namespace = new IsolatedNamespace(scope, s.id, {
           namespaceName: s.namespaceName,
           ...(s.allowDns ? {} : { allowDns: false }),
           ...(s.dnsPods ? { dns: { dnsPods: isKubeDnsPods(s.dnsPods) ? DnsAccess.KUBE_DNS_PODS : selectorValue(s.dnsPods) } } : {}),
-        }));
+        });
+        if (!s.allowDns) namespace.suppress(NO_DNS_RULE, NO_DNS_REASON);
+        namespaces.set(s.variable, namespace);
         break;
+      }
       case 'connection':
         new AllowConnection(scope, s.id, {
           source: peerValue(s.source),

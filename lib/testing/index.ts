@@ -2,7 +2,7 @@
  * Testing helpers: read a construct tree as a cluster, jest matchers for connectivity, truth tables.
  * Import from `cdk8s-netpol/lib/testing` (not part of the jsii API: jest is a TypeScript/JavaScript tool).
  */
-export * from './cluster';
+export * from '../cluster-of';
 export * from './matchers';
 export * from './truth-table';
 export * from './summary';

@@ -11,7 +11,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Protocol } from '../model/types';
-import { analyze } from './cluster';
+import { analyze } from '../cluster-of';
 
 /** A connection to check: endpoints as `namespace/name` (or `namespace/name[Kind]`, an IP address, or a workload construct). */
 export interface ConnectionQuery {

@@ -4,7 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import { Analysis, connlistLine } from '../analysis';
-import { clusterOf } from './cluster';
+import { clusterOf } from '../cluster-of';
 
 /** Renders the summary as text lines. */
 export function connectivitySummary(scope: IConstruct): string {

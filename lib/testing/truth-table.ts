@@ -4,7 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import { Analysis, endpointName } from '../analysis';
-import { analyze } from './cluster';
+import { analyze } from '../cluster-of';
 
 /** Options of `truthTable`. */
 export interface TruthTableOptions {

@@ -5,6 +5,7 @@
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildApp } from '../../examples/main';
+import { Checker, CheckLevel } from '../../lib';
 
 const GUIDE = YAML.parseAllDocuments(`
 apiVersion: networking.k8s.io/v1
@@ -156,6 +157,8 @@ let manifests: any[];
 
 beforeAll(() => {
   app = buildApp();
+  // The examples must pass the checker even at warning level (reasoned suppressions only).
+  Checker.configure(app, { failOn: CheckLevel.WARNING });
   manifests = app.node.children.filter((c): c is Chart => c instanceof Chart).flatMap(chart => chart.toJson());
 });
 

@@ -11,7 +11,7 @@ import { Analysis } from '../../lib/analysis';
 import { buildPlan } from '../../lib/flows/codegen';
 import { parseHubbleFlows } from '../../lib/flows/hubble';
 import { inferPlan } from '../../lib/flows/infer';
-import { clusterOf } from '../../lib/testing/cluster';
+import { clusterOf } from '../../lib/cluster-of';
 import { observedWorkloadsChart } from './support';
 
 interface Workload { readonly namespace: string; readonly name: string; readonly labels: string[] }

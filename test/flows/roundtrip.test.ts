@@ -10,7 +10,7 @@ import { Analysis } from '../../lib/analysis';
 import { buildPlan, generateTypeScript, generateYaml } from '../../lib/flows/codegen';
 import { ObservedFlow, parseHubbleFlows } from '../../lib/flows/hubble';
 import { FlowPlan, inferPlan } from '../../lib/flows/infer';
-import { clusterOf } from '../../lib/testing/cluster';
+import { clusterOf } from '../../lib/cluster-of';
 import { endpointRef, evaluateGenerated, fixtureText, observedWorkloadsChart, typeCheckGenerated } from './support';
 
 const flows = parseHubbleFlows(fixtureText('shop.jsonl'), 'shop.jsonl').flows;

@@ -5,10 +5,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Analysis } from '../analysis';
-import { ClusterModel, PolicyModel, SourceModel } from '../model/types';
-import { Diagnostic, loadObjects } from '../model/load';
-import { NetworkPolicy } from '../network-policy';
+import { Analysis } from './analysis';
+import { ClusterModel, PolicyModel, SourceModel } from './model/types';
+import { Diagnostic, loadObjects } from './model/load';
+import { NetworkPolicy } from './network-policy';
 
 /** The model of a construct tree, and what the loader had to say about its objects. */
 export interface ConstructsCluster {
