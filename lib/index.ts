@@ -15,6 +15,7 @@ export { AllowFrom, AllowFromProps, AllowTo, AllowToProps, AllowEgressCidr, Allo
 export { AllowConnection, AllowConnectionProps } from './allow-connection';
 export { IsolatedNamespace, IsolatedNamespaceProps } from './isolated-namespace';
 export { Checker, CheckerOptions, CheckLevel } from './checker';
+export { NetpolValidation, NetpolValidationProps } from './validation-plugin';
 export {
   KyvernoFailureAction, KyvernoNamespaceDefaults, KyvernoNamespaceDefaultsProps,
   KyvernoRequireDefaultDeny, KyvernoRequireDefaultDenyProps,

@@ -1,0 +1,84 @@
+/**
+ * The checker as a cdk8s-cli validation plugin: `cdk8s synth` runs it on the synthesized manifests, including
+ * hand-written YAML the app includes. In cdk8s.yaml:
+ *
+ *   validations:
+ *     - package: cdk8s-netpol
+ *       version: 0.1.0
+ *       class: NetpolValidation
+ *       properties: { failOn: warning }
+ */
+import { DiagnosticSeverity, loadPaths } from './model/load';
+import { failingFindings, Finding, lint, ruleById } from './rules';
+
+/** Properties of `NetpolValidation` (the `properties` of its cdk8s.yaml entry). */
+export interface NetpolValidationProps {
+  /**
+   * The lowest severity that fails `cdk8s synth`: `error`, `warning`, `info` or `never`.
+   * @default 'error'
+   */
+  readonly failOn?: string;
+  /**
+   * Rule ids not to run.
+   * @default - every rule
+   */
+  readonly skipRules?: string[];
+}
+
+const FAIL_ON = ['error', 'warning', 'info', 'never'];
+
+/** A cdk8s-cli validation plugin that runs the checker's rules (RULES.md) on the synthesized manifests. */
+export class NetpolValidation {
+  private readonly failOn: 'error' | 'warning' | 'info' | 'never';
+  private readonly skipRules: string[];
+
+  constructor(props: NetpolValidationProps = {}) {
+    const failOn = props.failOn ?? 'error';
+    if (!FAIL_ON.includes(failOn)) {
+      throw new Error(`NetpolValidation: properties.failOn "${failOn}" is not one of ${FAIL_ON.join(', ')}; fix the validations entry in cdk8s.yaml.`);
+    }
+    this.failOn = failOn as NetpolValidation['failOn'];
+    this.skipRules = props.skipRules ?? [];
+  }
+
+  /**
+   * Runs the rules on `context.manifests` and fills `context.report` (the cdk8s-cli `ValidationContext`).
+   * @param context the cdk8s-cli validation context
+   */
+  public async validate(context: any): Promise<void> {
+    const { cluster, diagnostics } = loadPaths([...context.manifests]);
+    const invalid = diagnostics.filter(d => d.severity === DiagnosticSeverity.ERROR);
+    for (const d of invalid) {
+      context.report.addViolation({
+        ruleName: 'invalid-manifest',
+        recommendation: d.message,
+        fix: 'Fix the manifest: the API server would reject it.',
+        violatingResources: [{ resourceName: d.name ?? d.kind ?? 'document', locations: [d.field ?? `document ${d.documentIndex ?? 0}`], manifestPath: d.file ?? '' }],
+      });
+    }
+    const result = lint(cluster, { skip: this.skipRules });
+    const failing = failingFindings(result, this.failOn);
+    const byRule = new Map<string, Finding[]>();
+    for (const f of failing) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const [id, findings] of byRule) {
+      const rule = ruleById(id);
+      context.report.addViolation({
+        ruleName: `${id} ${rule?.name ?? ''}`.trim(),
+        recommendation: findings.map(f => f.message).join('\n'),
+        fix: rule?.why ?? '',
+        violatingResources: findings.map(f => ({
+          resourceName: `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
+          locations: [f.field ?? 'metadata'],
+          manifestPath: f.source.file ?? '',
+        })),
+      });
+    }
+    for (const f of result.findings.filter(x => x.suppressed)) {
+      context.logger.log(`cdk8s-netpol: ${f.ruleId} suppressed on ${f.object.kind} ${f.object.name}: ${f.suppressionReason}`);
+    }
+    const s = result.summary;
+    context.report.submit(failing.length > 0 || invalid.length > 0 ? 'failure' : 'success', {
+      errors: String(s.error), warnings: String(s.warning), infos: String(s.info), suppressed: String(s.suppressed), failOn: this.failOn,
+    });
+  }
+}

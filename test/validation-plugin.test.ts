@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NetpolValidation } from '../lib';
+
+/** A stand-in for cdk8s-cli's ValidationContext that records what the plugin reports. */
+function context(yaml: string) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-plugin-')), 'app.k8s.yaml');
+  fs.writeFileSync(file, yaml);
+  const violations: any[] = [];
+  const logs: string[] = [];
+  let submitted: { status: string; metadata: any } | undefined;
+  return {
+    ctx: {
+      manifests: [file],
+      report: { addViolation: (v: any) => violations.push(v), submit: (status: string, metadata: any) => { submitted = { status, metadata }; } },
+      logger: { log: (m: string) => logs.push(m) },
+    },
+    violations,
+    logs,
+    submitted: () => submitted,
+  };
+}
+
+const DENY_WITHOUT_DNS = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-all, namespace: production}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+
+describe('NetpolValidation', () => {
+  test('reports a failing rule as one violation per rule and submits failure', async () => {
+    const c = context(DENY_WITHOUT_DNS);
+    await new NetpolValidation().validate(c.ctx);
+    expect(c.violations.map(v => v.ruleName)).toEqual(['NP004 dns-blocked']);
+    expect(c.violations[0].violatingResources).toEqual([{ resourceName: 'NetworkPolicy production/default-deny-all', locations: ['spec.policyTypes'], manifestPath: c.ctx.manifests[0] }]);
+    expect(c.submitted()).toEqual({ status: 'failure', metadata: expect.objectContaining({ errors: '1', failOn: 'error' }) });
+  });
+
+  test('submits success when findings are below failOn', async () => {
+    const c = context(DENY_WITHOUT_DNS);
+    await new NetpolValidation({ failOn: 'never' }).validate(c.ctx);
+    expect(c.violations).toEqual([]);
+    expect(c.submitted()?.status).toBe('success');
+  });
+
+  test('reports a manifest the API server would reject', async () => {
+    const c = context(DENY_WITHOUT_DNS.replace('policyTypes: [Ingress, Egress]', 'policyTypes: [Ingress], ingress: [{ports: [{port: 0}]}]'));
+    await new NetpolValidation({ failOn: 'never' }).validate(c.ctx);
+    expect(c.violations.map(v => v.ruleName)).toEqual(['invalid-manifest']);
+    expect(c.submitted()?.status).toBe('failure');
+  });
+
+  test('throws for an unknown failOn, naming the allowed values', () => {
+    expect(() => new NetpolValidation({ failOn: 'errors' }))
+      .toThrow('NetpolValidation: properties.failOn "errors" is not one of error, warning, info, never; fix the validations entry in cdk8s.yaml.');
+  });
+});
