@@ -5,32 +5,11 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { monitoringPolicy, OR } from '../fixtures/guide';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-const OR_TRAP_YAML = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-monitoring-scrape
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: api
-  policyTypes:
-    - Ingress
-  ingress:
-    - from:
-        - namespaceSelector:
-            matchLabels:
-              purpose: monitoring
-        - podSelector:
-            matchLabels:
-              app: prometheus
-      ports:
-        - protocol: TCP
-          port: 9090
-`;
+const OR_TRAP_YAML = monitoringPolicy(OR);
 
 const APP = `import { App, Chart, Include } from 'cdk8s';
 import { IsolatedNamespace } from '../lib';

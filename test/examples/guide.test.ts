@@ -5,132 +5,13 @@
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildApp } from '../../examples/main';
+import { guideFile, OR } from '../fixtures/guide';
 import { Checker, CheckLevel } from '../../lib';
 
-const GUIDE = YAML.parseAllDocuments(`
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: default-deny-all
-  namespace: production
-spec:
-  podSelector: {}
-  policyTypes:
-    - Ingress
-    - Egress
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-dns
-  namespace: production
-spec:
-  podSelector: {}
-  policyTypes:
-    - Egress
-  egress:
-    - to:
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: kube-system
-      ports:
-        - protocol: UDP
-          port: 53
-        - protocol: TCP
-          port: 53
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: api-ingress
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: api
-  policyTypes:
-    - Ingress
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels:
-              app: frontend
-      ports:
-        - protocol: TCP
-          port: 8080
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: db-ingress
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: postgres
-  policyTypes:
-    - Ingress
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels:
-              app: api
-      ports:
-        - protocol: TCP
-          port: 5432
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: api-egress
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: api
-  policyTypes:
-    - Egress
-  egress:
-    - to:
-        - podSelector:
-            matchLabels:
-              app: postgres
-      ports:
-        - protocol: TCP
-          port: 5432
-    - to:
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: kube-system
-      ports:
-        - protocol: UDP
-          port: 53
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-monitoring-scrape
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: api
-  policyTypes:
-    - Ingress
-  ingress:
-    - from:
-        - namespaceSelector:
-            matchLabels:
-              purpose: monitoring
-          podSelector:
-            matchLabels:
-              app: prometheus
-      ports:
-        - protocol: TCP
-          port: 9090
-`).map(doc => doc.toJS());
+const GUIDE = ['default-deny-all.yaml', 'allow-dns.yaml', 'app-policies.yaml']
+  .flatMap(file => YAML.parseAllDocuments(guideFile(file)).map(doc => doc.toJS()));
 
-/** The guide's CIDR snippet (an egress rule of the API) and its OR example, as rules. */
+/** The guide's CIDR snippet (an egress rule of the API). */
 const GUIDE_CIDR_EGRESS = YAML.parse(`
 egress:
   - to:
@@ -141,16 +22,7 @@ egress:
         port: 443
 `).egress;
 
-const GUIDE_OR_FROM = YAML.parse(`
-ingress:
-  - from:
-      - namespaceSelector:
-          matchLabels:
-            purpose: monitoring
-      - podSelector:
-          matchLabels:
-            app: prometheus
-`).ingress[0].from;
+const GUIDE_OR_FROM = YAML.parse(OR).ingress[0].from;
 
 let app: App;
 let manifests: any[];

@@ -1,51 +1,13 @@
 /**
- * The field guide's own snippets (../shared/seeds/000_e796ed079163fb77.txt), verbatim in fixtures/: its OR example is
- * flagged, its AND example is not, and its default deny without DNS is flagged until DNS is added.
+ * The field guide's own snippets (../shared/seeds/000_e796ed079163fb77.txt), verbatim: its OR example is
+ * flagged, its AND example is not, and its default deny without DNS is flagged until DNS is added. The snippets are in
+ * test/fixtures/guide/.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { loadText } from '../../lib/model/load';
+import { AND, guideFile, monitoringPolicy, OR } from '../fixtures/guide';
 import { active, lintText } from './helpers';
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf-8');
-
-/** The guide's "THIS IS AN OR" / "THIS IS AN AND" ingress lists, verbatim, inside the guide's monitoring policy. */
-function monitoringPolicy(ingress: string): string {
-  return `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-monitoring-scrape
-  namespace: production
-spec:
-  podSelector:
-    matchLabels:
-      app: api
-  policyTypes:
-    - Ingress
-${ingress.split('\n').map(line => (line ? `  ${line}` : line)).join('\n')}`;
-}
-
-const OR = `# THIS IS AN OR - probably wrong
-ingress:
-  - from:
-      - namespaceSelector:
-          matchLabels:
-            purpose: monitoring
-      - podSelector:
-          matchLabels:
-            app: prometheus
-`;
-
-const AND = `# THIS IS AN AND - probably what you want
-ingress:
-  - from:
-      - namespaceSelector:
-          matchLabels:
-            purpose: monitoring
-        podSelector:
-          matchLabels:
-            app: prometheus
-`;
+const fixture = (name: string) => guideFile(name);
 
 describe('the field guide', () => {
   test('its OR example is flagged as an error', () => {
@@ -64,11 +26,11 @@ describe('the field guide', () => {
 
   test('its default deny without DNS is flagged, and no longer once its DNS policy is added', () => {
     // GIVEN default-deny-all alone
-    const denyOnly = lintText(fixture('guide-default-deny.yaml'));
+    const denyOnly = lintText(fixture('default-deny-all.yaml'));
     // THEN pods cannot resolve names
     expect(active(denyOnly, 'NP004').map(f => f.object.name)).toEqual(['default-deny-all']);
     // WHEN allow-dns is added
-    const withDns = lintText(`${fixture('guide-default-deny.yaml')}---\n${fixture('guide-allow-dns.yaml')}`);
+    const withDns = lintText(`${fixture('default-deny-all.yaml')}---\n${fixture('allow-dns.yaml')}`);
     // THEN
     expect(active(withDns, 'NP004')).toEqual([]);
     expect(active(withDns, 'NP005')).toEqual([]);
@@ -76,13 +38,13 @@ describe('the field guide', () => {
   });
 
   test('its whole production set: DNS is fine, the frontend → api pair is one-sided', () => {
-    const all = lintText(['guide-default-deny.yaml', 'guide-allow-dns.yaml', 'guide-app.yaml'].map(fixture).join('---\n'));
+    const all = lintText(['default-deny-all.yaml', 'allow-dns.yaml', 'app-policies.yaml'].map(fixture).join('---\n'));
     expect(all.findings.filter(f => !f.suppressed).map(f => `${f.ruleId} ${f.object.name}`)).toEqual(['NP009 api-ingress']);
     expect(active(all, 'NP009')[0].message).toContain('production/{app=frontend} → production/{app=api} on TCP 8080');
   });
 
   test('its api-egress allows DNS over UDP only, which matters when allow-dns is missing', () => {
-    const noAllowDns = lintText(['guide-default-deny.yaml', 'guide-app.yaml'].map(fixture).join('---\n'));
+    const noAllowDns = lintText(['default-deny-all.yaml', 'app-policies.yaml'].map(fixture).join('---\n'));
     expect(active(noAllowDns, 'NP006').map(f => f.message)).toEqual([
       'production/api-egress egress[1] allows DNS over UDP 53 only, and no other egress rule allows TCP 53, for production/{app=api}: lookups with large answers fail',
     ]);
