@@ -80,6 +80,9 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Files in a directory that are not manifests: cdk8s synth writes construct-metadata.json beside them. */
+export const NOT_MANIFESTS: readonly string[] = ['construct-metadata.json'];
+
 /** The file extensions read when a directory is given. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
@@ -570,7 +573,10 @@ export function loadText(text: string, source?: string): LoadResult {
   return builder.finish();
 }
 
-/** The manifest files under a directory, recursively, sorted by path (code-unit order) for determinism. */
+/**
+ * The manifest files under a directory, recursively, sorted by path (code-unit order) for determinism; cdk8s's
+ * construct-metadata.json is not a manifest and is left out.
+ */
 export function listManifestFiles(directory: string): string[] {
   const out: string[] = [];
   const entries = fs.readdirSync(directory, { withFileTypes: true }).map(e => e.name).sort();
@@ -579,7 +585,7 @@ export function listManifestFiles(directory: string): string[] {
     const stat = fs.statSync(full, { throwIfNoEntry: false });
     if (!stat) continue;
     if (stat.isDirectory()) out.push(...listManifestFiles(full));
-    else if (stat.isFile() && MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase())) out.push(full);
+    else if (stat.isFile() && MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !NOT_MANIFESTS.includes(name)) out.push(full);
   }
   return out;
 }

@@ -393,3 +393,14 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
     expect(cluster.policies[0].annotations).toEqual({ owner: 'team-web' });
   });
 });
+
+describe('directories written by cdk8s synth', () => {
+  test('leave out construct-metadata.json, which is not a manifest', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-dist-'));
+    fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: {} }));
+    fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n');
+    const { cluster, diagnostics } = loadPaths([dir]);
+    expect(cluster.namespaces.map(n => n.name)).toEqual(['shop']);
+    expect(diagnostics.filter(d => d.severity !== 'info')).toEqual([]);
+  });
+});
