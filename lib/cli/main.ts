@@ -35,6 +35,7 @@ import * as analyze from './analyze';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import * as explain from './explain';
 import * as fromFlows from './from-flows';
+import * as graph from './graph';
 import { CliIo, processIo } from './io';
 import * as lint from './lint';
 
@@ -47,6 +48,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   explain.register,
   lint.register,
   fromFlows.register,
+  graph.register,
 ];
 
 /** The package version, read at run time so this file compiles under jsii's `rootDir`. */

@@ -1,5 +1,6 @@
-import { CompiledPolicy, ConnectionSet, isEmptySelector, WorkloadClass } from '../analysis';
+import { CompiledPolicy, CompiledRule, ConnectionSet, isEmptySelector, WorkloadClass } from '../analysis';
 import { PolicyType } from '../model/types';
+import type { RuleContext } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
 import { connsText, listText, peersField, policyFinding, ruleText } from './util';
 
@@ -22,57 +23,91 @@ export const ONE_SIDED_CONNECTION: Rule = {
     + 'checked (shown as namespace/{selector}).',
   suppressible: true,
   check(context) {
-    const engine = context.imagined.engine;
-    const selected = new Map<CompiledPolicy, WorkloadClass[]>();
-    const subjects = (policy: CompiledPolicy) => {
-      let list = selected.get(policy);
-      if (!list) {
-        list = context.imaginedClassesIn(policy.namespace).filter(c => engine.policySelects(policy, c));
-        selected.set(policy, list);
-      }
-      return list;
-    };
     const out: RuleFinding[] = [];
-    for (const policy of engine.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        const explicit = rule.selectorPeers.filter(p => (p.podSelector && !isEmptySelector(p.podSelector))
-          || (p.namespaceSelector && !isEmptySelector(p.namespaceSelector)));
-        if (explicit.length === 0) continue;
-        const own = subjects(policy);
-        if (own.length === 0) continue;
-        const peerIndexes = new Set<number>();
-        for (const p of explicit) for (const i of engine.peerClasses(policy, p).toArray()) peerIndexes.add(i);
-        const blocked: { src: WorkloadClass; dst: WorkloadClass; conns: ConnectionSet; by: string[] }[] = [];
-        for (const subject of own) {
-          for (const i of peerIndexes) {
-            const other = engine.classes[i];
-            if (other === subject) continue;
-            if (rule.direction === PolicyType.INGRESS) {
-              const allowed = engine.rulePorts(rule, subject);
-              if (allowed.isEmpty()) continue;
-              const side = engine.side(PolicyType.EGRESS, other);
-              if (!side.isolated || !engine.egressToClass(other, subject).intersect(allowed).isEmpty()) continue;
-              blocked.push({ src: other, dst: subject, conns: allowed, by: side.policies.map(p => p.id) });
-            } else {
-              const allowed = engine.rulePorts(rule, other);
-              if (allowed.isEmpty()) continue;
-              const side = engine.side(PolicyType.INGRESS, other);
-              if (!side.isolated || !engine.ingressFromClass(other, subject).intersect(allowed).isEmpty()) continue;
-              blocked.push({ src: subject, dst: other, conns: allowed, by: side.policies.map(p => p.id) });
-            }
-          }
-        }
-        if (blocked.length === 0) continue;
-        const first = blocked[0];
-        const ingress = rule.direction === PolicyType.INGRESS;
-        const otherEnd = ingress ? first.src : first.dst;
-        const more = blocked.length > 1 ? ` (and ${blocked.length - 1} more pair${blocked.length > 2 ? 's' : ''})` : '';
-        out.push(policyFinding(policy,
-          `${ruleText(rule)} allows ${name(first.src)} → ${name(first.dst)} on ${connsText(first.conns)}, but ${ingress ? 'egress' : 'ingress'} of `
-          + `${name(otherEnd)} (isolated by ${listText(first.by)}) allows none of it, so the connection is blocked at the ${ingress ? 'source' : 'destination'}${more}`,
-          peersField(rule)));
-      }
+    for (const { policy, rule, pairs } of oneSidedConnections(context)) {
+      const first = pairs[0];
+      const ingress = rule.direction === PolicyType.INGRESS;
+      const otherEnd = ingress ? first.src : first.dst;
+      const more = pairs.length > 1 ? ` (and ${pairs.length - 1} more pair${pairs.length > 2 ? 's' : ''})` : '';
+      out.push(policyFinding(policy,
+        `${ruleText(rule)} allows ${name(first.src)} → ${name(first.dst)} on ${connsText(first.conns)}, but ${ingress ? 'egress' : 'ingress'} of `
+        + `${name(otherEnd)} (isolated by ${listText(first.blockedBy)}) allows none of it, so the connection is blocked at the ${ingress ? 'source' : 'destination'}${more}`,
+        peersField(rule)));
     }
     return out;
   },
 };
+
+/** One pair of workload classes a rule explicitly allows and the other end denies entirely. */
+export interface OneSidedPair {
+  /** The source class (in the imagined analysis of the rule context). */
+  readonly src: WorkloadClass;
+  /** The destination class. */
+  readonly dst: WorkloadClass;
+  /** The ports the rule allows for the pair, none of which the other end allows. */
+  readonly conns: ConnectionSet;
+  /** The ids of the policies isolating the other end. */
+  readonly blockedBy: string[];
+}
+
+/** The one-sided pairs of one rule. */
+export interface OneSidedRule {
+  /** The policy of the rule. */
+  readonly policy: CompiledPolicy;
+  /** The rule that declares the connections. */
+  readonly rule: CompiledRule;
+  /** The blocked pairs, never empty. */
+  readonly pairs: OneSidedPair[];
+}
+
+/**
+ * The connections NP009 reports: for each rule with an explicit (non-empty selector) peer, the pairs of workload
+ * classes it allows that the other end's isolation denies entirely. Classes come from the context's imagined
+ * analysis (`context.isImagined` tells real workloads from imagined ones). Policy order, then rule order.
+ */
+export function oneSidedConnections(context: RuleContext): OneSidedRule[] {
+  const engine = context.imagined.engine;
+  const selected = new Map<CompiledPolicy, WorkloadClass[]>();
+  const subjects = (policy: CompiledPolicy) => {
+    let list = selected.get(policy);
+    if (!list) {
+      list = context.imaginedClassesIn(policy.namespace).filter(c => engine.policySelects(policy, c));
+      selected.set(policy, list);
+    }
+    return list;
+  };
+  const out: OneSidedRule[] = [];
+  for (const policy of engine.policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      const explicit = rule.selectorPeers.filter(p => (p.podSelector && !isEmptySelector(p.podSelector))
+        || (p.namespaceSelector && !isEmptySelector(p.namespaceSelector)));
+      if (explicit.length === 0) continue;
+      const own = subjects(policy);
+      if (own.length === 0) continue;
+      const peerIndexes = new Set<number>();
+      for (const p of explicit) for (const i of engine.peerClasses(policy, p).toArray()) peerIndexes.add(i);
+      const pairs: OneSidedPair[] = [];
+      for (const subject of own) {
+        for (const i of peerIndexes) {
+          const other = engine.classes[i];
+          if (other === subject) continue;
+          if (rule.direction === PolicyType.INGRESS) {
+            const allowed = engine.rulePorts(rule, subject);
+            if (allowed.isEmpty()) continue;
+            const side = engine.side(PolicyType.EGRESS, other);
+            if (!side.isolated || !engine.egressToClass(other, subject).intersect(allowed).isEmpty()) continue;
+            pairs.push({ src: other, dst: subject, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+          } else {
+            const allowed = engine.rulePorts(rule, other);
+            if (allowed.isEmpty()) continue;
+            const side = engine.side(PolicyType.INGRESS, other);
+            if (!side.isolated || !engine.ingressFromClass(other, subject).intersect(allowed).isEmpty()) continue;
+            pairs.push({ src: subject, dst: other, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+          }
+        }
+      }
+      if (pairs.length > 0) out.push({ policy, rule, pairs });
+    }
+  }
+  return out;
+}

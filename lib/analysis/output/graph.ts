@@ -1,5 +1,4 @@
 /** The node list shared by the graph formats: every endpoint once, with a stable id, grouped by namespace. */
-import type { Connection } from '../analysis';
 import { Endpoint, endpointName } from '../endpoints';
 
 /** A node of the connectivity graph. */
@@ -16,13 +15,48 @@ export interface GraphNode {
   readonly endpoint: Endpoint;
 }
 
-/** The nodes of the connections, sorted by name, with ids assigned in that order. */
-export function graphNodes(connections: readonly Connection[]): Map<string, GraphNode> {
+/** Anything with two endpoints: a `Connection`, or an edge drawn next to the connections. */
+export interface EndpointPair {
+  /** The source. */
+  readonly src: Endpoint;
+  /** The destination. */
+  readonly dst: Endpoint;
+}
+
+/**
+ * A connection one side declares and the other side denies entirely (rule NP009), drawn dashed next to the allowed
+ * connections.
+ */
+export interface DeniedEdge extends EndpointPair {
+  /** The edge label: the declared ports and the declaring policies. */
+  readonly label: string;
+}
+
+/** What the graph formats (`dot`, `mermaid`) draw besides the allowed connections. */
+export interface GraphFormatOptions {
+  /**
+   * Endpoints drawn even when no edge touches them (e.g. every workload of the cluster, so isolated ones show).
+   * @default - only the endpoints of the edges
+   */
+  readonly endpoints?: readonly Endpoint[];
+  /**
+   * Declared-but-denied connections, drawn dashed.
+   * @default - none
+   */
+  readonly denied?: readonly DeniedEdge[];
+}
+
+/**
+ * The nodes of the connections (and of any extra endpoints), sorted by name, with ids assigned in that order. Every
+ * format given the same pairs and endpoints assigns the same ids.
+ */
+export function graphNodes(connections: readonly EndpointPair[], extra: readonly Endpoint[] = []): Map<string, GraphNode> {
   const endpoints = new Map<string, Endpoint>();
   for (const c of connections) {
     endpoints.set(endpointName(c.src), c.src);
     endpoints.set(endpointName(c.dst), c.dst);
   }
+  for (const e of extra) endpoints.set(endpointName(e), e);
   const names = [...endpoints.keys()].sort();
   const nodes = new Map<string, GraphNode>();
   names.forEach((name, i) => {
@@ -34,6 +68,11 @@ export function graphNodes(connections: readonly Connection[]): Map<string, Grap
     });
   });
   return nodes;
+}
+
+/** The nodes of the connections plus the options' endpoints and denied edges: what `dot` and `mermaid` draw. */
+export function graphNodesWith(connections: readonly EndpointPair[], options: GraphFormatOptions = {}): Map<string, GraphNode> {
+  return graphNodes([...connections, ...(options.denied ?? [])], options.endpoints ?? []);
 }
 
 /** The namespaces of the nodes, sorted, each with its nodes in name order. */
