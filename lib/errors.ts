@@ -40,6 +40,8 @@ export enum ErrorCode {
   INVALID_POLICY_TYPES = 'INVALID_POLICY_TYPES',
   /** A policy that would be written into a namespace the app does not declare. */
   UNDECLARED_NAMESPACE = 'UNDECLARED_NAMESPACE',
+  /** A number or setting outside its allowed range (e.g. a timeout). */
+  INVALID_VALUE = 'INVALID_VALUE',
   /** A suppression with an unknown rule id or a reason shorter than 10 characters. */
   INVALID_SUPPRESSION = 'INVALID_SUPPRESSION',
   /** A cdk8s-plus workload that cannot be selected by labels of its own. */

@@ -20,3 +20,4 @@ export {
   KyvernoFailureAction, KyvernoNamespaceDefaults, KyvernoNamespaceDefaultsProps,
   KyvernoRequireDefaultDeny, KyvernoRequireDefaultDenyProps,
 } from './governance/kyverno';
+export { CniEnforcementProbe, CniEnforcementProbeProps } from './probe/construct';

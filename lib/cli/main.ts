@@ -23,7 +23,8 @@
  *       setExit(findings.length > 0 ? ExitCode.FINDINGS : ExitCode.OK);
  *     });
  * };
- * // lib/cli/main.ts: `import * as lint from './lint';` and `lint.register,` in COMMANDS.
+ * // lib/cli/main.ts: `import * as lint from './lint';
+import * as probe from './probe';` and `lint.register,` in COMMANDS.
  *
  * Exit codes (`ExitCode`): 0 success; 1 findings the user asked to fail on (`--fail-on warning`, `--expect`);
  * 2 bad input (bad options or arguments, missing paths, malformed YAML, invalid NetworkPolicies) and internal errors.
@@ -38,6 +39,7 @@ import * as fromFlows from './from-flows';
 import * as graph from './graph';
 import { CliIo, processIo } from './io';
 import * as lint from './lint';
+import * as probe from './probe';
 
 export * from './command';
 export * from './io';
@@ -49,6 +51,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   lint.register,
   fromFlows.register,
   graph.register,
+  probe.register,
 ];
 
 /** The package version, read at run time so this file compiles under jsii's `rootDir`. */
