@@ -9,22 +9,20 @@
  * manifests use `loadManifests` (`manifests.ts`) so diagnostics look and fail the same everywhere.
  *
  * @example
- * // lib/cli/lint.ts
+ * // lib/cli/hello.ts
  * import { ExitCode, RegisterCommand } from './command';
  * import { FailOn, loadManifests } from './manifests';
  * export const register: RegisterCommand = (program, io, setExit) => {
- *   program.command('lint')
- *     .description('Check NetworkPolicies for common mistakes')
+ *   program.command('hello')
+ *     .description('Count the NetworkPolicies of manifests')
  *     .argument('<path...>', 'manifest files or directories')
  *     .action((paths: string[]) => {
- *       const { cluster } = loadManifests(paths, io, { failOn: FailOn.ERROR, nothingDone: 'nothing linted' });
- *       const findings: string[] = []; // ... run the rules on `cluster`
- *       findings.forEach(f => io.out(`${f}\n`));
- *       setExit(findings.length > 0 ? ExitCode.FINDINGS : ExitCode.OK);
+ *       const { cluster } = loadManifests(paths, io, { failOn: FailOn.ERROR, nothingDone: 'nothing counted' });
+ *       io.out(`${cluster.policies.length}\n`);
+ *       setExit(ExitCode.OK);
  *     });
  * };
- * // lib/cli/main.ts: `import * as lint from './lint';
-import * as probe from './probe';` and `lint.register,` in COMMANDS.
+ * // lib/cli/main.ts: `import * as hello from './hello';` and `hello.register,` in COMMANDS.
  *
  * Exit codes (`ExitCode`): 0 success; 1 findings the user asked to fail on (`--fail-on warning`, `--expect`);
  * 2 bad input (bad options or arguments, missing paths, malformed YAML, invalid NetworkPolicies) and internal errors.
