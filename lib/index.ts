@@ -21,3 +21,5 @@ export {
   KyvernoRequireDefaultDeny, KyvernoRequireDefaultDenyProps,
 } from './governance/kyverno';
 export { CniEnforcementProbe, CniEnforcementProbeProps } from './probe/construct';
+export { Cni, RolloutMode } from './rollout/transform';
+export { Rollout, RolloutAuditOptions } from './rollout/rollout';

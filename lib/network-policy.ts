@@ -7,6 +7,7 @@ import { PolicyModel, PolicyType, RuleModel } from './model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
 import { IPeer, Peer } from './peer';
 import { Port, portsToModel } from './port';
+import { rolloutTransform } from './rollout/transform';
 import { Selector, dnsWord } from './selector';
 import { addSuppression, SUPPRESS_ANNOTATION } from './suppress';
 
@@ -236,6 +237,14 @@ export class NetworkPolicy extends ApiObject {
     if (rules.some(r => r.key === key)) return;
     rules.push({ key, peers: [...peers], ports: [...ports] });
     Checker._touch(this);
+  }
+
+  /**
+   * The manifest, in the rollout mode that applies to this policy (`Rollout.audit()` / `Rollout.enforce()`): a
+   * NetworkPolicy when enforced, the chosen CNI's audit form otherwise.
+   */
+  public toJson(): any {
+    return rolloutTransform(this, super.toJson());
   }
 
   /** The model, after the checks only the whole policy allows; throws what the API server would reject. */

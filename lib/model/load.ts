@@ -104,6 +104,7 @@ const IGNORED_KINDS = new Set([
   'PodDisruptionBudget', 'CustomResourceDefinition', 'LimitRange', 'ResourceQuota', 'PriorityClass', 'Event', 'Node',
   'ControllerRevision', 'Lease', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService',
   'CSIDriver', 'CSINode', 'VolumeAttachment', 'PodSecurityPolicy', 'VerticalPodAutoscaler', 'IngressClass',
+  'StagedKubernetesNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy', // Calico: evaluated, never enforced
 ]);
 
 interface Location {
@@ -117,6 +118,11 @@ type Json = { [key: string]: unknown };
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether an apiVersion names a CNI's own NetworkPolicy kind (Calico's projectcalico.org, Cilium's cilium.io). */
+function isCniPolicy(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && /^(projectcalico\.org|crd\.projectcalico\.org|cilium\.io)\//.test(apiVersion);
 }
 
 function join(prefix: string, field: string): string {
@@ -165,7 +171,9 @@ class ClusterBuilder {
     const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
     const source: SourceModel = { ...(at.file !== undefined ? { file: at.file } : {}), ...(at.documentIndex !== undefined ? { documentIndex: at.documentIndex } : {}) };
     if (kind === 'Namespace') this.addNamespace(name, metadata, source, at);
-    else if (kind === 'NetworkPolicy') this.addPolicy(object, name, namespace, metadata, source, at);
+    else if (kind === 'NetworkPolicy' && isCniPolicy(object.apiVersion)) {
+      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.UNKNOWN_KIND, `NetworkPolicy "${name}" of apiVersion ${String(object.apiVersion)} is a CNI-specific policy, not a Kubernetes NetworkPolicy; skipped: the analysis reads networking.k8s.io/v1 only`, at, { kind, name });
+    } else if (kind === 'NetworkPolicy') this.addPolicy(object, name, namespace, metadata, source, at);
     else if (kind === 'Pod') this.addPod(object, name, namespace, metadata, source, at);
     else if (Object.prototype.hasOwnProperty.call(TEMPLATE_KINDS, kind)) this.addTemplateWorkload(object, kind, name, namespace, source, at);
     else if (IGNORED_KINDS.has(kind)) {

@@ -15,6 +15,7 @@ import { Peer } from '../peer';
 import { Port } from '../port';
 import { Selector } from '../selector';
 import { addSuppression } from '../suppress';
+import { Rollout } from '../rollout/rollout';
 
 /** Props of `CniEnforcementProbe`. */
 export interface CniEnforcementProbeProps {
@@ -170,6 +171,8 @@ export class CniEnforcementProbe extends Construct {
         },
       },
     });
+    // The probe proves enforcement, so it is never audited, whatever rollout mode its scope is in.
+    Rollout.enforce(this);
   }
 
   private deployment(name: string, labels: { [key: string]: string }, container: any): ApiObject {

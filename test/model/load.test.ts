@@ -404,3 +404,15 @@ describe('directories written by cdk8s synth', () => {
     expect(diagnostics.filter(d => d.severity !== 'info')).toEqual([]);
   });
 });
+
+describe('CNI-specific policy kinds', () => {
+  test('a Calico NetworkPolicy is skipped and listed, never read as a Kubernetes one', () => {
+    const { cluster, diagnostics } = loadText(`apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: log-all, namespace: shop}
+spec: {selector: all(), types: [Ingress], ingress: [{action: Log}]}
+`, 'calico.yaml');
+    expect(cluster.policies).toEqual([]);
+    expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy; skipped: the analysis reads networking.k8s.io/v1 only');
+  });
+});

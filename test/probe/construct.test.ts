@@ -6,6 +6,7 @@ import { Testing } from 'cdk8s';
 import { Checker, CheckLevel } from '../../lib/checker';
 import { analyze } from '../../lib/cluster-of';
 import { CniEnforcementProbe } from '../../lib/probe/construct';
+import { Cni, Rollout } from '../../lib';
 import { chartIn, manifest, policySpec } from '../util';
 
 const ROLE = 'cdk8s-netpol.io/probe-role';
@@ -226,5 +227,15 @@ describe('CniEnforcementProbe check script', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/^FAIL allowed: source -> probe-control:80 did not connect within 0s/);
     expect(output).not.toMatch(/probe-target/);
+  });
+});
+
+describe('CniEnforcementProbe under an audit rollout', () => {
+  test('stays enforced, since it exists to prove enforcement', () => {
+    const chart = chartIn();
+    Rollout.audit(chart, { cni: Cni.CALICO });
+    new CniEnforcementProbe(chart, 'probe');
+    const kinds = Testing.synth(chart).filter((m: any) => m.metadata?.namespace === 'netpol-probe' && /NetworkPolicy/.test(m.kind)).map((m: any) => `${m.apiVersion} ${m.kind}`);
+    expect(new Set(kinds)).toEqual(new Set(['networking.k8s.io/v1 NetworkPolicy']));
   });
 });
