@@ -6,7 +6,7 @@
  */
 import { IConstruct } from 'constructs';
 import { clusterOf } from './cluster-of';
-import { failingFindings, Finding, formatText, lint, LintResult } from './rules';
+import { failingFindings, Finding, formatText, lint, LintResult, RULES, SEVERITY_RANK, Severity } from './rules';
 
 /** The lowest severity that fails synthesis. */
 export enum CheckLevel {
@@ -36,8 +36,10 @@ interface CheckerState {
   options: CheckerOptions;
   /** Whether the validation is attached to the root. */
   registered?: boolean;
-  /** The result of the current synthesis; cleared when the synchronous synthesis is over. */
+  /** The result of the current synthesis (and the level it ran for); cleared when the synthesis is over. */
   result?: LintResult;
+  /** The level `result` was computed for: only rules at or above it ran. */
+  resultLevel?: CheckLevel;
 }
 
 const states = new WeakMap<IConstruct, CheckerState>();
@@ -53,7 +55,8 @@ export class Checker {
 
   /** The checker's text report of the app `scope` belongs to: every finding, suppressed ones included. */
   public static report(scope: IConstruct): string {
-    return formatText(Checker.lint(scope.node.root));
+    const root = scope.node.root;
+    return formatText(lint(clusterOf(root).cluster, { skip: Checker.state(root).options.skipRules }));
   }
 
   /**
@@ -98,15 +101,21 @@ export class Checker {
   private static validate(root: IConstruct): string[] {
     const level = Checker.level(root);
     if (level === CheckLevel.OFF) return [];
-    return failingFindings(Checker.lint(root), level).map(describe);
+    return failingFindings(Checker.lint(root, level), level).map(describe);
   }
 
-  /** Lints the tree once per synchronous synthesis (cdk8s validates the whole app once per chart). */
-  private static lint(root: IConstruct): LintResult {
+  /**
+   * Lints the tree once per synchronous synthesis (cdk8s validates the whole app once per chart), running only the
+   * rules whose severity can fail at `level`: the others cannot change the verdict, and `report()` runs them all.
+   */
+  private static lint(root: IConstruct, level: CheckLevel): LintResult {
     const state = Checker.state(root);
-    if (state.result) return state.result;
-    const result = lint(clusterOf(root).cluster, { skip: state.options.skipRules });
+    if (state.result && state.resultLevel === level) return state.result;
+    const rank = SEVERITY_RANK[level as unknown as Severity];
+    const only = RULES.filter(r => SEVERITY_RANK[r.severity] >= rank).map(r => r.id);
+    const result = lint(clusterOf(root).cluster, { only, skip: state.options.skipRules });
     state.result = result;
+    state.resultLevel = level;
     const owner = state;
     queueMicrotask(() => { if (owner.result === result) owner.result = undefined; });
     return result;

@@ -1,13 +1,15 @@
 /**
- * The cluster a cdk8s construct tree describes, read straight from the constructs: this library's policies through
- * `toModel()`, everything else (namespaces, cdk8s-plus workloads, raw ApiObjects) through `ApiObject.toJson()` and
- * the manifest loader. No YAML is written or parsed.
+ * The cluster a cdk8s construct tree describes, read straight from the constructs: this library's policies and
+ * isolated namespaces through `toModel()`, everything else (namespaces, cdk8s-plus workloads, raw ApiObjects)
+ * through `ApiObject.toJson()` and the manifest loader. No YAML is written or parsed.
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Analysis } from './analysis';
-import { ClusterModel, PolicyModel, SourceModel } from './model/types';
-import { Diagnostic, loadObjects } from './model/load';
+import { ClusterModel, NamespaceModel, PolicyModel, SourceModel } from './model/types';
+import { Diagnostic, DiagnosticCode, loadObjects } from './model/load';
+import type { IsolatedNamespace } from './isolated-namespace';
+import { ISOLATED_NAMESPACE } from './markers';
 import { NetworkPolicy } from './network-policy';
 
 /** The model of a construct tree, and what the loader had to say about its objects. */
@@ -21,11 +23,14 @@ export interface ConstructsCluster {
 /** Reads the namespaces, workloads and NetworkPolicies of a construct tree (an App, a Chart, or any scope). */
 export function clusterOf(scope: IConstruct): ConstructsCluster {
   const policies: PolicyModel[] = [];
+  const namespaces: NamespaceModel[] = [];
   const objects: unknown[] = [];
   const paths: string[] = [];
   for (const construct of scope.node.findAll()) {
     if (NetworkPolicy.isNetworkPolicy(construct)) {
       policies.push(construct.toModel());
+    } else if (ISOLATED_NAMESPACE in construct) {
+      namespaces.push((construct as unknown as IsolatedNamespace).toModel());
     } else if (construct instanceof ApiObject) {
       objects.push(construct.toJson());
       paths.push(construct.node.path);
@@ -37,10 +42,12 @@ export function clusterOf(scope: IConstruct): ConstructsCluster {
     const index = model.source?.documentIndex;
     return index === undefined ? model : { ...model, source: { constructPath: paths[index] } };
   };
-  const diagnostics = loaded.diagnostics.map(d => (d.documentIndex === undefined ? d : { ...d, file: paths[d.documentIndex], documentIndex: undefined }));
+  const declared = new Set(namespaces.map(n => n.name));
+  const diagnostics = loaded.diagnostics.filter(d => !(d.code === DiagnosticCode.UNDECLARED_NAMESPACE && d.name !== undefined && declared.has(d.name))).map(d => (d.documentIndex === undefined ? d : { ...d, file: paths[d.documentIndex], documentIndex: undefined }));
   return {
     cluster: {
-      namespaces: loaded.cluster.namespaces.map(withPath),
+      // The loader assumes namespaces it only saw referenced; ours are declared, so theirs give way.
+      namespaces: [...namespaces, ...loaded.cluster.namespaces.filter(n => !declared.has(n.name)).map(withPath)],
       workloads: loaded.cluster.workloads.map(withPath),
       policies: [...policies, ...loaded.cluster.policies.map(withPath)],
     },

@@ -6,6 +6,8 @@ import { DnsAccess, DnsAccessOptions } from './dns-access';
 import { Checker } from './checker';
 import { ErrorCode, fail } from './errors';
 import { renderNamespace } from './model/render';
+import { ISOLATED_NAMESPACE } from './markers';
+import { NamespaceModel } from './model/types';
 import { checkNamespaceName } from './model/validation';
 import { checkMetadata, restorePrototypeInstanceof } from './network-policy';
 import { IPeer, Peer } from './peer';
@@ -59,7 +61,8 @@ export class IsolatedNamespace extends ApiObject {
   public readonly defaultDeny: DefaultDeny;
   /** The DNS policy (`allow-dns`), unless `allowDns` is false. */
   public readonly dnsAccess?: DnsAccess;
-  private suppressions?: string;
+  private readonly givenLabels?: { [key: string]: string };
+  private readonly annotations: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id, renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations }));
@@ -70,13 +73,25 @@ export class IsolatedNamespace extends ApiObject {
     if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
     checkMetadata(api, props.labels, props.annotations);
     this.namespaceName = props.namespaceName;
-    this.suppressions = props.annotations?.[SUPPRESS_ANNOTATION];
+    Object.defineProperty(this, ISOLATED_NAMESPACE, { value: true });
+    this.givenLabels = props.labels;
+    this.annotations = { ...props.annotations };
     this.labels = { ...props.labels, 'kubernetes.io/metadata.name': props.namespaceName };
 
     this.defaultDeny = new DefaultDeny(this, 'DefaultDeny', { namespaceName: this.namespaceName });
     if (props.allowDns ?? true) {
       this.dnsAccess = new DnsAccess(this, 'Dns', { ...props.dns, namespaceName: this.namespaceName });
     }
+  }
+
+  /** The Namespace as plain data, as the analysis engine and the checker read it. */
+  public toModel(): NamespaceModel {
+    return {
+      name: this.namespaceName,
+      labels: this.givenLabels ? { ...this.givenLabels } : undefined,
+      annotations: Object.keys(this.annotations).length > 0 ? { ...this.annotations } : undefined,
+      source: { constructPath: this.node.path },
+    };
   }
 
   /** Pods of this namespace matching `pods`, as a peer usable from any namespace. */
@@ -126,7 +141,7 @@ export class IsolatedNamespace extends ApiObject {
    */
   public suppress(ruleId: string, reason: string): void {
     const api = `IsolatedNamespace(${JSON.stringify(this.node.id)}).suppress()`;
-    this.suppressions = addSuppression(api, this, this.suppressions, ruleId, reason);
+    this.annotations[SUPPRESS_ANNOTATION] = addSuppression(api, this, this.annotations[SUPPRESS_ANNOTATION], ruleId, reason);
     Checker._touch(this);
   }
 

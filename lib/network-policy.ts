@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Checker } from './checker';
+import { NETWORK_POLICY } from './markers';
 import { ErrorCode, fail } from './errors';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
@@ -10,9 +11,6 @@ import { Port, portsToModel } from './port';
 import { rolloutTransform } from './rollout/transform';
 import { Selector, dnsWord } from './selector';
 import { addSuppression, SUPPRESS_ANNOTATION } from './suppress';
-
-/** Marks NetworkPolicy instances, also across copies of this library. */
-const NETWORK_POLICY = Symbol.for('cdk8s-netpol.NetworkPolicy');
 
 /**
  * Makes `x instanceof cls` (and of its subclasses) follow the prototype chain, overriding an inherited

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AllowFrom, DefaultDeny, Peer, PolicyType, Port, Selector } from '../../lib';
+import { AllowFrom, DefaultDeny, IsolatedNamespace, Peer, PolicyType, Port, Selector } from '../../lib';
 import { clusterOf, netpolMatchers, truthTable } from '../../lib/testing';
 
 expect.extend(netpolMatchers);
@@ -74,5 +74,22 @@ describe('truthTable', () => {
       'production/frontend | TCP 8080       | ·',
       '',
     ].join('\n'));
+  });
+});
+
+describe('clusterOf with an IsolatedNamespace', () => {
+  test('reads the namespace from the construct, labels and suppressions included, and assumes nothing about it', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const ns = new IsolatedNamespace(chart, 'mon', { namespaceName: 'monitoring', labels: { purpose: 'monitoring' } });
+    ns.suppress('NP007', 'scrapes targets outside the cluster');
+    new kplus.Deployment(chart, 'prom', { metadata: { name: 'prometheus', namespace: 'monitoring' }, podMetadata: { labels: { app: 'prometheus' } }, containers: [{ image: 'p' }] });
+    const { cluster, diagnostics } = clusterOf(chart);
+    expect(cluster.namespaces).toEqual([{
+      name: 'monitoring',
+      labels: { purpose: 'monitoring' },
+      annotations: { 'cdk8s-netpol.io/suppress': '[{"id":"NP007","reason":"scrapes targets outside the cluster"}]' },
+      source: { constructPath: 'c/mon' },
+    }]);
+    expect(diagnostics.filter(d => d.code === 'undeclared-namespace')).toEqual([]);
   });
 });
