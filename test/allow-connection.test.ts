@@ -99,17 +99,14 @@ describe('AllowConnection', () => {
   });
 
   test('throws if an end is several namespaces, which no policy can select', () => {
-    expect(() => new AllowConnection(chartIn('production'), 'c', { source: Peer.namespaces(Selector.labels({ team: 'a' })), destination: Peer.pods(api), ports: [Port.tcp(80)] }))
-      .toThrow('new AllowConnection("c"): source is all pods in namespaces team=a, which is neither pods of one namespace nor an address range, so no policy can be written for it. Use AllowFrom or AllowTo for a one-sided rule.');
+    expect(() => new AllowConnection(chartIn('production'), 'c', { source: Peer.namespaces(Selector.labels({ team: 'a' })), destination: Peer.pods(api), ports: [Port.tcp(80)] })).toThrow('new AllowConnection("c"): source is all pods in namespaces team=a, which is neither pods of one namespace nor an address range, so no policy can be written for it. Use AllowFrom or AllowTo for a one-sided rule.');
   });
 
   test('throws if neither end is pods', () => {
-    expect(() => new AllowConnection(chartIn('production'), 'c', { source: Peer.ipv4('10.0.0.0/8'), destination: Peer.ipv4('52.94.0.0/16'), ports: [Port.tcp(80)] }))
-      .toThrow('new AllowConnection("c"): neither end is pods (source: 10.0.0.0/8; destination: 52.94.0.0/16); there is no policy to write.');
+    expect(() => new AllowConnection(chartIn('production'), 'c', { source: Peer.ipv4('10.0.0.0/8'), destination: Peer.ipv4('52.94.0.0/16'), ports: [Port.tcp(80)] })).toThrow('new AllowConnection("c"): neither end is pods (source: 10.0.0.0/8; destination: 52.94.0.0/16); there is no policy to write.');
   });
 
   test('throws if one end is in a named namespace and the other in the chart\'s unnamed one', () => {
-    expect(() => new AllowConnection(chartIn(), 'c', { source: Peer.pods(api), destination: Peer.podsInNamespace('data', api), ports: [Port.tcp(80)] }))
-      .toThrow(/new AllowConnection\("c"\): one end is in a named namespace and the other in the chart's unnamed namespace/);
+    expect(() => new AllowConnection(chartIn(), 'c', { source: Peer.pods(api), destination: Peer.podsInNamespace('data', api), ports: [Port.tcp(80)] })).toThrow(/new AllowConnection\("c"\): one end is in a named namespace and the other in the chart's unnamed namespace/);
   });
 });

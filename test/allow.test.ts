@@ -73,8 +73,7 @@ describe('AllowFrom', () => {
   });
 
   test('throws if peers is empty', () => {
-    expect(() => new AllowFrom(chartIn('production'), 'p', { pods: api, peers: [], ports: [Port.tcp(80)] }))
-      .toThrow(/new AllowFrom\("p"\): peers is empty\. .*say \[Peer\.anyone\(\)\]/);
+    expect(() => new AllowFrom(chartIn('production'), 'p', { pods: api, peers: [], ports: [Port.tcp(80)] })).toThrow(/new AllowFrom\("p"\): peers is empty\. .*say \[Peer\.anyone\(\)\]/);
   });
 });
 
@@ -98,8 +97,7 @@ describe('AllowTo', () => {
   });
 
   test('throws if ports is empty', () => {
-    expect(() => new AllowTo(chartIn('production'), 'p', { pods: api, peers: [Peer.allPods()], ports: [] }))
-      .toThrow(/new AllowTo\("p"\): ports is empty\. .*say \[Port\.allTraffic\(\)\]/);
+    expect(() => new AllowTo(chartIn('production'), 'p', { pods: api, peers: [Peer.allPods()], ports: [] })).toThrow(/new AllowTo\("p"\): ports is empty\. .*say \[Port\.allTraffic\(\)\]/);
   });
 });
 
@@ -115,23 +113,19 @@ describe('AllowEgressCidr', () => {
   });
 
   test('throws if cidrs is empty', () => {
-    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: [], ports: [Port.HTTPS] }))
-      .toThrow('new AllowEgressCidr("aws"): cidrs is empty. List the address ranges the pods may reach, e.g. ["52.94.0.0/16"].');
+    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: [], ports: [Port.HTTPS] })).toThrow('new AllowEgressCidr("aws"): cidrs is empty. List the address ranges the pods may reach, e.g. ["52.94.0.0/16"].');
   });
 
   test('throws if a range has host bits set, suggesting the network', () => {
-    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['52.94.1.0/16'], ports: [Port.HTTPS] }))
-      .toThrow('new AllowEgressCidr("aws"): Invalid CIDR "52.94.1.0/16": host bits are set. Did you mean "52.94.0.0/16"?');
+    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['52.94.1.0/16'], ports: [Port.HTTPS] })).toThrow('new AllowEgressCidr("aws"): Invalid CIDR "52.94.1.0/16": host bits are set. Did you mean "52.94.0.0/16"?');
   });
 
   test('throws for the whole address space', () => {
-    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['0.0.0.0/0'], ports: [Port.HTTPS] }))
-      .toThrow('new AllowEgressCidr("aws"): CIDR "0.0.0.0/0" is every IPv4 address. If that is really meant, say Peer.anyIpv4(); otherwise list the ranges you depend on.');
+    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['0.0.0.0/0'], ports: [Port.HTTPS] })).toThrow('new AllowEgressCidr("aws"): CIDR "0.0.0.0/0" is every IPv4 address. If that is really meant, say Peer.anyIpv4(); otherwise list the ranges you depend on.');
   });
 
   test('throws for all traffic instead of explicit ports', () => {
-    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['52.94.0.0/16'], ports: [Port.allTraffic()] }))
-      .toThrow('new AllowEgressCidr("aws"): ports may not be Port.allTraffic(): name the ports the external service listens on (e.g. [Port.HTTPS]).');
+    expect(() => new AllowEgressCidr(chartIn('production'), 'aws', { pods: api, cidrs: ['52.94.0.0/16'], ports: [Port.allTraffic()] })).toThrow('new AllowEgressCidr("aws"): ports may not be Port.allTraffic(): name the ports the external service listens on (e.g. [Port.HTTPS]).');
   });
 });
 

@@ -37,7 +37,6 @@ describe('DefaultDeny', () => {
   });
 
   test('throws if policyTypes is empty', () => {
-    expect(() => new DefaultDeny(chartIn('production'), 'deny', { policyTypes: [] }))
-      .toThrow('new DefaultDeny("deny"): policyTypes [] must list Ingress, Egress or both, once each; leave it out to derive it from the rules.');
+    expect(() => new DefaultDeny(chartIn('production'), 'deny', { policyTypes: [] })).toThrow('new DefaultDeny("deny"): policyTypes [] must list Ingress, Egress or both, once each; leave it out to derive it from the rules.');
   });
 });

@@ -50,12 +50,10 @@ describe('DnsAccess', () => {
   });
 
   test('throws if the NodeLocal address is not an address', () => {
-    expect(() => new DnsAccess(chartIn('production'), 'dns', { nodeLocalDnsAddress: '169.254.20.300' }))
-      .toThrow('new DnsAccess("dns") nodeLocalDnsAddress: Invalid CIDR "169.254.20.300/32": "169.254.20.300" has octet 300; IPv4 octets are 0 to 255');
+    expect(() => new DnsAccess(chartIn('production'), 'dns', { nodeLocalDnsAddress: '169.254.20.300' })).toThrow('new DnsAccess("dns") nodeLocalDnsAddress: Invalid CIDR "169.254.20.300/32": "169.254.20.300" has octet 300; IPv4 octets are 0 to 255');
   });
 
   test('throws if the DNS namespace is not a valid name', () => {
-    expect(() => new DnsAccess(chartIn('production'), 'dns', { dnsNamespace: 'Kube_System' }))
-      .toThrow(/Peer.namespaceNamed\(\): namespace name "Kube_System" is not a DNS-1123 label/);
+    expect(() => new DnsAccess(chartIn('production'), 'dns', { dnsNamespace: 'Kube_System' })).toThrow(/Peer.namespaceNamed\(\): namespace name "Kube_System" is not a DNS-1123 label/);
   });
 });

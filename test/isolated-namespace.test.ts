@@ -64,13 +64,11 @@ describe('IsolatedNamespace', () => {
   });
 
   test('throws if the namespace name is not a DNS label', () => {
-    expect(() => new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'Production' }))
-      .toThrow('new IsolatedNamespace("ns"): namespaceName: namespace name "Production" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "production").');
+    expect(() => new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'Production' })).toThrow('new IsolatedNamespace("ns"): namespaceName: namespace name "Production" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "production").');
   });
 
   test('throws if a label is invalid', () => {
-    expect(() => new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'p', labels: { team: 'a b' } }))
-      .toThrow(/new IsolatedNamespace\("ns"\): labels: label value "a b" is not valid/);
+    expect(() => new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'p', labels: { team: 'a b' } })).toThrow(/new IsolatedNamespace\("ns"\): labels: label value "a b" is not valid/);
   });
 
   test('throws if two namespaces of the same name would both write default-deny-all', () => {
@@ -85,8 +83,7 @@ describe('IsolatedNamespace convenience methods', () => {
     const ns = new IsolatedNamespace(chartIn(), 'ns', { namespaceName: 'production' });
     const api = Selector.labels({ app: 'api' });
     ns.allowFrom(api, [Peer.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(8080)]);
-    expect(() => ns.allowFrom(api, [Peer.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(9090)]))
-      .toThrow('IsolatedNamespace("ns").allowFrom(): a policy named "api-allow-from-frontend" already exists in namespace "production" (test/ns/api-allow-from-frontend). Pass a different `name`, or add the rule to the existing policy with addIngressRule()/addEgressRule().');
+    expect(() => ns.allowFrom(api, [Peer.pods(Selector.labels({ app: 'frontend' }))], [Port.tcp(9090)])).toThrow('IsolatedNamespace("ns").allowFrom(): a policy named "api-allow-from-frontend" already exists in namespace "production" (test/ns/api-allow-from-frontend). Pass a different `name`, or add the rule to the existing policy with addIngressRule()/addEgressRule().');
   });
 });
 

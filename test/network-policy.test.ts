@@ -125,29 +125,23 @@ describe('NetworkPolicy', () => {
 
   describe('errors', () => {
     test('throws if the name is not a DNS subdomain', () => {
-      expect(() => new NetworkPolicy(chartIn('production'), 'p', { name: 'Api_Ingress', pods: api, policyTypes: [PolicyType.INGRESS] }))
-        .toThrow('new NetworkPolicy("p"): name "Api_Ingress" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "api-ingress"). Pass a valid `name`.');
+      expect(() => new NetworkPolicy(chartIn('production'), 'p', { name: 'Api_Ingress', pods: api, policyTypes: [PolicyType.INGRESS] })).toThrow('new NetworkPolicy("p"): name "Api_Ingress" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "api-ingress"). Pass a valid `name`.');
     });
 
     test('throws if the namespace name is not a DNS label', () => {
-      expect(() => new NetworkPolicy(chartIn(), 'p', { namespaceName: 'Prod.1', pods: api, policyTypes: [PolicyType.INGRESS] }))
-        .toThrow(/new NetworkPolicy\("p"\): namespaceName: namespace name "Prod.1" is not a DNS-1123 label.*\(e.g. "prod-1"\)/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { namespaceName: 'Prod.1', pods: api, policyTypes: [PolicyType.INGRESS] })).toThrow(/new NetworkPolicy\("p"\): namespaceName: namespace name "Prod.1" is not a DNS-1123 label.*\(e.g. "prod-1"\)/);
     });
 
     test('throws if a label key or value is invalid', () => {
-      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { 'bad key': 'x' } }))
-        .toThrow(/new NetworkPolicy\("p"\): labels: label key "bad key" is not a valid name/);
-      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { team: '-a' } }))
-        .toThrow(/labels: label value "-a" is not valid/);
-      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { 'a/b/c': 'x' } }))
-        .toThrow(/annotations: annotation key "a\/b\/c" has more than one '\/'/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { 'bad key': 'x' } })).toThrow(/new NetworkPolicy\("p"\): labels: label key "bad key" is not a valid name/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { team: '-a' } })).toThrow(/labels: label value "-a" is not valid/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { 'a/b/c': 'x' } })).toThrow(/annotations: annotation key "a\/b\/c" has more than one '\/'/);
     });
 
     test('throws if a second policy takes a name already used in the namespace, naming both paths', () => {
       const chart = chartIn('production');
       new NetworkPolicy(chart, 'first', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] });
-      expect(() => new NetworkPolicy(chart, 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] }))
-        .toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "production", defined at test/first; this one is at test/second. Names must be unique within a namespace: pass a different `name`.');
+      expect(() => new NetworkPolicy(chart, 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] })).toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "production", defined at test/first; this one is at test/second. Names must be unique within a namespace: pass a different `name`.');
     });
 
     test('accepts the same name in another namespace or another app', () => {
@@ -158,47 +152,39 @@ describe('NetworkPolicy', () => {
     });
 
     test('throws if policyTypes is empty or repeats a type', () => {
-      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [] }))
-        .toThrow('new NetworkPolicy("p"): policyTypes [] must list Ingress, Egress or both, once each; leave it out to derive it from the rules.');
-      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS, PolicyType.INGRESS] }))
-        .toThrow(/policyTypes \["Ingress","Ingress"\] must list Ingress, Egress or both, once each/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [] })).toThrow('new NetworkPolicy("p"): policyTypes [] must list Ingress, Egress or both, once each; leave it out to derive it from the rules.');
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS, PolicyType.INGRESS] })).toThrow(/policyTypes \["Ingress","Ingress"\] must list Ingress, Egress or both, once each/);
     });
 
     test('throws if a rule is added for a direction the policy does not isolate', () => {
       const policy = new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.EGRESS] });
-      expect(() => policy.addIngressRule([Peer.pods(frontend)], [Port.tcp(80)]))
-        .toThrow('NetworkPolicy("p").addIngressRule(): an ingress rule was added to a policy whose policyTypes are ["Egress"]; Kubernetes would ignore it. Add Ingress to policyTypes, or put the rule in another policy.');
+      expect(() => policy.addIngressRule([Peer.pods(frontend)], [Port.tcp(80)])).toThrow('NetworkPolicy("p").addIngressRule(): an ingress rule was added to a policy whose policyTypes are ["Egress"]; Kubernetes would ignore it. Add Ingress to policyTypes, or put the rule in another policy.');
     });
 
     test('throws if peers is empty, naming Peer.anyone() as the way to say everyone', () => {
       const policy = new NetworkPolicy(chartIn(), 'p', { pods: api });
-      expect(() => policy.addIngressRule([], [Port.tcp(80)]))
-        .toThrow('NetworkPolicy("p").addIngressRule(): peers is empty. List who may connect (e.g. [Peer.pods(Selector.labels({ app: "frontend" }))]), or say [Peer.anyone()] to allow every pod and address.');
+      expect(() => policy.addIngressRule([], [Port.tcp(80)])).toThrow('NetworkPolicy("p").addIngressRule(): peers is empty. List who may connect (e.g. [Peer.pods(Selector.labels({ app: "frontend" }))]), or say [Peer.anyone()] to allow every pod and address.');
     });
 
     test('throws if Peer.anyone() is mixed with other peers', () => {
       const policy = new NetworkPolicy(chartIn(), 'p', { pods: api });
-      expect(() => policy.addEgressRule([Peer.anyone(), Peer.pods(frontend)], [Port.tcp(80)]))
-        .toThrow('NetworkPolicy("p").addEgressRule(): Peer.anyone() already includes every peer, but other peers were listed too (anyone; pods app=frontend). Keep Peer.anyone() alone, or list only the peers.');
+      expect(() => policy.addEgressRule([Peer.anyone(), Peer.pods(frontend)], [Port.tcp(80)])).toThrow('NetworkPolicy("p").addEgressRule(): Peer.anyone() already includes every peer, but other peers were listed too (anyone; pods app=frontend). Keep Peer.anyone() alone, or list only the peers.');
     });
 
     test('throws if ports is empty, naming Port.allTraffic() as the way to say every port', () => {
       const policy = new NetworkPolicy(chartIn(), 'p', { pods: api });
-      expect(() => policy.addIngressRule([Peer.pods(frontend)], []))
-        .toThrow('NetworkPolicy("p").addIngressRule(): ports is empty. List the ports to allow (e.g. [Port.tcp(8080)]), or say [Port.allTraffic()] to allow every port of every protocol.');
+      expect(() => policy.addIngressRule([Peer.pods(frontend)], [])).toThrow('NetworkPolicy("p").addIngressRule(): ports is empty. List the ports to allow (e.g. [Port.tcp(8080)]), or say [Port.allTraffic()] to allow every port of every protocol.');
     });
 
     test('throws if Port.allTraffic() is mixed with other ports', () => {
       const policy = new NetworkPolicy(chartIn(), 'p', { pods: api });
-      expect(() => policy.addIngressRule([Peer.pods(frontend)], [Port.allTraffic(), Port.tcp(80)]))
-        .toThrow('NetworkPolicy("p").addIngressRule(): Port.allTraffic() already allows every port, but other ports were listed too (all traffic, TCP 80). Keep Port.allTraffic() alone, or list only the ports.');
+      expect(() => policy.addIngressRule([Peer.pods(frontend)], [Port.allTraffic(), Port.tcp(80)])).toThrow('NetworkPolicy("p").addIngressRule(): Port.allTraffic() already allows every port, but other ports were listed too (all traffic, TCP 80). Keep Port.allTraffic() alone, or list only the ports.');
     });
 
     test('fails synthesis for a policy with no rules and no policyTypes', () => {
       const chart = chartIn('production');
       new NetworkPolicy(chart, 'p', { pods: api });
-      expect(() => Testing.synth(chart))
-        .toThrow('NetworkPolicy "p" (test/p): it has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).');
+      expect(() => Testing.synth(chart)).toThrow('NetworkPolicy "p" (test/p): it has no rules and no policyTypes, so it is unclear what it isolates. Add a rule, or set policyTypes (a policy with policyTypes and no rules denies that direction).');
     });
 
     test('fails synthesis when a user-defined peer renders something the API server rejects', () => {
@@ -216,8 +202,7 @@ describe('NetworkPolicy', () => {
     test('throws if the target workload lives in another namespace than the policy', () => {
       const chart = chartIn('production');
       const deployment = new kplus.Deployment(chart, 'api', { metadata: { namespace: 'staging' }, podMetadata: { labels: { app: 'api' } }, containers: [{ image: 'api' }] });
-      expect(() => new NetworkPolicy(chart, 'p', { pods: Selector.podsOf(deployment), policyTypes: [PolicyType.INGRESS] }))
-        .toThrow('new NetworkPolicy("p"): pods selects the workload test/api in namespace "staging", but the policy is in namespace "production". A policy only applies to pods of its own namespace: set namespaceName to "staging".');
+      expect(() => new NetworkPolicy(chart, 'p', { pods: Selector.podsOf(deployment), policyTypes: [PolicyType.INGRESS] })).toThrow('new NetworkPolicy("p"): pods selects the workload test/api in namespace "staging", but the policy is in namespace "production". A policy only applies to pods of its own namespace: set namespaceName to "staging".');
     });
 
     test('fails synthesis if the target workload has no labels of its own', () => {
@@ -250,8 +235,7 @@ describe('identity', () => {
 describe('named ports towards addresses', () => {
   test('throws for a named port in an egress rule to an address range', () => {
     const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api });
-    expect(() => policy.addEgressRule([Peer.ipv4('52.94.0.0/16')], [Port.named('https')]))
-      .toThrow('NetworkPolicy("p").addEgressRule(): named port TCP https is resolved against the destination pod\'s container ports, but 52.94.0.0/16 is outside the cluster and has none, so the rule would allow nothing there. Use the port number (e.g. Port.tcp(443)).');
+    expect(() => policy.addEgressRule([Peer.ipv4('52.94.0.0/16')], [Port.named('https')])).toThrow('NetworkPolicy("p").addEgressRule(): named port TCP https is resolved against the destination pod\'s container ports, but 52.94.0.0/16 is outside the cluster and has none, so the rule would allow nothing there. Use the port number (e.g. Port.tcp(443)).');
   });
 
   test('accepts a named port in an ingress rule from an address range (it names the selected pods\' port)', () => {
@@ -275,13 +259,11 @@ describe('suppress()', () => {
 
   test('throws for a reason shorter than 10 characters', () => {
     const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
-    expect(() => policy.suppress('NP001', 'because'))
-      .toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] suppresses NP001 with "because" (7 characters); a reason of at least 10 characters is required.');
+    expect(() => policy.suppress('NP001', 'because')).toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] suppresses NP001 with "because" (7 characters); a reason of at least 10 characters is required.');
   });
 
   test('throws for an unknown rule id', () => {
     const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
-    expect(() => policy.suppress('NP999', 'no such rule exists here'))
-      .toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] names unknown rule "NP999"; see RULES.md for the rule ids.');
+    expect(() => policy.suppress('NP999', 'no such rule exists here')).toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] names unknown rule "NP999"; see RULES.md for the rule ids.');
   });
 });

@@ -52,7 +52,6 @@ describe('NetpolValidation', () => {
   });
 
   test('throws for an unknown failOn, naming the allowed values', () => {
-    expect(() => new NetpolValidation({ failOn: 'errors' }))
-      .toThrow('NetpolValidation: properties.failOn "errors" is not one of error, warning, info, never; fix the validations entry in cdk8s.yaml.');
+    expect(() => new NetpolValidation({ failOn: 'errors' })).toThrow('NetpolValidation: properties.failOn "errors" is not one of error, warning, info, never; fix the validations entry in cdk8s.yaml.');
   });
 });

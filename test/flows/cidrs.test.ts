@@ -18,8 +18,7 @@ describe('groupAddresses', () => {
   });
 
   test('IPv6: /128 each, merged within a /64, listed after IPv4', () => {
-    expect(groupAddresses(['2001:db8::1', '10.0.0.1', '2001:db8::8', '2001:db8:0:1::1']).cidrs)
-      .toEqual(['10.0.0.1/32', '2001:db8::/124', '2001:db8:0:1::1/128']);
+    expect(groupAddresses(['2001:db8::1', '10.0.0.1', '2001:db8::8', '2001:db8:0:1::1']).cidrs).toEqual(['10.0.0.1/32', '2001:db8::/124', '2001:db8:0:1::1/128']);
   });
 
   test('reports what is not an address', () => {

@@ -101,8 +101,7 @@ describe('generateTypeScript', () => {
     // THEN the names are short and unique, and the chart synthesizes
     expect(source).toMatch(/shop\.allowEgressCidr\(Selector\.labels\(\{ app: 'api' \}\), \['198\.51\.0\.7\/32', .*\], \[Port\.tcp\(443\)\], 'api-allow-egress-external'\);/);
     expect(source).toContain("[Port.tcp(80)], 'api-allow-egress-external-2');");
-    expect(manifests(generateYaml(plan)).filter(m => m.kind === 'NetworkPolicy').map(m => m.metadata.name).sort())
-      .toEqual(['api-allow-egress-external', 'api-allow-egress-external-2', 'default-deny-all']);
+    expect(manifests(generateYaml(plan)).filter(m => m.kind === 'NetworkPolicy').map(m => m.metadata.name).sort()).toEqual(['api-allow-egress-external', 'api-allow-egress-external-2', 'default-deny-all']);
   });
 
   test('gives reserved-word and numeric namespace names safe variables', () => {

@@ -132,8 +132,7 @@ describe('inferPlan', () => {
 
   test('the shop fixture plan', () => {
     const plan = inferPlan(parseHubbleFlows(fixtureText('shop.jsonl')).flows);
-    expect(plan.namespaces.map(n => `${n.name}${n.isolated ? '' : ' (excluded)'}${n.dns ? ' +dns' : ''}`))
-      .toEqual(['ingress-nginx', 'kube-system (excluded)', 'monitoring +dns', 'shop-data', 'shop-web +dns']);
+    expect(plan.namespaces.map(n => `${n.name}${n.isolated ? '' : ' (excluded)'}${n.dns ? ' +dns' : ''}`)).toEqual(['ingress-nginx', 'kube-system (excluded)', 'monitoring +dns', 'shop-data', 'shop-web +dns']);
     expect(plan.connections).toHaveLength(7);
     expect(plan.cidrAllows.map(a => `${a.workload.name} ${a.direction} ${a.cidrs.join(',')}`)).toEqual([
       'ingress-nginx-controller ingress 192.0.2.44/32,198.51.100.0/28',

@@ -26,9 +26,7 @@ describe('docs/governance.md', () => {
     const blocks = [...DOC.matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
     expect(blocks).toHaveLength(1);
     expect(fs.readFileSync(__filename, 'utf-8').replace(/^ {4}/gm, '')).toContain(blocks[0]);
-    expect(Testing.synth(platform).map((m: any) => `${m.kind}/${m.metadata.name}`))
-      .toEqual(['ClusterPolicy/netpol-namespace-defaults', 'ClusterPolicy/netpol-require-default-deny']);
-    expect(Testing.synth(shop).map((m: any) => `${m.kind}/${m.metadata.name}`))
-      .toEqual(['Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns']);
+    expect(Testing.synth(platform).map((m: any) => `${m.kind}/${m.metadata.name}`)).toEqual(['ClusterPolicy/netpol-namespace-defaults', 'ClusterPolicy/netpol-require-default-deny']);
+    expect(Testing.synth(shop).map((m: any) => `${m.kind}/${m.metadata.name}`)).toEqual(['Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns']);
   });
 });

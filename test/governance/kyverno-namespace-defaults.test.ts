@@ -32,8 +32,7 @@ describe('KyvernoNamespaceDefaults', () => {
     expect(policy.kind).toBe('ClusterPolicy');
     expect(policy.metadata.name).toBe('netpol-namespace-defaults');
     expect(policy.metadata.namespace).toBeUndefined();
-    expect(policy.metadata.annotations['policies.kyverno.io/description'])
-      .toBe('Generates default-deny-all and allow-dns in every new namespace except kube-system, kube-public, kube-node-lease. Written by cdk8s-netpol.');
+    expect(policy.metadata.annotations['policies.kyverno.io/description']).toBe('Generates default-deny-all and allow-dns in every new namespace except kube-system, kube-public, kube-node-lease. Written by cdk8s-netpol.');
     expect(policy.spec.background).toBe(true);
     expect(policy.spec.rules.map((r: any) => r.name)).toEqual(['generate-default-deny-all', 'generate-allow-dns']);
   });
@@ -170,13 +169,11 @@ describe('KyvernoNamespaceDefaults', () => {
 
   describe('errors', () => {
     test('throws if an excluded namespace is not a namespace name', () => {
-      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { excludedNamespaces: ['kyverno', 'Ingress_Nginx'] }))
-        .toThrow('new KyvernoNamespaceDefaults("defaults"): excludedNamespaces[1]: namespace name "Ingress_Nginx" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "ingress-nginx"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
+      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { excludedNamespaces: ['kyverno', 'Ingress_Nginx'] })).toThrow('new KyvernoNamespaceDefaults("defaults"): excludedNamespaces[1]: namespace name "Ingress_Nginx" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "ingress-nginx"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
     });
 
     test('throws if an excluded namespace is a wildcard', () => {
-      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { excludedNamespaces: ['team-*'] }))
-        .toThrow('new KyvernoNamespaceDefaults("defaults"): excludedNamespaces[0]: namespace name "team-*" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "team"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
+      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { excludedNamespaces: ['team-*'] })).toThrow('new KyvernoNamespaceDefaults("defaults"): excludedNamespaces[0]: namespace name "team-*" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "team"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
     });
 
     test('throws if an excluded namespace is empty, with the INVALID_NAME code', () => {
@@ -191,18 +188,15 @@ describe('KyvernoNamespaceDefaults', () => {
     });
 
     test('throws if the policy name is not a valid object name', () => {
-      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { name: 'Namespace Defaults' }))
-        .toThrow('new KyvernoNamespaceDefaults("defaults"): name "Namespace Defaults" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "namespace-defaults"). Pass a valid `name`.');
+      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { name: 'Namespace Defaults' })).toThrow('new KyvernoNamespaceDefaults("defaults"): name "Namespace Defaults" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "namespace-defaults"). Pass a valid `name`.');
     });
 
     test('throws if the DNS namespace is not a valid name, explaining it as DnsAccess does', () => {
-      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { dns: { dnsNamespace: 'Kube_System' } }))
-        .toThrow(/^new KyvernoNamespaceDefaults\("defaults"\): dns: Peer.namespaceNamed\(\): namespace name "Kube_System" is not a DNS-1123 label/);
+      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { dns: { dnsNamespace: 'Kube_System' } })).toThrow(/^new KyvernoNamespaceDefaults\("defaults"\): dns: Peer.namespaceNamed\(\): namespace name "Kube_System" is not a DNS-1123 label/);
     });
 
     test('throws if the NodeLocal DNS address is not an address, explaining it as DnsAccess does', () => {
-      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { dns: { nodeLocalDnsAddress: '169.254.20.300' } }))
-        .toThrow('new KyvernoNamespaceDefaults("defaults"): dns: new DnsAccess("Dns") nodeLocalDnsAddress: Invalid CIDR "169.254.20.300/32": "169.254.20.300" has octet 300; IPv4 octets are 0 to 255');
+      expect(() => new KyvernoNamespaceDefaults(chartIn(), 'defaults', { dns: { nodeLocalDnsAddress: '169.254.20.300' } })).toThrow('new KyvernoNamespaceDefaults("defaults"): dns: new DnsAccess("Dns") nodeLocalDnsAddress: Invalid CIDR "169.254.20.300/32": "169.254.20.300" has octet 300; IPv4 octets are 0 to 255');
     });
   });
 });

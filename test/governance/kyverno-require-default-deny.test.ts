@@ -127,25 +127,20 @@ describe('KyvernoRequireDefaultDeny', () => {
 
   describe('errors', () => {
     test('throws if an excluded namespace is not a namespace name', () => {
-      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { excludedNamespaces: ['Monitoring'] }))
-        .toThrow('new KyvernoRequireDefaultDeny("require"): excludedNamespaces[0]: namespace name "Monitoring" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "monitoring"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
+      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { excludedNamespaces: ['Monitoring'] })).toThrow('new KyvernoRequireDefaultDeny("require"): excludedNamespaces[0]: namespace name "Monitoring" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "monitoring"). List namespaces by their exact names (Kyverno wildcards are not accepted here).');
     });
 
     test('throws if requiredPolicyTypes is empty or repeats a direction', () => {
-      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { requiredPolicyTypes: [] }))
-        .toThrow('new KyvernoRequireDefaultDeny("require"): requiredPolicyTypes [] must list Ingress, Egress or both, once each; leave it out to require both.');
-      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { requiredPolicyTypes: [PolicyType.EGRESS, PolicyType.EGRESS] }))
-        .toThrow('new KyvernoRequireDefaultDeny("require"): requiredPolicyTypes ["Egress","Egress"] must list Ingress, Egress or both, once each; leave it out to require both.');
+      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { requiredPolicyTypes: [] })).toThrow('new KyvernoRequireDefaultDeny("require"): requiredPolicyTypes [] must list Ingress, Egress or both, once each; leave it out to require both.');
+      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { requiredPolicyTypes: [PolicyType.EGRESS, PolicyType.EGRESS] })).toThrow('new KyvernoRequireDefaultDeny("require"): requiredPolicyTypes ["Egress","Egress"] must list Ingress, Egress or both, once each; leave it out to require both.');
     });
 
     test('throws if failureAction is not Enforce or Audit (e.g. from an untyped caller)', () => {
-      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { failureAction: 'enforce' as any }))
-        .toThrow('new KyvernoRequireDefaultDeny("require"): failureAction "enforce" is not one of Enforce, Audit. Use KyvernoFailureAction.ENFORCE or KyvernoFailureAction.AUDIT.');
+      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { failureAction: 'enforce' as any })).toThrow('new KyvernoRequireDefaultDeny("require"): failureAction "enforce" is not one of Enforce, Audit. Use KyvernoFailureAction.ENFORCE or KyvernoFailureAction.AUDIT.');
     });
 
     test('throws if the policy name is not a valid object name', () => {
-      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { name: '-require' }))
-        .toThrow('new KyvernoRequireDefaultDeny("require"): name "-require" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "require"). Pass a valid `name`.');
+      expect(() => new KyvernoRequireDefaultDeny(chartIn(), 'require', { name: '-require' })).toThrow('new KyvernoRequireDefaultDeny("require"): name "-require" is not a DNS-1123 subdomain: use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (e.g. "require"). Pass a valid `name`.');
     });
   });
 });

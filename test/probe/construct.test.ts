@@ -144,22 +144,18 @@ describe('CniEnforcementProbe', () => {
   });
 
   test('throws if the namespace name is not a DNS label', () => {
-    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { namespaceName: 'Netpol_Probe' }))
-      .toThrow('new CniEnforcementProbe("probe"): namespaceName: namespace name "Netpol_Probe" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "netpol-probe").');
+    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { namespaceName: 'Netpol_Probe' })).toThrow('new CniEnforcementProbe("probe"): namespaceName: namespace name "Netpol_Probe" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "netpol-probe").');
   });
 
   test('throws if an image is not an image reference', () => {
-    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { clientImage: 'BusyBox latest' }))
-      .toThrow('new CniEnforcementProbe("probe"): clientImage "BusyBox latest" is not an image reference: write [registry[:port]/]repository[:tag][@digest] with a lowercase repository, e.g. "busybox:1.36" or "registry.example.com/mirror/nginx:1.27".');
+    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { clientImage: 'BusyBox latest' })).toThrow('new CniEnforcementProbe("probe"): clientImage "BusyBox latest" is not an image reference: write [registry[:port]/]repository[:tag][@digest] with a lowercase repository, e.g. "busybox:1.36" or "registry.example.com/mirror/nginx:1.27".');
     expect(() => new CniEnforcementProbe(chartIn(), 'probe', { serverImage: '' })).toThrow(/serverImage "" is not an image reference/);
   });
 
   test('throws if a timeout is not a whole number of seconds in range', () => {
-    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { timeoutSeconds: 0 }))
-      .toThrow('new CniEnforcementProbe("probe"): timeoutSeconds 0 is not a whole number of seconds from 1 to 60. Pass e.g. timeoutSeconds: 3.');
+    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { timeoutSeconds: 0 })).toThrow('new CniEnforcementProbe("probe"): timeoutSeconds 0 is not a whole number of seconds from 1 to 60. Pass e.g. timeoutSeconds: 3.');
     expect(() => new CniEnforcementProbe(chartIn(), 'probe', { timeoutSeconds: 1.5 })).toThrow(/timeoutSeconds 1.5 is not a whole number/);
-    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { startupGraceSeconds: 3601 }))
-      .toThrow('new CniEnforcementProbe("probe"): startupGraceSeconds 3601 is not a whole number of seconds from 0 to 3600. Pass e.g. startupGraceSeconds: 3.');
+    expect(() => new CniEnforcementProbe(chartIn(), 'probe', { startupGraceSeconds: 3601 })).toThrow('new CniEnforcementProbe("probe"): startupGraceSeconds 3601 is not a whole number of seconds from 0 to 3600. Pass e.g. startupGraceSeconds: 3.');
     expect(() => new CniEnforcementProbe(chartIn(), 'probe', { timeoutSeconds: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
   });
 });

@@ -55,8 +55,7 @@ describe('planProbe', () => {
     expect(reason('production/api -> production/postgres TCP 5432 allow')).toBe('allowed by egress at source: api-egress; ingress at target: db-ingress');
     expect(reason('production/api -> kube-system/coredns TCP 53 allow')).toBe('allowed by egress at source: allow-dns');
     expect(reason('production/frontend -> production/api TCP 8080 deny')).toBe('denied by egress at source (default-deny-all, allow-dns)');
-    expect(reason('production/frontend -> production/postgres TCP 5432 deny'))
-      .toBe('denied by egress at source (default-deny-all, allow-dns) and ingress at target (default-deny-all, db-ingress)');
+    expect(reason('production/frontend -> production/postgres TCP 5432 deny')).toBe('denied by egress at source (default-deny-all, allow-dns) and ingress at target (default-deny-all, db-ingress)');
   });
 
   test('never uses a system namespace\'s workloads as sources, but probes them as targets', () => {
@@ -161,8 +160,7 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 
   test('addresses sources the way kubectl exec does', () => {
     const w = { namespaceName: 'ns', name: 'x', podLabels: {} };
-    expect(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].map(kind => execRef({ ...w, kind })))
-      .toEqual(['deployment/x', 'statefulset/x', 'daemonset/x', 'replicaset/x', 'pod/x']);
+    expect(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].map(kind => execRef({ ...w, kind }))).toEqual(['deployment/x', 'statefulset/x', 'daemonset/x', 'replicaset/x', 'pod/x']);
     expect(() => execRef({ ...w, kind: 'CronJob' })).toThrow('a CronJob cannot be a probe source');
   });
 });

@@ -48,8 +48,7 @@ describe('runProbe', () => {
 
     const api = report.observations.filter(o => o.probe.source.name === 'api');
     expect(api.map(o => `${o.probe.target.name}:${o.probe.port} ${o.observed}`)).toEqual(['coredns:53 deny', 'frontend:80 deny', 'postgres:5432 allow']);
-    expect(report.differences.map(o => `${o.probe.source.name}->${o.probe.target.name}:${o.probe.port}`))
-      .toEqual(['api->coredns:53', 'frontend->coredns:53', 'postgres->coredns:53']);
+    expect(report.differences.map(o => `${o.probe.source.name}->${o.probe.target.name}:${o.probe.port}`)).toEqual(['api->coredns:53', 'frontend->coredns:53', 'postgres->coredns:53']);
     expect(report.differences[0].detail).toBe('nc: timed out');
     expect(report.errors).toEqual([]);
   });
@@ -110,10 +109,8 @@ describe('probe clients and lookups', () => {
   });
 
   test('looks a bare Pod up by name and a workload by its pod labels', () => {
-    expect(podIpArgs('c', { namespaceName: 'ns', name: 'debug', kind: 'Pod', podLabels: { run: 'debug' } }))
-      .toEqual(['--context', 'c', '-n', 'ns', 'get', 'pod', 'debug', '-o', 'jsonpath={.status.podIP}']);
-    expect(podIpArgs('c', { namespaceName: 'ns', name: 'api', kind: 'StatefulSet', podLabels: { tier: 'b', app: 'a' } }).slice(4, 7))
-      .toEqual(['get', 'pods', '-l']);
+    expect(podIpArgs('c', { namespaceName: 'ns', name: 'debug', kind: 'Pod', podLabels: { run: 'debug' } })).toEqual(['--context', 'c', '-n', 'ns', 'get', 'pod', 'debug', '-o', 'jsonpath={.status.podIP}']);
+    expect(podIpArgs('c', { namespaceName: 'ns', name: 'api', kind: 'StatefulSet', podLabels: { tier: 'b', app: 'a' } }).slice(4, 7)).toEqual(['get', 'pods', '-l']);
     expect(podIpArgs('c', { namespaceName: 'ns', name: 'api', kind: 'StatefulSet', podLabels: { tier: 'b', app: 'a' } })[7]).toBe('app=a,tier=b');
   });
 });
