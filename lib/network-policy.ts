@@ -6,7 +6,7 @@ import { ErrorCode, fail } from './errors';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
-import { IPeer, Peer } from './peer';
+import { IPeer, isFixedPeer, Peer } from './peer';
 import { Port, portsToModel } from './port';
 import { rolloutTransform } from './rollout/transform';
 import { Selector, dnsWord } from './selector';
@@ -108,6 +108,7 @@ export class NetworkPolicy extends ApiObject {
   private readonly ingressRules: StoredRule[] = [];
   private readonly labels?: { [key: string]: string };
   private readonly annotations: { [key: string]: string };
+  private cachedModel?: PolicyModel;
   private readonly egressRules: StoredRule[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
@@ -181,6 +182,7 @@ export class NetworkPolicy extends ApiObject {
   public suppress(ruleId: string, reason: string): void {
     const api = `${this.constructor.name}(${JSON.stringify(this.node.id)}).suppress()`;
     this.annotations[SUPPRESS_ANNOTATION] = addSuppression(api, this, this.annotations[SUPPRESS_ANNOTATION], ruleId, reason);
+    this.cachedModel = undefined;
     Checker._touch(this);
   }
 
@@ -195,6 +197,16 @@ export class NetworkPolicy extends ApiObject {
 
   /** The policy as plain data, as the analysis engine and the rules read it. */
   public toModel(): PolicyModel {
+    if (this.cachedModel) return this.cachedModel;
+    const model = this.buildModel();
+    // Synthesis reads the model twice (render and checker); keep it while nothing in it can change by itself.
+    const fixed = this.pods.workload === undefined
+      && [...this.ingressRules, ...this.egressRules].every(rule => rule.peers.every(isFixedPeer));
+    if (fixed) this.cachedModel = model;
+    return model;
+  }
+
+  private buildModel(): PolicyModel {
     const toRule = (rule: StoredRule): RuleModel => {
       const peers = rule.peers.map(p => p.toPeerModel(this.namespaceName)).filter(p => p !== undefined);
       const ports = portsToModel('toModel()', rule.ports);
@@ -234,6 +246,7 @@ export class NetworkPolicy extends ApiObject {
     const rules = direction === PolicyType.INGRESS ? this.ingressRules : this.egressRules;
     if (rules.some(r => r.key === key)) return;
     rules.push({ key, peers: [...peers], ports: [...ports] });
+    this.cachedModel = undefined;
     Checker._touch(this);
   }
 

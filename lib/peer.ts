@@ -142,6 +142,10 @@ export class Peer {
 class PodsPeer implements IPeer {
   constructor(private readonly namespaceName: string | undefined, private readonly pods: Selector) {}
 
+  public get selectsWorkload(): boolean {
+    return this.pods.workload !== undefined;
+  }
+
   public get nameHint(): string {
     const pods = this.pods.nameHint;
     return this.namespaceName && this.namespaceName !== pods ? `${this.namespaceName}-${pods}` : pods;
@@ -206,6 +210,10 @@ class NamespacePeer implements IPeer {
 
 class NamespacesPeer implements IPeer {
   constructor(private readonly namespaces: Selector, private readonly pods: Selector | undefined) {}
+
+  public get selectsWorkload(): boolean {
+    return this.namespaces.workload !== undefined || this.pods?.workload !== undefined;
+  }
 
   public get nameHint(): string {
     if (this.namespaces.isAll && !this.pods) return 'all-pods';
@@ -317,4 +325,15 @@ function checkFamily(api: string, family: 4 | 6, text: string, parsed: Cidr): vo
     const other = family === 4 ? 'Peer.ipv6()' : 'Peer.ipv4()';
     fail(ErrorCode.INVALID_CIDR, api, `"${text}" is an IPv${parsed.family} range; ${api} takes IPv${family} (/0 to /${familyBits(family)}). Use ${other} for it.`);
   }
+}
+
+/**
+ * Whether the peer renders the same model at every call: this library's peers, unless they read a workload's labels
+ * (which may still change before synth). User-defined peers are assumed dynamic.
+ * @internal
+ */
+export function isFixedPeer(peer: IPeer): boolean {
+  if (peer instanceof PodsPeer) return !peer.selectsWorkload;
+  if (peer instanceof NamespacesPeer) return !peer.selectsWorkload;
+  return peer instanceof NamespacePeer || peer instanceof IpBlockPeer || peer instanceof AnyonePeer;
 }

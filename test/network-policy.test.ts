@@ -267,3 +267,23 @@ describe('suppress()', () => {
     expect(() => policy.suppress('NP999', 'no such rule exists here')).toThrow('NetworkPolicy("p").suppress(): cdk8s-netpol.io/suppress[0] names unknown rule "NP999"; see RULES.md for the rule ids.');
   });
 });
+
+describe('toModel() between changes', () => {
+  test('reflects rules and suppressions added after an earlier call', () => {
+    const policy = new NetworkPolicy(chartIn('production'), 'p', { pods: api, policyTypes: [PolicyType.INGRESS] });
+    expect(policy.toModel().ingress).toBeUndefined();
+    policy.addIngressRule([Peer.pods(frontend)], [Port.tcp(80)]);
+    expect(policy.toModel().ingress).toHaveLength(1);
+    policy.suppress('NP014', 'kept for readability of the rules');
+    expect(policy.toModel().annotations).toEqual({ 'cdk8s-netpol.io/suppress': '[{"id":"NP014","reason":"kept for readability of the rules"}]' });
+  });
+
+  test('reads workload labels afresh at every call', () => {
+    const chart = chartIn('production');
+    const deployment = new kplus.Deployment(chart, 'web', { podMetadata: { labels: { app: 'web' } }, containers: [{ image: 'web' }] });
+    const policy = new NetworkPolicy(chart, 'p', { pods: api, ingress: [{ peers: [Peer.workload(deployment)], ports: [Port.tcp(80)] }] });
+    expect(policy.toModel().ingress?.[0].peers).toEqual([{ podSelector: { matchLabels: { app: 'web' } } }]);
+    deployment.podMetadata.addLabel('tier', 'front');
+    expect(policy.toModel().ingress?.[0].peers).toEqual([{ podSelector: { matchLabels: { app: 'web', tier: 'front' } } }]);
+  });
+});
