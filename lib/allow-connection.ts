@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { AllowFrom, AllowTo } from './allow';
+import { AllowFrom, AllowTo, derivedName } from './allow';
 import { ErrorCode, fail } from './errors';
 import { IPeer, Peer, PodSet } from './peer';
 import { Port } from './port';
@@ -15,12 +15,12 @@ export interface AllowConnectionProps {
   readonly ports: Port[];
   /**
    * Name of the egress policy written in the source's namespace.
-   * @default `<source>-allow-to-<destination>`
+   * @default `<source>-allow-to-<destination>`, as AllowTo derives it
    */
   readonly egressPolicyName?: string;
   /**
    * Name of the ingress policy written in the destination's namespace.
-   * @default `<destination>-allow-from-<source>`
+   * @default `<destination>-allow-from-<source>`, as AllowFrom derives it
    */
   readonly ingressPolicyName?: string;
 }
@@ -63,7 +63,7 @@ export class AllowConnection extends Construct {
     if (source.pods) {
       this.egressPolicy = new AllowTo(this, 'Egress', {
         namespaceName: source.namespaceName,
-        name: props.egressPolicyName ?? `${source.pods.pods.nameHint}-allow-to-${props.destination.nameHint}`,
+        name: props.egressPolicyName ?? derivedName(source.pods.pods, 'allow-to', [props.destination]),
         pods: source.pods.pods,
         peers: [destination.peer],
         ports: props.ports,
@@ -72,7 +72,7 @@ export class AllowConnection extends Construct {
     if (destination.pods) {
       this.ingressPolicy = new AllowFrom(this, 'Ingress', {
         namespaceName: destination.namespaceName,
-        name: props.ingressPolicyName ?? `${destination.pods.pods.nameHint}-allow-from-${props.source.nameHint}`,
+        name: props.ingressPolicyName ?? derivedName(destination.pods.pods, 'allow-from', [props.source]),
         pods: destination.pods.pods,
         peers: [source.peer],
         ports: props.ports,

@@ -74,8 +74,8 @@ function connectionStatement(c: PlannedConnection, peerOf: (w: PlannedWorkload) 
   const srcVar = variables.get(c.source.namespaceName);
   const dstVar = variables.get(c.destination.namespaceName);
   if (srcVar && dstVar) {
-    const egress = names.policy(c.source.namespaceName, `${Selector.labels(c.source.selector).nameHint}-allow-to-${peerValue(destination).nameHint}`);
-    const ingress = names.policy(c.destination.namespaceName, `${Selector.labels(c.destination.selector).nameHint}-allow-from-${peerValue(source).nameHint}`);
+    const egress = names.policy(c.source.namespaceName, derivedName(Selector.labels(c.source.selector), 'allow-to', [peerValue(destination)]));
+    const ingress = names.policy(c.destination.namespaceName, derivedName(Selector.labels(c.destination.selector), 'allow-from', [peerValue(source)]));
     const id = names.chartId(c.source.namespaceName === c.destination.namespaceName
       ? `${c.source.namespaceName}-${c.source.name}-to-${c.destination.name}`
       : `${c.source.namespaceName}-${c.source.name}-to-${c.destination.namespaceName}-${c.destination.name}`);

@@ -1,7 +1,7 @@
-import { PolicyType } from '../model/types';
 import { selectorKey } from '../analysis';
 import { policyNamespace } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
+import { forEachModelRule } from './util';
 
 /** NP001: a from/to list with a namespaceSelector-only item next to a podSelector-only item. */
 export const OR_TRAP: Rule = {
@@ -18,26 +18,22 @@ export const OR_TRAP: Rule = {
     const out: RuleFinding[] = [];
     for (const policy of context.cluster.policies) {
       const namespace = policyNamespace(policy);
-      for (const direction of [PolicyType.INGRESS, PolicyType.EGRESS]) {
-        const word = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
-        const list = direction === PolicyType.INGRESS ? 'from' : 'to';
-        (policy[word] ?? []).forEach((rule, i) => {
-          const peers = rule.peers ?? [];
-          const nsOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.namespaceSelector && !p.podSelector && !p.ipBlock);
-          const podOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.podSelector && !p.namespaceSelector && !p.ipBlock);
-          if (nsOnly.length === 0 || podOnly.length === 0) return;
-          const ns = nsOnly[0];
-          const pod = podOnly[0];
-          out.push({
-            object: { kind: 'NetworkPolicy', namespace, name: policy.name },
-            message: `${namespace}/${policy.name} ${word}[${i}].${list} lists namespaceSelector ${selectorKey(ns.p.namespaceSelector!)} `
-              + `(item ${ns.j}) and podSelector ${selectorKey(pod.p.podSelector!)} (item ${pod.j}) as separate items, which Kubernetes ORs: `
-              + `every pod of those namespaces, or those pods of ${namespace}; one item with both selectors means AND`,
-            source: policy.source ?? {},
-            field: `spec.${word}[${i}].${list}`,
-          });
+      forEachModelRule(policy, (rule, word, list, i) => {
+        const peers = rule.peers ?? [];
+        const nsOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.namespaceSelector && !p.podSelector && !p.ipBlock);
+        const podOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.podSelector && !p.namespaceSelector && !p.ipBlock);
+        if (nsOnly.length === 0 || podOnly.length === 0) return;
+        const ns = nsOnly[0];
+        const pod = podOnly[0];
+        out.push({
+          object: { kind: 'NetworkPolicy', namespace, name: policy.name },
+          message: `${namespace}/${policy.name} ${word}[${i}].${list} lists namespaceSelector ${selectorKey(ns.p.namespaceSelector!)} `
+            + `(item ${ns.j}) and podSelector ${selectorKey(pod.p.podSelector!)} (item ${pod.j}) as separate items, which Kubernetes ORs: `
+            + `every pod of those namespaces, or those pods of ${namespace}; one item with both selectors means AND`,
+          source: policy.source ?? {},
+          field: `spec.${word}[${i}].${list}`,
         });
-      }
+      });
     }
     return out;
   },

@@ -1,7 +1,8 @@
-import { LabelOperator, PolicyType } from '../model/types';
+import { LabelOperator } from '../model/types';
 import { NAMESPACE_NAME_LABEL } from '../analysis';
 import { policyNamespace, SYSTEM_NAMESPACES } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
+import { forEachModelRule } from './util';
 
 /** Label keys people use for a namespace's name, none of which Kubernetes sets. */
 const NAME_LIKE_KEYS = ['name', 'namespace', 'ns', 'kubernetes.io/namespace', 'kubernetes.io/name', 'metadata.name', 'app.kubernetes.io/namespace'];
@@ -23,35 +24,31 @@ export const UNSET_NAMESPACE_LABEL: Rule = {
     const knownNames = new Set([...context.analysis.engine.namespaces.keys(), ...SYSTEM_NAMESPACES, 'default']);
     for (const policy of context.cluster.policies) {
       const namespace = policyNamespace(policy);
-      for (const direction of [PolicyType.INGRESS, PolicyType.EGRESS]) {
-        const word = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
-        const list = direction === PolicyType.INGRESS ? 'from' : 'to';
-        (policy[word] ?? []).forEach((rule, i) => {
-          (rule.peers ?? []).forEach((peer, j) => {
-            const selector = peer.namespaceSelector;
-            if (!selector) return;
-            const requirements: { key: string; values: string[] }[] = [
-              ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, values: [value] })),
-              ...(selector.matchExpressions ?? []).filter(e => e.op === LabelOperator.IN || e.op === LabelOperator.EXISTS)
-                .map(e => ({ key: e.key, values: e.values ?? [] })),
-            ];
-            for (const { key, values } of requirements) {
-              if (key === NAMESPACE_NAME_LABEL || declaredKeys.has(key)) continue;
-              const nameLike = NAME_LIKE_KEYS.includes(key);
-              const named = values.filter(v => knownNames.has(v));
-              if (!nameLike && named.length === 0) continue;
-              const value = named[0] ?? values[0];
-              out.push({
-                object: { kind: 'NetworkPolicy', namespace, name: policy.name },
-                message: `${namespace}/${policy.name} ${word}[${i}].${list}[${j}] selects namespaces by ${key}${values.length ? `=${values.join('|')}` : ''}, a label Kubernetes does not set `
-                  + `and no namespace in the input has, so it matches nothing${value !== undefined ? `; use ${NAMESPACE_NAME_LABEL}=${value}` : ''}`,
-                source: policy.source ?? {},
-                field: `spec.${word}[${i}].${list}[${j}].namespaceSelector`,
-              });
-            }
-          });
+      forEachModelRule(policy, (rule, word, list, i) => {
+        (rule.peers ?? []).forEach((peer, j) => {
+          const selector = peer.namespaceSelector;
+          if (!selector) return;
+          const requirements: { key: string; values: string[] }[] = [
+            ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, values: [value] })),
+            ...(selector.matchExpressions ?? []).filter(e => e.op === LabelOperator.IN || e.op === LabelOperator.EXISTS)
+              .map(e => ({ key: e.key, values: e.values ?? [] })),
+          ];
+          for (const { key, values } of requirements) {
+            if (key === NAMESPACE_NAME_LABEL || declaredKeys.has(key)) continue;
+            const nameLike = NAME_LIKE_KEYS.includes(key);
+            const named = values.filter(v => knownNames.has(v));
+            if (!nameLike && named.length === 0) continue;
+            const value = named[0] ?? values[0];
+            out.push({
+              object: { kind: 'NetworkPolicy', namespace, name: policy.name },
+              message: `${namespace}/${policy.name} ${word}[${i}].${list}[${j}] selects namespaces by ${key}${values.length ? `=${values.join('|')}` : ''}, a label Kubernetes does not set `
+                + `and no namespace in the input has, so it matches nothing${value !== undefined ? `; use ${NAMESPACE_NAME_LABEL}=${value}` : ''}`,
+              source: policy.source ?? {},
+              field: `spec.${word}[${i}].${list}[${j}].namespaceSelector`,
+            });
+          }
         });
-      }
+      });
     }
     return out;
   },

@@ -3,7 +3,7 @@
  * ports and workload classes.
  */
 import { CompiledPolicy, CompiledRule, ConnectionSet, selectorKey, WorkloadClass } from '../analysis';
-import { PeerModel, PolicyType, PortModel, WorkloadModel } from '../model/types';
+import { PeerModel, PolicyModel, PolicyType, PortModel, RuleModel, WorkloadModel } from '../model/types';
 import { FindingObject, RuleFinding } from './rule';
 
 /** The finding object of a policy. */
@@ -84,4 +84,13 @@ export function listText(names: string[], max = 3): string {
 /** Plural helper: `1 workload`, `2 workloads`. */
 export function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Calls `visit` for every raw rule of a policy model (ingress first), with the direction word (`ingress`/`egress`),
+ * the peers field name (`from`/`to`) and the rule's index: for rules about how a manifest is written.
+ */
+export function forEachModelRule(policy: PolicyModel, visit: (rule: RuleModel, word: 'ingress' | 'egress', list: 'from' | 'to', index: number) => void): void {
+  (policy.ingress ?? []).forEach((rule, i) => visit(rule, 'ingress', 'from', i));
+  (policy.egress ?? []).forEach((rule, i) => visit(rule, 'egress', 'to', i));
 }
