@@ -1,30 +1,41 @@
 /**
  * The checker at synth: the rules of RULES.md run over the whole app once per synthesis, on by default wherever this
- * library's constructs are used. Unsuppressed findings at or above the configured severity (errors by default) fail
- * `app.synth()` / `Testing.synth()`, each message naming the rule id and the construct path; every finding is in
- * `Checker.report(app)`.
+ * library's constructs are used. Unsuppressed findings at or above `failOn` (errors by default) fail `app.synth()` /
+ * `Testing.synth()`, each reported by cdk8s at the construct it is about (`[chart/api-ingress] [NP001] ...`);
+ * findings at or above `reportOn` (warnings by default) that do not fail it are printed on stderr, with the rule
+ * id, the construct path and the fix. `Checker.report(app)` returns every finding.
  */
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { clusterOf } from './cluster-of';
-import { failingFindings, Finding, formatText, lint, LintResult, RULES, SEVERITY_RANK, Severity } from './rules';
+import { ClusterModel } from './model/types';
+import { failingFindings, Finding, formatText, lint, LintResult, objectLabel, ruleById, RULES, SEVERITY_RANK, Severity } from './rules';
 
-/** The lowest severity that fails synthesis. */
+/** A severity threshold of the checker at synth. */
 export enum CheckLevel {
-  /** Findings of severity error fail synthesis (the default). */
+  /** Findings of severity error. */
   ERROR = 'error',
-  /** Warnings and errors fail synthesis. */
+  /** Findings of severity warning or error. */
   WARNING = 'warning',
-  /** The checker does not run at synth (the CLI and the cdk8s.yaml plugin still can). */
+  /** Every finding, info included. */
+  INFO = 'info',
+  /** None: as `failOn`, the checker does not run at synth (the CLI and the cdk8s.yaml plugin still can). */
   OFF = 'off',
 }
 
 /** How the checker runs at synth. */
 export interface CheckerOptions {
   /**
-   * The lowest severity that fails synthesis.
-   * @default - the environment variable CDK8S_NETPOL_CHECK (error, warning or off), else CheckLevel.ERROR
+   * The lowest severity that fails synthesis. `CheckLevel.OFF` turns the checker off at synth.
+   * @default - the environment variable CDK8S_NETPOL_CHECK (error, warning, info or off), else CheckLevel.ERROR
    */
   readonly failOn?: CheckLevel;
+  /**
+   * The lowest severity printed on stderr at synth without failing it (findings at or above `failOn` fail it
+   * instead). `CheckLevel.OFF` prints nothing.
+   * @default - the environment variable CDK8S_NETPOL_REPORT (error, warning, info or off), else CheckLevel.WARNING
+   */
+  readonly reportOn?: CheckLevel;
   /**
    * Rule ids not to run (e.g. `['NP014']`).
    * @default - every rule
@@ -32,17 +43,26 @@ export interface CheckerOptions {
   readonly skipRules?: string[];
 }
 
+/** The result of one synthesis, and where its failing findings are reported. */
+interface Outcome {
+  readonly result: LintResult;
+  /** The level pair the rules ran for: only rules that can fail or be printed at these levels ran. */
+  readonly levels: string;
+  /** Failure messages per construct path of the construct that reports them. */
+  readonly failures: Map<string, string[]>;
+}
+
 interface CheckerState {
   options: CheckerOptions;
   /** Whether the validation is attached to the root. */
   registered?: boolean;
-  /** The result of the current synthesis (and the level it ran for); cleared when the synthesis is over. */
-  result?: LintResult;
-  /** The level `result` was computed for: only rules at or above it ran. */
-  resultLevel?: CheckLevel;
+  /** The outcome of the current synthesis; cleared when the synthesis is over or a policy changes. */
+  outcome?: Outcome;
 }
 
 const states = new WeakMap<IConstruct, CheckerState>();
+/** Constructs that report failing findings about themselves (a validation is added to each once). */
+const reporters = new WeakSet<IConstruct>();
 
 /** Configures and reads the checker that runs at synth. */
 export class Checker {
@@ -50,7 +70,7 @@ export class Checker {
   public static configure(scope: IConstruct, options: CheckerOptions): void {
     const state = Checker.state(scope.node.root);
     state.options = options;
-    state.result = undefined;
+    state.outcome = undefined;
   }
 
   /** The checker's text report of the app `scope` belongs to: every finding, suppressed ones included. */
@@ -67,10 +87,10 @@ export class Checker {
   public static _register(construct: IConstruct): void {
     const root = construct.node.root;
     const state = Checker.state(root);
-    state.result = undefined;
+    state.outcome = undefined;
     if (state.registered) return;
     state.registered = true;
-    root.node.addValidation({ validate: () => Checker.validate(root) });
+    root.node.addValidation({ validate: () => Checker.validateRoot(root) });
   }
 
   /**
@@ -79,7 +99,7 @@ export class Checker {
    */
   public static _touch(construct: IConstruct): void {
     const state = states.get(construct.node.root);
-    if (state) state.result = undefined;
+    if (state) state.outcome = undefined;
   }
 
   private static state(root: IConstruct): CheckerState {
@@ -91,40 +111,120 @@ export class Checker {
     return state;
   }
 
-  private static level(root: IConstruct): CheckLevel {
-    const configured = states.get(root)?.options.failOn;
+  private static level(configured: CheckLevel | undefined, variable: string, fallback: CheckLevel): CheckLevel {
     if (configured) return configured;
-    const env = process.env.CDK8S_NETPOL_CHECK;
-    return env === CheckLevel.WARNING || env === CheckLevel.OFF || env === CheckLevel.ERROR ? env : CheckLevel.ERROR;
-  }
-
-  private static validate(root: IConstruct): string[] {
-    const level = Checker.level(root);
-    if (level === CheckLevel.OFF) return [];
-    return failingFindings(Checker.lint(root, level), level).map(describe);
+    const env = process.env[variable];
+    return (Object.values(CheckLevel) as string[]).includes(env ?? '') ? env as CheckLevel : fallback;
   }
 
   /**
-   * Lints the tree once per synchronous synthesis (cdk8s validates the whole app once per chart), running only the
-   * rules whose severity can fail at `level`: the others cannot change the verdict, and `report()` runs them all.
+   * The root's validation, which cdk8s runs first in every validation pass (the tree is walked root first). It lints
+   * the app once per synthesis, prints what is to be printed, and leaves each failing finding with the construct it
+   * is about, whose own validation returns it, so cdk8s prints it behind that construct's path.
    */
-  private static lint(root: IConstruct, level: CheckLevel): LintResult {
+  private static validateRoot(root: IConstruct): string[] {
     const state = Checker.state(root);
-    if (state.result && state.resultLevel === level) return state.result;
-    const rank = SEVERITY_RANK[level as unknown as Severity];
-    const only = RULES.filter(r => SEVERITY_RANK[r.severity] >= rank).map(r => r.id);
-    const result = lint(clusterOf(root).cluster, { only, skip: state.options.skipRules });
-    state.result = result;
-    state.resultLevel = level;
-    const owner = state;
-    queueMicrotask(() => { if (owner.result === result) owner.result = undefined; });
-    return result;
+    const failOn = Checker.level(state.options.failOn, 'CDK8S_NETPOL_CHECK', CheckLevel.ERROR);
+    const reportOn = Checker.level(state.options.reportOn, 'CDK8S_NETPOL_REPORT', CheckLevel.WARNING);
+    if (failOn === CheckLevel.OFF) {
+      state.outcome = undefined;
+      return [];
+    }
+    const levels = `${failOn}/${reportOn}`;
+    if (!state.outcome || state.outcome.levels !== levels) {
+      state.outcome = Checker.run(root, state, failOn, reportOn);
+      const outcome = state.outcome;
+      // Validation runs once per chart within one synchronous synth; the next synthesis lints afresh.
+      queueMicrotask(() => { if (state.outcome === outcome) state.outcome = undefined; });
+    }
+    return state.outcome.failures.get(root.node.path) ?? [];
+  }
+
+  private static run(root: IConstruct, state: CheckerState, failOn: CheckLevel, reportOn: CheckLevel): Outcome {
+    const lowest = reportOn === CheckLevel.OFF ? failOn : [failOn, reportOn].sort((a, b) => rank(a) - rank(b))[0];
+    const only = RULES.filter(r => SEVERITY_RANK[r.severity] >= rank(lowest)).map(r => r.id);
+    const { cluster } = clusterOf(root);
+    const result = lint(cluster, { only, skip: state.options.skipRules });
+
+    const failing = failingFindings(result, failOn as string as Severity);
+    const failures = new Map<string, string[]>();
+    const locate = locator(root, cluster);
+    for (const finding of failing) {
+      const reporter = locate(finding);
+      const path = reporter.node.path;
+      failures.set(path, [...(failures.get(path) ?? []), failureMessage(finding)]);
+      if (reporter !== root && !reporters.has(reporter)) {
+        reporters.add(reporter);
+        reporter.node.addValidation({ validate: () => Checker.state(root).outcome?.failures.get(reporter.node.path) ?? [] });
+      }
+    }
+
+    if (reportOn !== CheckLevel.OFF) {
+      const shown = result.findings.filter(f => !f.suppressed
+        && SEVERITY_RANK[f.severity] >= rank(reportOn) && SEVERITY_RANK[f.severity] < rank(failOn));
+      if (shown.length > 0) process.stderr.write(reportText(shown, locate, failOn));
+    }
+    return { result, levels: `${failOn}/${reportOn}`, failures };
   }
 
   private constructor() {}
 }
 
-function describe(finding: Finding): string {
-  const where = finding.source.constructPath ?? finding.source.file ?? `${finding.object.kind} ${finding.object.name}`;
-  return `[${finding.ruleId}] ${finding.message} (at ${where}). Fix it, or accept it with a reason: suppress('${finding.ruleId}', '<why>') on the policy or its IsolatedNamespace.`;
+function rank(level: CheckLevel): number {
+  return SEVERITY_RANK[level as string as Severity] ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Finds the construct a finding is about: the construct its object was defined by, else the first construct that
+ * defines something in the finding's namespace (a namespace only implied by a chart has no construct of its own),
+ * else the first chart. Never the root, whose path is empty.
+ */
+function locator(root: IConstruct, cluster: ClusterModel): (finding: Finding) => IConstruct {
+  const byNamespace = new Map<string, string>();
+  const note = (namespace: string | undefined, path: string | undefined) => {
+    if (namespace !== undefined && path !== undefined && !byNamespace.has(namespace)) byNamespace.set(namespace, path);
+  };
+  for (const n of cluster.namespaces) note(n.name, n.source?.constructPath);
+  for (const p of cluster.policies) note(p.namespaceName ?? 'default', p.source?.constructPath);
+  for (const w of cluster.workloads) note(w.namespaceName, w.source?.constructPath);
+  const firstChart = root.node.children.find(c => Chart.isChart(c)) ?? root;
+  return finding => {
+    const namespace = finding.object.kind === 'Namespace' ? finding.object.name : finding.object.namespace;
+    const path = finding.source.constructPath ?? (namespace !== undefined ? byNamespace.get(namespace) : undefined);
+    return (path !== undefined ? findByPath(root, path) : undefined) ?? firstChart;
+  };
+}
+
+function findByPath(root: IConstruct, path: string): IConstruct | undefined {
+  let node: IConstruct | undefined = root;
+  for (const id of path.split('/')) {
+    if (!node || id === '') break;
+    node = node.node.tryFindChild(id);
+  }
+  return node;
+}
+
+/** A failing finding, as cdk8s prints it behind the construct's path. */
+function failureMessage(finding: Finding): string {
+  return `[${finding.ruleId}] ${finding.message}. Fix: ${ruleById(finding.ruleId)?.fix ?? ''} `
+    + `Or accept it with a reason: suppress('${finding.ruleId}', '<why>') on the policy or its IsolatedNamespace.`;
+}
+
+/** The findings printed on stderr at synth: rule id, message, construct path and fix of each. */
+function reportText(findings: Finding[], locate: (finding: Finding) => IConstruct, failOn: CheckLevel): string {
+  const counts = (Object.values(Severity) as Severity[])
+    .map(s => [s, findings.filter(f => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s === Severity.INFO ? 'info' : `${s}${n === 1 ? '' : 's'}`}`);
+  const lines = [`cdk8s-netpol: ${counts.join(', ')} from the checker (they do not fail synth at failOn: ${failOn}; `
+    + 'see RULES.md in the cdk8s-netpol package):'];
+  for (const f of findings) {
+    const path = f.source.constructPath ?? locate(f).node.path;
+    lines.push(`  ${f.severity} [${f.ruleId}] ${f.message}`,
+      `    at ${path}${f.source.constructPath === undefined ? ` (${objectLabel(f.object)})` : ''}`,
+      `    Fix: ${ruleById(f.ruleId)?.fix ?? ''} Or accept it: suppress('${f.ruleId}', '<why>') on the policy or its IsolatedNamespace.`);
+  }
+  lines.push('  Make these fail synth with Checker.configure(app, { failOn: CheckLevel.WARNING }); hide them with '
+    + '{ reportOn: CheckLevel.OFF } or CDK8S_NETPOL_REPORT=off.');
+  return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ export {
 export { Port } from './port';
 export { LabelExpression, Selector, SelectorOptions } from './selector';
 export { IPeer, Peer, PodSet } from './peer';
+export { IWorkload } from './workload';
 export { NetworkPolicy, NetworkPolicyOptions, NetworkPolicyProps, NetworkPolicyRule } from './network-policy';
 export { DefaultDeny, DefaultDenyProps } from './default-deny';
 export { DnsAccess, DnsAccessOptions, DnsAccessProps } from './dns-access';

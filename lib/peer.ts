@@ -1,4 +1,4 @@
-import type { AbstractPod } from 'cdk8s-plus-28';
+import type { IWorkload } from './workload';
 import { ErrorCode, fail } from './errors';
 import { Cidr, checkExcept, familyBits, formatCidr, parseCidr } from './model/cidr';
 import { PeerModel } from './model/types';
@@ -99,8 +99,11 @@ export class Peer {
     return new NamespacesPeer(Selector.all(), undefined);
   }
 
-  /** The pods of a cdk8s-plus workload or Pod, selected by their own labels, in the workload's namespace. */
-  public static workload(workload: AbstractPod): IPeer {
+  /**
+   * The pods of a workload (a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod of any cdk8s-plus version; see
+   * `IWorkload`), selected by their own labels, in the workload's namespace.
+   */
+  public static workload(workload: IWorkload): IPeer {
     return new WorkloadPeer(workload);
   }
 
@@ -167,7 +170,7 @@ class PodsPeer implements IPeer {
 class WorkloadPeer implements IPeer {
   private readonly pods: Selector;
 
-  constructor(private readonly workload: AbstractPod) {
+  constructor(private readonly workload: IWorkload) {
     this.pods = Selector._podsOf(workload, 'Peer.workload()');
   }
 

@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import type { AbstractPod } from 'cdk8s-plus-28';
+import type { IWorkload } from './workload';
 import { ErrorCode, fail } from './errors';
 import { LabelExpressionModel, LabelOperator, SelectorModel } from './model/types';
 import { checkLabelKey, checkLabelValue } from './model/validation';
@@ -126,11 +126,11 @@ export class Selector {
   }
 
   /**
-   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job) or Pod, selected by the labels of
-   * its pod template; cdk8s' generated `cdk8s.io/metadata.addr` label is never used. The labels are read at synth,
-   * so labels added after this call count.
+   * The pods of a workload (a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod of any cdk8s-plus version;
+   * see `IWorkload`), selected by the labels of its pod template; cdk8s' generated `cdk8s.io/metadata.addr` label is
+   * never used. The labels are read at synth, so labels added after this call count.
    */
-  public static podsOf(workload: AbstractPod): Selector {
+  public static podsOf(workload: IWorkload): Selector {
     return new Selector({}, [], workload);
   }
 
@@ -138,7 +138,7 @@ export class Selector {
    * `Selector.podsOf()` on behalf of another API, which errors then name.
    * @internal
    */
-  public static _podsOf(workload: AbstractPod, api: string): Selector {
+  public static _podsOf(workload: IWorkload, api: string): Selector {
     return new Selector({}, [], workload, api);
   }
 
@@ -155,12 +155,12 @@ export class Selector {
   }
 
   /** The workload this selector stands for, if it was made by `Selector.podsOf()`. */
-  public readonly workload?: AbstractPod;
+  public readonly workload?: IWorkload;
   private readonly labels: { [key: string]: string };
   private readonly expressions: LabelExpression[];
   private readonly workloadApi: string;
 
-  private constructor(labels: { [key: string]: string }, expressions: LabelExpression[], workload?: AbstractPod, workloadApi = 'Selector.podsOf()') {
+  private constructor(labels: { [key: string]: string }, expressions: LabelExpression[], workload?: IWorkload, workloadApi = 'Selector.podsOf()') {
     this.labels = sortKeys(labels);
     this.expressions = [...expressions];
     this.workload = workload;
@@ -232,7 +232,7 @@ function checkKey(api: string, key: string): void {
 /** The label cdk8s-plus adds to every pod it creates; it identifies a construct, not an application. */
 const CDK8S_ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 
-function workloadLabels(workload: AbstractPod, api: string): { [key: string]: string } {
+function workloadLabels(workload: IWorkload, api: string): { [key: string]: string } {
   const labels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
   delete labels[CDK8S_ADDRESS_LABEL];
   if (Object.keys(labels).length === 0) {
@@ -241,7 +241,7 @@ function workloadLabels(workload: AbstractPod, api: string): { [key: string]: st
   return sortKeys(labels);
 }
 
-function workloadNamespace(workload: AbstractPod): string | undefined {
+function workloadNamespace(workload: IWorkload): string | undefined {
   return ApiObject.of(workload).metadata.namespace ?? Chart.of(workload).namespace;
 }
 

@@ -1,15 +1,16 @@
 /**
  * The checker as a cdk8s-cli validation plugin: `cdk8s synth` runs it on the synthesized manifests, including
- * hand-written YAML the app includes. In cdk8s.yaml:
+ * hand-written YAML the app includes. In cdk8s.yaml, by path into the app's own node_modules (cdk8s-cli would
+ * otherwise install the package named under `package` from the public registry, not the app's copy):
  *
  *   validations:
- *     - package: cdk8s-netpol
+ *     - package: ./node_modules/cdk8s-netpol
  *       version: 0.1.0
  *       class: NetpolValidation
  *       properties: { failOn: warning }
  */
 import { DiagnosticSeverity, loadPaths } from './model/load';
-import { failingFindings, Finding, lint, ruleById } from './rules';
+import { failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
 
 /** Properties of `NetpolValidation` (the `properties` of its cdk8s.yaml entry). */
 export interface NetpolValidationProps {
@@ -65,10 +66,11 @@ export class NetpolValidation {
       context.report.addViolation({
         ruleName: `${id} ${rule?.name ?? ''}`.trim(),
         recommendation: findings.map(f => f.message).join('\n'),
-        fix: rule?.why ?? '',
+        fix: rule ? `${rule.fix} Or accept it with a reason: suppress('${id}', '<why>') on the policy or its IsolatedNamespace, or the ${SUPPRESS_ANNOTATION} annotation.` : '',
+        // cdk8s-cli finds the construct path by metadata.name (its construct-metadata.json), so the name goes alone.
         violatingResources: findings.map(f => ({
-          resourceName: `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
-          locations: [f.field ?? 'metadata'],
+          resourceName: f.object.name,
+          locations: [`${objectLabel(f.object)}: ${f.field ?? 'metadata'}`],
           manifestPath: f.source.file ?? '',
         })),
       });

@@ -46,7 +46,7 @@ export function rulesMarkdown(rules: readonly Rule[] = RULES): string {
     '',
   ];
   for (const r of rules) {
-    lines.push(`## ${r.id} ${r.name}`, '', `**Severity:** ${r.severity}${r.suppressible ? '' : ' (cannot be suppressed)'}`, '', r.summary, '', `**Why it matters and how to fix it.** ${r.why}`, '');
+    lines.push(`## ${r.id} ${r.name}`, '', `**Severity:** ${r.severity}${r.suppressible ? '' : ' (cannot be suppressed)'}`, '', r.summary, '', `**Why it matters.** ${r.why}`, '', `**Fix.** ${r.fix}`, '');
   }
   return lines.join('\n');
 }

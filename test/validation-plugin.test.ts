@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NetpolValidation } from '../lib';
+import { DNS_BLOCKED } from '../lib/rules';
 
 /** A stand-in for cdk8s-cli's ValidationContext that records what the plugin reports. */
 function context(yaml: string) {
@@ -33,7 +34,10 @@ describe('NetpolValidation', () => {
     const c = context(DENY_WITHOUT_DNS);
     await new NetpolValidation().validate(c.ctx);
     expect(c.violations.map(v => v.ruleName)).toEqual(['NP004 dns-blocked']);
-    expect(c.violations[0].violatingResources).toEqual([{ resourceName: 'NetworkPolicy production/default-deny-all', locations: ['spec.policyTypes'], manifestPath: c.ctx.manifests[0] }]);
+    // resourceName is metadata.name alone: cdk8s-cli looks the construct path up by it in construct-metadata.json.
+    expect(c.violations[0].violatingResources).toEqual([{ resourceName: 'default-deny-all', locations: ['NetworkPolicy production/default-deny-all: spec.policyTypes'], manifestPath: c.ctx.manifests[0] }]);
+    expect(c.violations[0].fix).toContain(DNS_BLOCKED.fix);
+    expect(c.violations[0].fix).toContain("suppress('NP004', '<why>')");
     expect(c.submitted()).toEqual({ status: 'failure', metadata: expect.objectContaining({ errors: '1', failOn: 'error' }) });
   });
 

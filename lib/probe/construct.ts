@@ -1,5 +1,5 @@
 /**
- * `CniEnforcementProbe`: the field guide's "verify your CNI actually works before writing a single policy", as a
+ * `CniEnforcementProbe`: "verify that your CNI actually enforces NetworkPolicies before writing a single policy", as a
  * construct. It emits a small, self-contained probe set in its own namespace and a Job whose exit status says
  * whether the cluster's CNI enforces NetworkPolicies.
  */
@@ -55,8 +55,8 @@ const PART_OF = { 'app.kubernetes.io/part-of': 'cdk8s-netpol-probe' };
 const IMAGE_REFERENCE = buildImageReferencePattern();
 
 /**
- * A probe set that proves the cluster's CNI enforces NetworkPolicies, as the field guide asks before any policy is
- * written: "you can create NetworkPolicy objects all day long and nothing will actually happen".
+ * A probe set that proves the cluster's CNI enforces NetworkPolicies, before any policy is relied on: with a CNI that
+ * does not enforce them, NetworkPolicy objects are accepted by the API server and change nothing.
  *
  * In its own namespace (default `netpol-probe`) it emits:
  * - `probe-source`: a busybox Deployment that sleeps, labelled `cdk8s-netpol.io/probe-role: source`, for

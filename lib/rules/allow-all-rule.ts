@@ -12,8 +12,9 @@ export const ALLOW_ALL_RULE: Rule = {
   summary: 'An empty rule (`ingress: [{}]` or `egress: [{}]`: every peer, every port) in a namespace that has default deny for that direction.',
   why: 'An empty rule allows every source or destination on every port, including addresses outside the cluster, so it '
     + 'silently undoes the namespace\'s default deny for every pod the policy selects (for `podSelector: {}`, the whole '
-    + 'namespace). It is often left over from debugging. Fix: replace it with rules naming the peers and ports needed, or '
-    + 'suppress with the reason if the pods are meant to be open.',
+    + 'namespace). It is often left over from debugging.',
+  fix: 'Replace it with rules naming the peers and ports needed, or suppress with the reason if the pods are meant to be '
+    + 'open.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -12,10 +12,11 @@ export const ANY_ADDRESS: Rule = {
   name: 'any-address',
   severity: Severity.WARNING,
   summary: 'A rule allows traffic to or from every address: an ipBlock of 0.0.0.0/0 or ::/0, or ports with no from/to at all.',
-  why: 'Egress to 0.0.0.0/0 lets a compromised pod reach the whole internet (command and control, exfiltration); ingress from '
-    + '0.0.0.0/0 exposes the pods to every client that can route to them. Fix: list the CIDRs of the actual dependencies '
-    + '(e.g. 52.94.0.0/16 on TCP 443) or select the peers by pod and namespace; if the exposure is intended (a public '
-    + 'endpoint), suppress with the reason and the review. Rules with no peers and no ports are NP008; DNS-only rules NP005.',
+  why: 'Egress to 0.0.0.0/0 lets a compromised pod reach the whole internet (command and control, exfiltration); ingress '
+    + 'from 0.0.0.0/0 exposes the pods to every client that can route to them. Rules with no peers and no ports are '
+    + 'NP008; DNS-only rules NP005.',
+  fix: 'List the CIDRs of the actual dependencies (e.g. 52.94.0.0/16 on TCP 443) or select the peers by pod and '
+    + 'namespace; if the exposure is intended (a public endpoint), suppress with the reason and the review.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -57,8 +57,9 @@ export const NO_DEFAULT_DENY_INGRESS: Rule = {
   name: 'no-default-deny-ingress',
   severity: Severity.WARNING,
   summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for ingress.',
-  why: `${whyCommon} Fix: add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules `
-    + '(cdk8s-netpol: DefaultDeny or IsolatedNamespace), then allow what is needed.',
+  why: whyCommon,
+  fix: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules (cdk8s-netpol: '
+    + 'DefaultDeny or IsolatedNamespace), then allow what is needed.',
   suppressible: true,
   check: context => checkDirection(context, PolicyType.INGRESS),
 };
@@ -69,9 +70,9 @@ export const NO_DEFAULT_DENY_EGRESS: Rule = {
   name: 'no-default-deny-egress',
   severity: Severity.WARNING,
   summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for egress.',
-  why: `${whyCommon} Open egress lets a compromised pod reach any service and exfiltrate data. Fix: add a NetworkPolicy with `
-    + 'podSelector: {} and policyTypes: [Egress] and no egress rules (cdk8s-netpol: DefaultDeny or IsolatedNamespace), plus a '
-    + 'DNS allow to kube-system (DnsAccess).',
+  why: `${whyCommon} Open egress lets a compromised pod reach any service and exfiltrate data.`,
+  fix: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Egress] and no egress rules (cdk8s-netpol: '
+    + 'DefaultDeny or IsolatedNamespace), plus a DNS allow to kube-system (DnsAccess).',
   suppressible: true,
   check: context => checkDirection(context, PolicyType.EGRESS),
 };

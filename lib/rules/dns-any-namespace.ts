@@ -12,10 +12,11 @@ export const DNS_ANY_NAMESPACE: Rule = {
   name: 'dns-any-namespace',
   severity: Severity.WARNING,
   summary: 'An egress rule allows DNS (port 53) to every namespace or every destination instead of kube-system.',
-  why: 'A DNS allow with `namespaceSelector: {}` or with no `to` at all lets pods query any DNS server in any namespace (or on '
-    + 'the internet): a compromised pod can tunnel data out over DNS or be pointed at a rogue resolver, and any team that can '
-    + 'label a pod k8s-app=kube-dns receives the queries. Fix: select the DNS namespace by name, namespaceSelector '
-    + 'kubernetes.io/metadata.name: kube-system (cdk8s-netpol: DnsAccess).',
+  why: 'A DNS allow with `namespaceSelector: {}` or with no `to` at all lets pods query any DNS server in any namespace '
+    + '(or on the internet): a compromised pod can tunnel data out over DNS or be pointed at a rogue resolver, and any '
+    + 'team that can label a pod k8s-app=kube-dns receives the queries.',
+  fix: 'Select the DNS namespace by name, namespaceSelector kubernetes.io/metadata.name: kube-system (cdk8s-netpol: '
+    + 'DnsAccess).',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

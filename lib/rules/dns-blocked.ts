@@ -10,10 +10,11 @@ export const DNS_BLOCKED: Rule = {
   severity: Severity.ERROR,
   summary: 'Pods are isolated for egress but no egress rule allows DNS (port 53) to the cluster DNS in kube-system.',
   why: 'The moment egress is isolated, name resolution stops: every connection to a Service by name fails, although the '
-    + 'policies for the connection itself look right. Fix: add an egress rule to namespaceSelector '
-    + 'kubernetes.io/metadata.name: kube-system (optionally with podSelector k8s-app: kube-dns) on UDP 53 and TCP 53, for every '
-    + 'pod (podSelector: {}); cdk8s-netpol: DnsAccess or IsolatedNamespace. When the input holds no workloads for a namespace, '
-    + 'the pods its policies select or name are checked instead (shown as namespace/{selector}).',
+    + 'policies for the connection itself look right. When the input holds no workloads for a namespace, the pods its '
+    + 'policies select or name are checked instead (shown as namespace/{selector}).',
+  fix: 'Add an egress rule to namespaceSelector kubernetes.io/metadata.name: kube-system (optionally with podSelector '
+    + 'k8s-app: kube-dns) on UDP 53 and TCP 53, for every pod (podSelector: {}); cdk8s-netpol: DnsAccess or '
+    + 'IsolatedNamespace.',
   suppressible: true,
   check(context) {
     const byPolicy = new Map<CompiledPolicy, WorkloadClass[]>();

@@ -9,9 +9,10 @@ export const DNS_UDP_ONLY: Rule = {
   name: 'dns-udp-only',
   severity: Severity.WARNING,
   summary: 'Egress allows DNS over UDP 53 but not over TCP 53.',
-  why: 'DNS falls back to TCP when an answer does not fit in a UDP packet (many records, DNSSEC, long CNAME chains) and some '
-    + 'resolvers use TCP outright; with only UDP allowed those lookups fail intermittently, which is hard to debug. Fix: allow '
-    + 'TCP 53 next to UDP 53 in the same rule (cdk8s-netpol: Port.DNS_UDP and Port.DNS_TCP, or DnsAccess).',
+  why: 'DNS falls back to TCP when an answer does not fit in a UDP packet (many records, DNSSEC, long CNAME chains) and '
+    + 'some resolvers use TCP outright; with only UDP allowed those lookups fail intermittently, which is hard to '
+    + 'debug.',
+  fix: 'Allow TCP 53 next to UDP 53 in the same rule (cdk8s-netpol: Port.DNS_UDP and Port.DNS_TCP, or DnsAccess).',
   suppressible: true,
   check(context) {
     const byRule = new Map<CompiledRule, WorkloadClass[]>();

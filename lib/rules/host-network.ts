@@ -8,10 +8,10 @@ export const HOST_NETWORK: Rule = {
   name: 'host-network',
   severity: Severity.WARNING,
   summary: 'A workload runs with hostNetwork: true, so NetworkPolicies do not isolate it and pod selectors do not match it as a peer on most CNIs.',
-  why: 'Pods on the host network use the node\'s network namespace and address: most CNIs neither isolate them nor let pod '
-    + 'and namespace selectors match them, so policies that appear to protect or admit them do nothing. Fix: drop '
-    + 'hostNetwork unless the pod needs it (node agents, CNI, ingress on host ports), and protect such pods with node '
-    + 'firewalls or CNI host policies; allow them as peers with an ipBlock of the node addresses.',
+  why: 'Pods on the host network use the node\'s network namespace and address: most CNIs neither isolate them nor let '
+    + 'pod and namespace selectors match them, so policies that appear to protect or admit them do nothing.',
+  fix: 'Drop hostNetwork unless the pod needs it (node agents, CNI, ingress on host ports), and protect such pods with '
+    + 'node firewalls or CNI host policies; allow them as peers with an ipBlock of the node addresses.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

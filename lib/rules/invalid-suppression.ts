@@ -9,9 +9,10 @@ export const INVALID_SUPPRESSION: Rule = {
   severity: Severity.ERROR,
   summary: `A ${SUPPRESS_ANNOTATION} annotation that is not a JSON array of {"id","reason"}, names an unknown rule, or gives a reason shorter than 10 characters.`,
   why: 'A suppression hides a finding from the build, so it must say which rule and why, in words a reviewer can judge. '
-    + 'Rejected entries are not honoured (the finding they meant to suppress is reported as usual). Fix: write '
-    + `${SUPPRESS_ANNOTATION}: '[{"id":"NP002","reason":"what makes this acceptable, who reviewed it"}]' with an id from RULES.md. `
-    + 'This rule itself cannot be suppressed.',
+    + 'Rejected entries are not honoured (the finding they meant to suppress is reported as usual). This rule itself '
+    + 'cannot be suppressed.',
+  fix: `Write ${SUPPRESS_ANNOTATION}: '[{"id":"NP002","reason":"what makes this acceptable, who reviewed it"}]' with an id `
+    + 'from RULES.md, or call suppress(id, reason) on the policy or its IsolatedNamespace.',
   suppressible: false,
   check(context) {
     const out: RuleFinding[] = [];

@@ -15,12 +15,12 @@ export const ONE_SIDED_CONNECTION: Rule = {
   name: 'one-sided-connection',
   severity: Severity.WARNING,
   summary: 'A rule explicitly allows a connection (ingress at B from A, or egress at A to B) that the other end\'s isolation denies entirely.',
-  why: 'A connection needs both halves: egress allowed at the source and ingress allowed at the destination. When B\'s ingress '
-    + 'names A but A is egress-isolated without a rule to B (or the reverse), the connection never works, although each policy '
-    + 'looks right on its own. This is the field guide\'s frontend → api example under default-deny-all. Fix: add the missing '
-    + 'half (cdk8s-netpol: AllowConnection writes both halves in one call), or remove the dead rule. Only peers with a '
-    + 'non-empty selector count as explicit; when a namespace has no workloads in the input, the pods its policies name are '
-    + 'checked (shown as namespace/{selector}).',
+  why: 'A connection needs both halves: egress allowed at the source and ingress allowed at the destination. When B\'s '
+    + 'ingress names A but A is egress-isolated without a rule to B (or the reverse), the connection never works, '
+    + 'although each policy looks right on its own: typically an ingress rule on api from frontend in a namespace '
+    + 'with default-deny-all, and no egress rule on frontend to api. Only peers with a non-empty selector count as explicit; when a namespace has no workloads in '
+    + 'the input, the pods its policies name are checked (shown as namespace/{selector}).',
+  fix: 'Add the missing half (cdk8s-netpol: AllowConnection writes both halves in one call), or remove the dead rule.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -9,9 +9,10 @@ export const OR_TRAP: Rule = {
   name: 'or-trap',
   severity: Severity.ERROR,
   summary: 'A from/to list holds a namespaceSelector-only item next to a podSelector-only item: Kubernetes ORs them, where one AND item was almost always meant.',
-  why: 'Items of a from/to list are alternatives. `- namespaceSelector: {...}` followed by `- podSelector: {...}` allows every pod '
-    + 'of the matching namespaces OR the matching pods of the policy\'s own namespace, which is far wider than "these pods in '
-    + 'those namespaces". Fix: put both selectors in one item (remove the dash before podSelector); with cdk8s-netpol use '
+  why: 'Items of a from/to list are alternatives. `- namespaceSelector: {...}` followed by `- podSelector: {...}` allows '
+    + 'every pod of the matching namespaces OR the matching pods of the policy\'s own namespace, which is far wider than '
+    + '"these pods in those namespaces".',
+  fix: 'Put both selectors in one item (remove the dash before podSelector); with cdk8s-netpol use '
     + 'Peer.podsInNamespaces(namespaces, pods). If the OR is really meant, suppress with the reason.',
   suppressible: true,
   check(context) {

@@ -8,11 +8,11 @@ export const PEER_MATCHES_NOTHING: Rule = {
   name: 'peer-matches-nothing',
   severity: Severity.WARNING,
   summary: 'A from/to item selects no workload (checked only when every namespace it could match has its workloads in the input).',
-  why: 'A peer that matches nothing allows nothing: the connection it was written for is denied, usually because of a label '
-    + 'typo, a label that lives on the Deployment instead of its pod template, or a peer in the wrong namespace (a '
-    + 'podSelector alone only looks in the policy\'s own namespace). Fix: match the pod template labels, add a '
-    + 'namespaceSelector for pods in other namespaces, or remove the stale peer. Namespaces whose workloads are not in the '
-    + 'input are not judged.',
+  why: 'A peer that matches nothing allows nothing: the connection it was written for is denied, usually because of a '
+    + 'label typo, a label that lives on the Deployment instead of its pod template, or a peer in the wrong namespace '
+    + '(a podSelector alone only looks in the policy\'s own namespace). Namespaces whose workloads are not in the input '
+    + 'are not judged.',
+  fix: 'Match the pod template labels, add a namespaceSelector for pods in other namespaces, or remove the stale peer.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -8,9 +8,9 @@ export const POLICY_SELECTS_NOTHING: Rule = {
   name: 'policy-selects-nothing',
   severity: Severity.WARNING,
   summary: 'A policy\'s podSelector matches no workload of its namespace (checked only for namespaces whose workloads are in the input).',
-  why: 'A policy that selects no pod protects nothing: usually a label typo (`app: API` vs `app: api`), a renamed workload or '
-    + 'a policy in the wrong namespace, and the pods it was meant for stay open. Fix: correct the selector or the namespace '
-    + 'to match the pod template labels, or delete the stale policy.',
+  why: 'A policy that selects no pod protects nothing: usually a label typo (`app: API` vs `app: api`), a renamed '
+    + 'workload or a policy in the wrong namespace, and the pods it was meant for stay open.',
+  fix: 'Correct the selector or the namespace to match the pod template labels, or delete the stale policy.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -63,8 +63,8 @@ export function formatJson(result: LintResult): string {
   }, null, 2)}\n`;
 }
 
-function ruleJson(r: Rule): { id: string; name: string; severity: Severity; summary: string; why: string } {
-  return { id: r.id, name: r.name, severity: r.severity, summary: r.summary, why: r.why };
+function ruleJson(r: Rule): { id: string; name: string; severity: Severity; summary: string; why: string; fix: string } {
+  return { id: r.id, name: r.name, severity: r.severity, summary: r.summary, why: r.why, fix: r.fix };
 }
 
 /** The SARIF 2.1.0 JSON schema URI. */
@@ -127,8 +127,8 @@ export function formatSarif(result: LintResult, options: SarifOptions = {}): str
             id: r.id,
             name: r.name,
             shortDescription: { text: r.summary },
-            fullDescription: { text: r.why },
-            help: { text: `${r.summary}\n\n${r.why}`, markdown: `**${r.id} ${r.name}**: ${r.summary}\n\n${r.why}` },
+            fullDescription: { text: `${r.why} Fix: ${r.fix}` },
+            help: { text: `${r.summary}\n\n${r.why}\n\nFix: ${r.fix}`, markdown: `**${r.id} ${r.name}**: ${r.summary}\n\n${r.why}\n\n**Fix:** ${r.fix}` },
             defaultConfiguration: { level: LEVEL[r.severity] },
             properties: { tags: ['security', 'kubernetes', 'networkpolicy'] },
           })),

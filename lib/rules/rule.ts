@@ -1,6 +1,6 @@
 /**
  * The contract of the rule-based checker ("linter"): a rule is a pure function over the normalized policy model
- * and its analysis, with a stable id, a severity, a one-line summary and a separate "why it matters" with the fix.
+ * and its analysis, with a stable id, a severity, a one-line summary, a separate "why it matters" and a fix.
  * Rules know nothing about where their findings are reported (synth validation, the cdk8s.yaml plugin, the CLI).
  */
 import { SourceModel } from '../model/types';
@@ -69,8 +69,10 @@ export interface Rule {
   readonly severity: Severity;
   /** What the rule finds, one sentence. */
   readonly summary: string;
-  /** Why it matters and how to fix it. */
+  /** Why it matters, and where the rule looks (what it skips). */
   readonly why: string;
+  /** How to fix it: one or two sentences, shown with every finding. */
+  readonly fix: string;
   /** Whether findings of the rule may be suppressed (false only for the suppression check itself). */
   readonly suppressible: boolean;
   /** The check: a pure function of the context. Findings may come in any order; `lint()` sorts them. */

@@ -70,10 +70,11 @@ export const SHADOWED_RULE: Rule = {
   name: 'shadowed-rule',
   severity: Severity.INFO,
   summary: 'A rule allows nothing that another rule for the same pods (same policy, or a policy with the same podSelector in the same namespace) does not already allow.',
-  why: 'A fully shadowed rule has no effect: it is dead configuration, and often a sign that one of the two rules was meant '
-    + 'to be narrower or wider (a port range typed too wide, a peer duplicated when another was meant). Fix: delete the '
-    + 'shadowed rule, or correct the rule that shadows it. Coverage is checked per peer (a rule shadowed by several rules '
-    + 'together counts) with a sound, syntactic test of selectors and CIDRs.',
+  why: 'A fully shadowed rule has no effect: it is dead configuration, and often a sign that one of the two rules was '
+    + 'meant to be narrower or wider (a port range typed too wide, a peer duplicated when another was meant). Coverage '
+    + 'is checked per peer (a rule shadowed by several rules together counts) with a sound, syntactic test of selectors '
+    + 'and CIDRs.',
+  fix: 'Delete the shadowed rule, or correct the rule that shadows it.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -9,10 +9,11 @@ export const UNDEFINED_NAMED_PORT: Rule = {
   name: 'undefined-named-port',
   severity: Severity.WARNING,
   summary: 'A rule names a port (`port: metrics`) that no container of the destination pods declares with that protocol.',
-  why: 'A named port resolves against the destination pods\' container ports (name and protocol). If none declares it, the '
-    + 'port allows nothing and the connection is denied without any error. Fix: name the container port in the pod '
-    + 'template (ports[].name, same protocol), correct the spelling, or use the port number. Checked only when the '
-    + 'destination pods are in the input.',
+  why: 'A named port resolves against the destination pods\' container ports (name and protocol). If none declares it, '
+    + 'the port allows nothing and the connection is denied without any error. Checked only when the destination pods '
+    + 'are in the input.',
+  fix: 'Name the container port in the pod template (ports[].name, same protocol), correct the spelling, or use the port '
+    + 'number.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -13,10 +13,12 @@ export const UNSET_NAMESPACE_LABEL: Rule = {
   name: 'unset-namespace-label',
   severity: Severity.WARNING,
   summary: 'A namespaceSelector uses a label that Kubernetes does not set and no namespace in the input carries, such as `name: kube-system` instead of `kubernetes.io/metadata.name: kube-system`.',
-  why: 'Kubernetes labels every namespace with kubernetes.io/metadata.name only. A selector on `name`, `namespace` or another '
-    + 'label nobody sets matches no namespace, so the traffic it was meant to allow (often DNS to kube-system) is denied. '
-    + 'Flagged when the key is a name-like key (name, namespace, ...) or its value is the name of a known namespace. Fix: '
-    + `select by ${NAMESPACE_NAME_LABEL}: <namespace> (cdk8s-netpol: Peer.namespaceNamed()), or add the label to the Namespace manifests.`,
+  why: 'Kubernetes labels every namespace with kubernetes.io/metadata.name only. A selector on `name`, `namespace` or '
+    + 'another label nobody sets matches no namespace, so the traffic it was meant to allow (often DNS to kube-system) '
+    + 'is denied. Flagged when the key is a name-like key (name, namespace, ...) or its value is the name of a known '
+    + 'namespace.',
+  fix: `Select by ${NAMESPACE_NAME_LABEL}: <namespace> (cdk8s-netpol: Peer.namespaceNamed()), or add the label to the `
+    + 'Namespace manifests.',
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];

@@ -1,29 +1,66 @@
 /**
- * jest matchers that prove connectivity of a cdk8s app before it reaches a cluster:
+ * jest matchers that prove a cdk8s app's intent before it reaches a cluster:
  *
  *   expect.extend(netpolMatchers);
- *   expect(chart).toAllowConnection({ from: 'production/frontend', to: 'production/api', port: 8080 });
- *   expect(chart).toDenyConnection({ from: 'production/frontend', to: 'production/postgres', port: 5432 });
+ *   expect(app).toAllowConnection({ from: 'production/frontend', to: 'production/api', port: 8080 });
+ *   expect(app).toDenyConnection({ from: { namespace: 'monitoring', labels: { app: 'grafana' } }, to: api, port: 9090 });
+ *   expect(app).toPassNetpolChecks('warning');
  *
- * A failure message is the engine's explanation: which policy isolated which side, and why no rule matched (or
- * which rules allowed what should have been denied).
+ * A connection failure message is the engine's explanation: which policy isolated which side, and why no rule matched
+ * (or which rules allowed what should have been denied). A checks failure lists each finding with its rule, construct
+ * path and fix.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Protocol } from '../model/types';
-import { analyze } from '../cluster-of';
+import { Analysis } from '../analysis';
+import { clusterOf } from '../cluster-of';
+import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
+import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
+import { failingFindings, Finding, lint, ruleById } from '../rules';
 
-/** A connection to check: endpoints as `namespace/name` (or `namespace/name[Kind]`, an IP address, or a workload construct). */
+/**
+ * A pod that need not exist in the app, given by its namespace and labels: "a pod labelled app=grafana in namespace
+ * monitoring". Use it to prove what a policy admits or keeps out without declaring a workload for it.
+ */
+export interface WouldBePod {
+  /** The pod's namespace. */
+  readonly namespace: string;
+  /** The pod's labels (may be empty: a pod without labels). */
+  readonly labels: { [key: string]: string };
+  /**
+   * The namespace's labels, for a namespace the app does not declare (the API server adds
+   * `kubernetes.io/metadata.name` itself). A namespace the app declares keeps its declared labels; giving different
+   * ones here is an error.
+   * @default - only `kubernetes.io/metadata.name`, or the declared namespace's labels
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+  /**
+   * The pod's container ports, for rules that name ports (`Port.named('metrics')`).
+   * @default - none
+   */
+  readonly ports?: ContainerPortModel[];
+}
+
+/** One end of a connection to check. */
+export type ConnectionEndpoint = string | IConstruct | WouldBePod;
+
+/** A connection to check. */
 export interface ConnectionQuery {
-  /** The source: `namespace/workload`, an IP address, or a cdk8s-plus workload. */
-  readonly from: string | IConstruct;
-  /** The destination: `namespace/workload`, an IP address, or a cdk8s-plus workload. */
-  readonly to: string | IConstruct;
+  /**
+   * The source: `namespace/workload` (or `namespace/name[Kind]`), an IP address, a workload construct (e.g. a
+   * cdk8s-plus Deployment), or a would-be pod `{ namespace, labels }`.
+   */
+  readonly from: ConnectionEndpoint;
+  /** The destination, in the same forms as `from`. */
+  readonly to: ConnectionEndpoint;
   /** The destination port (1-65535). */
   readonly port: number;
   /** The protocol; TCP when absent. */
   readonly protocol?: Protocol | 'TCP' | 'UDP' | 'SCTP';
 }
+
+/** The lowest severity `toPassNetpolChecks` fails on. */
+export type ChecksLevel = 'error' | 'warning' | 'info';
 
 /** What a jest matcher returns. */
 interface MatcherResult {
@@ -38,25 +75,114 @@ export function endpointRef(endpoint: string | IConstruct): string {
   return `${object.metadata.namespace ?? Chart.of(endpoint).namespace ?? 'default'}/${object.name}`;
 }
 
-function check(scope: IConstruct, query: ConnectionQuery, expectAllowed: boolean): MatcherResult {
-  const from = endpointRef(query.from);
-  const to = endpointRef(query.to);
+function isWouldBePod(endpoint: ConnectionEndpoint): endpoint is WouldBePod {
+  return typeof endpoint === 'object' && endpoint !== null && !('node' in endpoint);
+}
+
+function labelsText(labels: { [key: string]: string }): string {
+  return `{${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+}
+
+function checkLabels(what: string, labels: unknown): void {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    throw new Error(`${what} must be an object of label keys to values, e.g. { app: "grafana" }; got ${JSON.stringify(labels)}`);
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    const problem = checkLabelKey(key) ?? (typeof value === 'string' ? checkLabelValue(value) : `label "${key}" has the value ${JSON.stringify(value)}, which is not a string`);
+    if (problem) throw new Error(`${what}: ${problem}`);
+  }
+}
+
+/**
+ * Adds would-be pods to a cluster: each becomes a Pod workload (named `would-be-<n>`) in its namespace, and a namespace
+ * the cluster does not have yet is added with the given labels. Returns the cluster and the reference of each pod.
+ */
+function withWouldBePods(cluster: ClusterModel, pods: WouldBePod[]): { cluster: ClusterModel; refs: string[] } {
+  const workloads: WorkloadModel[] = [...cluster.workloads];
+  const namespaces: NamespaceModel[] = [...cluster.namespaces];
+  const taken = new Set(cluster.workloads.map(w => `${w.namespaceName}/${w.name}`));
+  const refs = pods.map((pod, i) => {
+    const what = `would-be pod ${JSON.stringify(pod)}`;
+    const problem = typeof pod.namespace === 'string' ? checkNamespaceName(pod.namespace) : 'namespace is missing';
+    if (problem) throw new Error(`${what}: ${problem}; give the namespace the pod would run in, e.g. { namespace: "monitoring", labels: { app: "grafana" } }`);
+    checkLabels(`${what}: labels`, pod.labels);
+    const declared = namespaces.find(n => n.name === pod.namespace);
+    if (pod.namespaceLabels !== undefined) {
+      checkLabels(`${what}: namespaceLabels`, pod.namespaceLabels);
+      if (declared) {
+        const differing = Object.entries(pod.namespaceLabels).filter(([k, v]) => declared.labels?.[k] !== v);
+        if (differing.length > 0) {
+          throw new Error(`${what}: namespace "${pod.namespace}" is declared in the app with labels ${labelsText(declared.labels ?? {})}, which do not include ${labelsText(Object.fromEntries(differing))}; label the namespace in the app, or leave namespaceLabels out`);
+        }
+      } else {
+        namespaces.push({ name: pod.namespace, labels: { ...pod.namespaceLabels } });
+      }
+    }
+    let name = `would-be-${i + 1}`;
+    while (taken.has(`${pod.namespace}/${name}`)) name = `${name}-x`;
+    taken.add(`${pod.namespace}/${name}`);
+    workloads.push({ kind: 'Pod', name, namespaceName: pod.namespace, podLabels: { ...pod.labels }, ports: pod.ports ? [...pod.ports] : undefined });
+    return `${pod.namespace}/${name}`;
+  });
+  return { cluster: { namespaces, workloads, policies: cluster.policies }, refs };
+}
+
+function describeEndpoint(endpoint: ConnectionEndpoint, ref: string): string {
+  return isWouldBePod(endpoint) ? `a pod ${labelsText(endpoint.labels)} in namespace ${endpoint.namespace} (${ref})` : ref;
+}
+
+function checkConnection(scope: IConstruct, query: ConnectionQuery, expectAllowed: boolean): MatcherResult {
+  const wouldBe = [query.from, query.to].filter(isWouldBePod);
+  const { cluster, refs } = withWouldBePods(clusterOf(scope).cluster, wouldBe);
+  const refOf = (e: ConnectionEndpoint) => (isWouldBePod(e) ? refs[wouldBe.indexOf(e)] : endpointRef(e));
+  const from = refOf(query.from);
+  const to = refOf(query.to);
   const protocol = (query.protocol ?? Protocol.TCP) as Protocol;
-  const explanation = analyze(scope).explain(from, to, query.port, protocol);
+  const explanation = Analysis.of(cluster).explain(from, to, query.port, protocol);
   const pass = explanation.allowed === expectAllowed;
-  const expected = `expected ${from} → ${to} on ${protocol} ${query.port} to be ${expectAllowed ? 'allowed' : 'denied'}`;
+  const expected = `expected ${describeEndpoint(query.from, from)} → ${describeEndpoint(query.to, to)} on ${protocol} ${query.port} to be ${expectAllowed ? 'allowed' : 'denied'}`;
   return { pass, message: () => `${pass ? `${expected}, and it is (.not was used)` : expected}:\n${explanation.text}` };
+}
+
+/**
+ * The checker's unsuppressed findings on a construct tree at or above `failOn` (default `warning`): what
+ * `toPassNetpolChecks` fails on, for test frameworks other than jest.
+ */
+export function failingChecks(scope: IConstruct, failOn: ChecksLevel = 'warning'): Finding[] {
+  if (!['error', 'warning', 'info'].includes(failOn)) {
+    throw new Error(`failOn "${failOn}" is not one of error, warning, info`);
+  }
+  return failingFindings(lint(clusterOf(scope).cluster), failOn);
+}
+
+function findingText(f: Finding): string {
+  return `  ${f.severity} [${f.ruleId}] ${f.message}\n    at ${f.source.constructPath ?? f.source.file ?? 'an object without a construct'}\n    Fix: ${ruleById(f.ruleId)?.fix ?? ''}`;
+}
+
+function checkFindings(scope: IConstruct, failOn: ChecksLevel): MatcherResult {
+  const failing = failingChecks(scope, failOn);
+  const pass = failing.length === 0;
+  return {
+    pass,
+    message: () => (pass
+      ? `expected checker findings at or above ${failOn}, and there are none (.not was used)`
+      : `expected no unsuppressed checker findings at or above ${failOn}, but there ${failing.length === 1 ? 'is 1' : `are ${failing.length}`}:\n${failing.map(findingText).join('\n')}\nFix them, or accept one with a reason: suppress('<rule id>', '<why>') on the policy or its IsolatedNamespace.`),
+  };
 }
 
 /** The matchers; register them with `expect.extend(netpolMatchers)`. */
 export const netpolMatchers = {
   /** Passes when Kubernetes would allow the connection (egress at the source and ingress at the destination). */
   toAllowConnection(received: IConstruct, query: ConnectionQuery): MatcherResult {
-    return check(received, query, true);
+    return checkConnection(received, query, true);
   },
   /** Passes when Kubernetes would deny the connection. */
   toDenyConnection(received: IConstruct, query: ConnectionQuery): MatcherResult {
-    return check(received, query, false);
+    return checkConnection(received, query, false);
+  },
+  /** Passes when the checker (RULES.md) has no unsuppressed finding at or above `failOn` (default `warning`). */
+  toPassNetpolChecks(received: IConstruct, failOn: ChecksLevel = 'warning'): MatcherResult {
+    return checkFindings(received, failOn);
   },
 };
 
@@ -68,6 +194,8 @@ declare global {
       toAllowConnection(query: ConnectionQuery): R;
       /** Passes when the construct tree's policies deny the connection. */
       toDenyConnection(query: ConnectionQuery): R;
+      /** Passes when the checker has no unsuppressed finding at or above `failOn` (default `warning`). */
+      toPassNetpolChecks(failOn?: ChecksLevel): R;
     }
   }
 }

@@ -62,6 +62,9 @@ describe('NetpolValidation through cdk8s synth', () => {
     expect(code).not.toBe(0);
     expect(output).toContain('NP001 or-trap');
     expect(output).toContain('NetworkPolicy production/allow-monitoring-scrape');
+    // cdk8s-cli maps the resource name to the construct that wrote it (construct-metadata.json).
+    expect(output).toMatch(/Construct Path: prod\/hand-written\/\S+/);
+    expect(output).not.toContain('Construct Path: N/A');
   });
 
   test('passes when the finding is below failOn', () => {

@@ -47,8 +47,9 @@ describe('SARIF report', () => {
     const driver = log.runs[0].tool.driver;
     expect(driver).toMatchObject({ name: 'cdk8s-netpol', version: '1.2.3' });
     expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map(r => r.id).filter(id => id !== 'NP009'));
-    expect(driver.rules[1]).toMatchObject({ id: 'NP001', name: 'or-trap', shortDescription: { text: RULES[1].summary }, fullDescription: { text: RULES[1].why }, defaultConfiguration: { level: 'error' } });
+    expect(driver.rules[1]).toMatchObject({ id: 'NP001', name: 'or-trap', shortDescription: { text: RULES[1].summary }, fullDescription: { text: `${RULES[1].why} Fix: ${RULES[1].fix}` }, defaultConfiguration: { level: 'error' } });
     expect(driver.rules[1].help.text).toContain(RULES[1].why);
+    expect(driver.rules[1].help.text).toContain(`Fix: ${RULES[1].fix}`);
   });
 
   test('results carry ruleId, ruleIndex, level error/warning/note, message and locations with a region', () => {

@@ -26,6 +26,8 @@ describe('the rule registry', () => {
       expect(['error', 'warning', 'info']).toContain(r.severity);
       expect(r.summary.length).toBeGreaterThan(20);
       expect(r.why.length).toBeGreaterThan(r.summary.length);
+      expect(r.fix).toMatch(/^[A-Z].{20,}\.$/);
+      expect(r.why).not.toContain('Fix:');
     }
   });
 
