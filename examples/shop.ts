@@ -1,9 +1,9 @@
 /**
  * A realistic multi-namespace app: a web tier and a data tier, each an IsolatedNamespace, wired with
- * AllowConnection (both halves of every connection) and cdk8s-plus workloads as targets and peers.
+ * AllowConnection (both halves of every connection) and cdk8s-plus-33 workloads (what `cdk8s init` installs today) as targets and peers; guide.ts uses cdk8s-plus-28.
  */
 import { Chart, ChartProps } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { AllowConnection, DnsAccess, IsolatedNamespace, Peer, Port, Selector } from '../lib';
 
