@@ -59,7 +59,7 @@ tar -C "$ROOT" -c \
   --exclude='*.js.map' . | tar -C "$WORK/src" -x
 ln -s "$ROOT/node_modules" "$WORK/src/node_modules"
 
-# 2. Declare the Python target in the copy (the build below already ran; npm pack must not run it again).
+# 2. Declare the Python target in the copy. Step 3 compiles explicitly, so npm pack (run by pacmak) must not again.
 node -e '
   const fs = require("fs");
   const file = process.argv[1];
@@ -69,10 +69,48 @@ node -e '
   fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
 ' "$WORK/src/package.json"
 
-# 3. jsii compile (writes .jsii with the python target), then pacmak.
+# 3. jsii compile (writes .jsii with the python target).
 compile() { (cd "$WORK/src" && npm run --silent build); }
-pacmak() { (cd "$WORK/src" && "$PACMAK" --target python --outdir "$OUT" --rosetta-unknown-snippets translate "$@"); }
 run "jsii compile" compile
+
+# 4. Translate the code samples of README and doc comments to Python. Untyped, jsii-rosetta guesses wrong (it turns
+#    `Selector.labels({ app: 'api' })` into keyword arguments), so the samples are compiled against the library
+#    first, each inside a fixture that imports every exported type (unless the repository has its own fixture).
+fixture() {
+  (cd "$WORK/src" && node -e '
+    const fs = require("fs");
+    if (fs.existsSync("rosetta/default.ts-fixture")) process.exit(0);
+    const assembly = JSON.parse(fs.readFileSync(".jsii", "utf-8"));
+    const names = [...new Set(Object.keys(assembly.types).map(fqn => fqn.slice(assembly.name.length + 1)).filter(n => !n.includes(".")))].sort();
+    fs.mkdirSync("rosetta", { recursive: true });
+    fs.writeFileSync("rosetta/default.ts-fixture", [
+      "import { App, Chart } from \"cdk8s\";",
+      "import { Construct } from \"constructs\";",
+      `import { ${names.join(", ")} } from "${assembly.name}";`,
+      "",
+      "const chart = new Chart(new App(), \"chart\");",
+      "const api = Selector.labels({ app: \"api\" });",
+      "const frontend = Selector.labels({ app: \"frontend\" });",
+      "const postgres = Selector.labels({ app: \"postgres\" });",
+      "",
+      "class SampleChart extends Chart {",
+      "  constructor(scope: Construct, id: string) {",
+      "    super(scope, id);",
+      "    /// here",
+      "  }",
+      "}",
+      "",
+    ].join("\n"));
+  ') && (cd "$WORK/src" && "$ROOT/node_modules/.bin/jsii-rosetta" extract --compile --output "$WORK/tablet.json" .jsii)
+}
+run "jsii-rosetta: translate the code samples" fixture
+
+# 5. pacmak.
+mkdir "$WORK/tmp" # pacmak's own temporary directories (npm pack, the build venv) go here and are removed on exit
+pacmak() {
+  (cd "$WORK/src" && TMPDIR="$WORK/tmp" "$PACMAK" --target python --outdir "$OUT" \
+    --rosetta-tablet "$WORK/tablet.json" --rosetta-unknown-snippets translate "$@")
+}
 rm -rf "$OUT/python"
 if [ "$PACKAGE" = true ]; then
   run "jsii-pacmak: generate and build the Python sdist and wheel" pacmak

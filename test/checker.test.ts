@@ -118,6 +118,17 @@ describe('warnings at synth', () => {
     expect(err).toContain('CDK8S_NETPOL_REPORT=off');
   });
 
+  test('name each of the mistakes that used to synthesize silently: a missing half, a selector that matches nothing, any address', () => {
+    const c = oneSided();
+    new AllowFrom(c, 'typo', { name: 'typo', pods: Selector.labels({ app: 'API' }), peers: [Peer.pods(Selector.labels({ app: 'frontend' }))], ports: [Port.tcp(8080)] });
+    new AllowTo(c, 'anywhere', { pods: Selector.labels({ app: 'api' }), peers: [Peer.anyIpv4()], ports: [Port.allTraffic()] });
+    Checker.configure(c, { failOn: CheckLevel.ERROR, reportOn: CheckLevel.WARNING });
+    const err = stderrOf(() => Testing.synth(c));
+    expect(err).toMatch(/warning \[NP009\] .*\n {4}at app\/api-in\n/);
+    expect(err).toMatch(/warning \[NP010\] .*\n {4}at app\/typo\n {4}Fix: Correct the selector/);
+    expect(err).toMatch(/warning \[NP007\] .*\n {4}at app\/anywhere\n {4}Fix: List the CIDRs/);
+  });
+
   test('are printed once per synthesis, although cdk8s validates once per chart', () => {
     const c = oneSided();
     new Chart(c.node.root, 'second');
