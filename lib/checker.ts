@@ -180,18 +180,23 @@ function rank(level: CheckLevel): number {
  * else the first chart. Never the root, whose path is empty.
  */
 function locator(root: IConstruct, cluster: ClusterModel): (finding: Finding) => IConstruct {
-  const byNamespace = new Map<string, string>();
-  const note = (namespace: string | undefined, path: string | undefined) => {
-    if (namespace !== undefined && path !== undefined && !byNamespace.has(namespace)) byNamespace.set(namespace, path);
+  // Built on the first finding that needs it: most syntheses have no finding to locate.
+  let byNamespace: Map<string, string> | undefined;
+  const namespacePaths = () => {
+    const map = new Map<string, string>();
+    const note = (namespace: string | undefined, path: string | undefined) => {
+      if (namespace !== undefined && path !== undefined && !map.has(namespace)) map.set(namespace, path);
+    };
+    for (const n of cluster.namespaces) note(n.name, n.source?.constructPath);
+    for (const p of cluster.policies) note(p.namespaceName ?? 'default', p.source?.constructPath);
+    for (const w of cluster.workloads) note(w.namespaceName, w.source?.constructPath);
+    return map;
   };
-  for (const n of cluster.namespaces) note(n.name, n.source?.constructPath);
-  for (const p of cluster.policies) note(p.namespaceName ?? 'default', p.source?.constructPath);
-  for (const w of cluster.workloads) note(w.namespaceName, w.source?.constructPath);
-  const firstChart = root.node.children.find(c => Chart.isChart(c)) ?? root;
   return finding => {
     const namespace = finding.object.kind === 'Namespace' ? finding.object.name : finding.object.namespace;
-    const path = finding.source.constructPath ?? (namespace !== undefined ? byNamespace.get(namespace) : undefined);
-    return (path !== undefined ? findByPath(root, path) : undefined) ?? firstChart;
+    let path = finding.source.constructPath;
+    if (path === undefined && namespace !== undefined) path = (byNamespace ??= namespacePaths()).get(namespace);
+    return (path !== undefined ? findByPath(root, path) : undefined) ?? root.node.children.find(c => Chart.isChart(c)) ?? root;
   };
 }
 

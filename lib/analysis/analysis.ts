@@ -52,21 +52,38 @@ export class Analysis {
     return new Analysis(new Engine(cluster, options));
   }
 
+  /**
+   * `Analysis.of(cluster)` (default options) for a cluster whose policies are those `base` was built from (the same
+   * objects, in the same order): the compiled policies and address partitions of `base` are reused.
+   * @internal
+   */
+  public static _ofSamePolicies(base: Analysis, cluster: ClusterModel): Analysis {
+    return new Analysis(new Engine(cluster, {}, base.engine));
+  }
+
   private cachedConnections?: Connection[];
-  private readonly workloadIndex = new Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>();
+  private cachedWorkloadIndex?: Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>;
 
   private constructor(
     /** The evaluation core (exposed for rules and tests that need classes or compiled policies). */
     public readonly engine: Engine,
-  ) {
-    for (const cls of engine.classes) {
-      for (const workload of cls.workloads) {
-        const key = `${workload.namespaceName}/${workload.name}`;
-        const list = this.workloadIndex.get(key) ?? [];
-        list.push({ workload, cls });
-        this.workloadIndex.set(key, list);
+  ) {}
+
+  /** The workloads by `ns/name` (built on first use). */
+  private get workloadIndex(): Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]> {
+    if (!this.cachedWorkloadIndex) {
+      const index = new Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>();
+      for (const cls of this.engine.classes) {
+        for (const workload of cls.workloads) {
+          const key = `${workload.namespaceName}/${workload.name}`;
+          const list = index.get(key) ?? [];
+          list.push({ workload, cls });
+          index.set(key, list);
+        }
       }
+      this.cachedWorkloadIndex = index;
     }
+    return this.cachedWorkloadIndex;
   }
 
   /** Every workload of the cluster as an endpoint, sorted by name. */

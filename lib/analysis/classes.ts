@@ -52,11 +52,15 @@ export function namespaceViews(cluster: ClusterModel): Map<string, NamespaceView
 }
 
 function labelsKey(labels: Labels): string {
-  return Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join('\u0000');
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  if (keys.length === 1) return `${keys[0]}=${labels[keys[0]]}`;
+  return keys.sort().map(k => `${k}=${labels[k]}`).join('\u0000');
 }
 
 /** The named ports of a workload, normalised (protocol default TCP), deduplicated and sorted. */
 export function namedPortsOf(workload: WorkloadModel): ContainerPortModel[] {
+  if (!workload.ports || workload.ports.length === 0) return [];
   const seen = new Map<string, ContainerPortModel>();
   for (const p of workload.ports ?? []) {
     if (!p.name) continue;
@@ -74,7 +78,7 @@ export function buildClasses(cluster: ClusterModel, namespaces: Map<string, Name
   for (const workload of cluster.workloads) {
     const podLabels = workload.podLabels ?? {};
     const namedPorts = namedPortsOf(workload);
-    const portsKey = namedPorts.map(p => `${p.name}/${p.protocol}/${p.containerPort}`).join(',');
+    const portsKey = namedPorts.length === 0 ? '' : namedPorts.map(p => `${p.name}/${p.protocol}/${p.containerPort}`).join(',');
     const hostNetwork = workload.hostNetwork === true;
     const key = `${workload.namespaceName}\u0001${labelsKey(podLabels)}\u0001${portsKey}\u0001${hostNetwork}`;
     let cls = byKey.get(key);

@@ -117,10 +117,11 @@ function compileRule(policy: CompiledPolicy, direction: PolicyType, model: RuleM
   const peers: PeerModel[] = model.peers ?? [];
   const selectorPeers: SelectorPeer[] = [];
   const ipBlockPeers: IpBlockPeer[] = [];
-  peers.forEach((peer, i) => {
+  for (let i = 0; i < peers.length; i++) {
+    const peer = peers[i];
     if (peer.ipBlock) ipBlockPeers.push({ block: CompiledIpBlock.of(peer.ipBlock), index: i });
     else if (peer.podSelector || peer.namespaceSelector) selectorPeers.push({ podSelector: peer.podSelector, namespaceSelector: peer.namespaceSelector, index: i });
-  });
+  }
   return { policy, direction, index, model, allPeers: peers.length === 0, selectorPeers, ipBlockPeers, ports: compilePorts(model.ports) };
 }
 
@@ -131,8 +132,8 @@ export function compilePolicy(model: PolicyModel): CompiledPolicy {
   const ingress: CompiledRule[] = [];
   const egress: CompiledRule[] = [];
   const policy: CompiledPolicy = { model, namespace, id: `${namespace}/${model.name}`, affectsIngress: types.ingress, affectsEgress: types.egress, ingress, egress };
-  if (types.ingress) (model.ingress ?? []).forEach((rule, i) => ingress.push(compileRule(policy, PolicyType.INGRESS, rule, i)));
-  if (types.egress) (model.egress ?? []).forEach((rule, i) => egress.push(compileRule(policy, PolicyType.EGRESS, rule, i)));
+  if (types.ingress && model.ingress) for (let i = 0; i < model.ingress.length; i++) ingress.push(compileRule(policy, PolicyType.INGRESS, model.ingress[i], i));
+  if (types.egress && model.egress) for (let i = 0; i < model.egress.length; i++) egress.push(compileRule(policy, PolicyType.EGRESS, model.egress[i], i));
   return policy;
 }
 

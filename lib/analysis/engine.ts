@@ -3,7 +3,7 @@
  * of classes per distinct selector, computed once) and the connections between two classes or a class and an
  * external address or range. `Analysis` is the public face; this module has no printing.
  */
-import { ClusterModel, PolicyType, Protocol } from '../model/types';
+import { ClusterModel, PolicyType, Protocol, RuleModel, SelectorModel } from '../model/types';
 import { BitSet } from './bitset';
 import { buildClasses, namespaceViews, NamespaceView, WorkloadClass } from './classes';
 import { CompiledPolicy, CompiledRule, compilePolicy, resolvePorts, SelectorPeer } from './compiled';
@@ -70,34 +70,64 @@ export class Engine {
   public readonly hostNetwork: HostNetworkMode;
 
   private readonly classesByNamespace = new Map<string, WorkloadClass[]>();
-  private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  private readonly policiesByNamespace: Map<string, CompiledPolicy[]>;
   private readonly sides: { [direction: string]: (SideRules | undefined)[] };
   private readonly peerSetCache = new Map<string, BitSet>();
+  private readonly peerSets = new Map<SelectorPeer, { readonly namespace: string; readonly set: BitSet }>();
+  private readonly namespaceMatches = new Map<string, string[]>();
   private readonly rulePeerSets = new Map<CompiledRule, BitSet>();
   private readonly portCache = new Map<CompiledRule, Map<string, ConnectionSet>>();
   private readonly rangeCover = new Map<CompiledRule, BitSet>();
 
-  constructor(cluster: ClusterModel, options: AnalysisOptions = {}) {
+  /**
+   * @param base an engine over the same policies (the same `PolicyModel` objects, in the same order) whose compiled
+   * policies and address partitions are reused instead of being built again
+   */
+  constructor(cluster: ClusterModel, options: AnalysisOptions = {}, base?: Engine) {
     this.hostNetwork = options.hostNetwork ?? HostNetworkMode.AS_POD;
     this.namespaces = namespaceViews(cluster);
     this.classes = buildClasses(cluster, this.namespaces);
     for (const cls of this.classes) {
-      const list = this.classesByNamespace.get(cls.namespace.name) ?? [];
-      list.push(cls);
-      this.classesByNamespace.set(cls.namespace.name, list);
+      const list = this.classesByNamespace.get(cls.namespace.name);
+      if (list) list.push(cls);
+      else this.classesByNamespace.set(cls.namespace.name, [cls]);
     }
-    this.policies = cluster.policies.map(compilePolicy);
-    for (const policy of this.policies) {
-      const list = this.policiesByNamespace.get(policy.namespace) ?? [];
-      list.push(policy);
-      this.policiesByNamespace.set(policy.namespace, list);
+    if (base) {
+      // Compiled policies and the address partitions depend on the policies alone.
+      this.policies = base.policies;
+      this.policiesByNamespace = base.policiesByNamespace;
+      this.ingressRanges = base.ingressRanges;
+      this.egressRanges = base.egressRanges;
+    } else {
+      this.policiesByNamespace = new Map();
+      const policies: CompiledPolicy[] = [];
+      for (const model of cluster.policies) {
+        const policy = compilePolicy(model);
+        policies.push(policy);
+        const list = this.policiesByNamespace.get(policy.namespace);
+        if (list) list.push(policy);
+        else this.policiesByNamespace.set(policy.namespace, [policy]);
+      }
+      this.policies = policies;
+      // Every ipBlock of every rule cuts the space, whether or not its policy selects a pod or affects the direction.
+      const ingress: CompiledIpBlock[] = [];
+      const egress: CompiledIpBlock[] = [];
+      for (const p of cluster.policies) {
+        addIpBlocks(p.ingress, ingress);
+        addIpBlocks(p.egress, egress);
+      }
+      this.ingressRanges = partitionIpv4(ingress);
+      this.egressRanges = partitionIpv4(egress);
     }
-    // Every ipBlock of every rule cuts the space, whether or not its policy selects a pod or affects the direction.
-    const blocks = (direction: 'ingress' | 'egress') => cluster.policies.flatMap(p =>
-      (p[direction] ?? []).flatMap(r => (r.peers ?? []).filter(peer => peer.ipBlock).map(peer => CompiledIpBlock.of(peer.ipBlock!))));
-    this.ingressRanges = partitionIpv4(blocks('ingress'));
-    this.egressRanges = partitionIpv4(blocks('egress'));
     this.sides = { [PolicyType.INGRESS]: new Array(this.classes.length), [PolicyType.EGRESS]: new Array(this.classes.length) };
+  }
+
+  /**
+   * The classes of a namespace, in class order (shared: do not modify).
+   * @internal
+   */
+  public _classesIn(namespace: string): readonly WorkloadClass[] {
+    return this.classesByNamespace.get(namespace) ?? NO_CLASSES;
   }
 
   /** Whether the class is out of reach of policies (host network in NODE mode). */
@@ -115,34 +145,69 @@ export class Engine {
     const cache = this.sides[direction];
     let side = cache[cls.index];
     if (!side) {
-      const policies = (this.policiesByNamespace.get(cls.namespace.name) ?? []).filter(p =>
-        (direction === PolicyType.INGRESS ? p.affectsIngress : p.affectsEgress) && this.policySelects(p, cls));
-      const rules = policies.flatMap(p => (direction === PolicyType.INGRESS ? p.ingress : p.egress));
-      side = { isolated: policies.length > 0, policies, rules, hasAnyPeerRule: rules.some(r => r.allPeers) };
+      const ingress = direction === PolicyType.INGRESS;
+      const policies: CompiledPolicy[] = [];
+      const rules: CompiledRule[] = [];
+      let hasAnyPeerRule = false;
+      if (!this.isUnpolicied(cls)) {
+        for (const p of this.policiesByNamespace.get(cls.namespace.name) ?? NO_POLICIES) {
+          if (!(ingress ? p.affectsIngress : p.affectsEgress) || !matchesSelector(p.model.podSelector, cls.podLabels)) continue;
+          policies.push(p);
+          for (const r of ingress ? p.ingress : p.egress) {
+            rules.push(r);
+            if (r.allPeers) hasAnyPeerRule = true;
+          }
+        }
+      }
+      side = { isolated: policies.length > 0, policies, rules, hasAnyPeerRule };
       cache[cls.index] = side;
     }
     return side;
   }
 
-  /** The classes one selector peer of a policy matches (cached per distinct selector pair and namespace). */
+  /** The classes one selector peer of a policy matches (cached per peer, and per distinct namespace and pod selector). */
   public peerClasses(policy: CompiledPolicy, peer: SelectorPeer): BitSet {
-    const scope = peer.namespaceSelector ? `ns:${selectorKey(peer.namespaceSelector)}` : `in:${policy.namespace}`;
-    const key = `${scope}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
-    let set = this.peerSetCache.get(key);
-    if (!set) {
-      set = new BitSet(this.classes.length);
-      const namespaces = peer.namespaceSelector
-        ? [...this.namespaces.values()].filter(ns => matchesSelector(peer.namespaceSelector!, ns.labels)).map(ns => ns.name)
-        : [policy.namespace];
-      for (const ns of namespaces) {
-        for (const cls of this.classesByNamespace.get(ns) ?? []) {
-          if (this.isUnpolicied(cls)) continue;
-          if (!peer.podSelector || matchesSelector(peer.podSelector, cls.podLabels)) set.add(cls.index);
-        }
+    // Remembered per peer (and the namespace it is read in); equal selectors share one set.
+    const known = this.peerSets.get(peer);
+    if (known && known.namespace === policy.namespace) return known.set;
+    let set: BitSet | undefined;
+    if (!peer.namespaceSelector) {
+      // Pods of the policy's namespace: a few classes, quicker matched than looked up.
+      set = this.classesMatching([policy.namespace], peer.podSelector);
+    } else {
+      const scope = `ns:${selectorKey(peer.namespaceSelector)}`;
+      const key = `${scope}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+      set = this.peerSetCache.get(key);
+      if (!set) {
+        set = this.classesMatching(this.namespacesMatching(scope, peer.namespaceSelector), peer.podSelector);
+        this.peerSetCache.set(key, set);
       }
-      this.peerSetCache.set(key, set);
+    }
+    this.peerSets.set(peer, { namespace: policy.namespace, set });
+    return set;
+  }
+
+  /** The classes of the namespaces that the pod selector (if any) matches, host-network ones in NODE mode left out. */
+  private classesMatching(namespaces: readonly string[], podSelector: SelectorModel | undefined): BitSet {
+    const set = new BitSet(this.classes.length);
+    for (const ns of namespaces) {
+      for (const cls of this.classesByNamespace.get(ns) ?? NO_CLASSES) {
+        if (this.isUnpolicied(cls)) continue;
+        if (!podSelector || matchesSelector(podSelector, cls.podLabels)) set.add(cls.index);
+      }
     }
     return set;
+  }
+
+  /** The names of the namespaces a namespace selector matches (cached per selector key). */
+  private namespacesMatching(key: string, selector: SelectorModel): string[] {
+    let names = this.namespaceMatches.get(key);
+    if (!names) {
+      names = [];
+      for (const ns of this.namespaces.values()) if (matchesSelector(selector, ns.labels)) names.push(ns.name);
+      this.namespaceMatches.set(key, names);
+    }
+    return names;
   }
 
   /** The classes any selector peer of the rule matches (not counting `allPeers`). */
@@ -272,6 +337,17 @@ export class Engine {
       if (this.ruleMatchesAddress(rule, address)) result = result.union(this.rulePorts(rule, direction === PolicyType.INGRESS ? cls : undefined));
     }
     return result;
+  }
+}
+
+const NO_POLICIES: readonly CompiledPolicy[] = [];
+const NO_CLASSES: readonly WorkloadClass[] = [];
+
+function addIpBlocks(rules: readonly RuleModel[] | undefined, out: CompiledIpBlock[]): void {
+  if (!rules) return;
+  for (const rule of rules) {
+    if (!rule.peers) continue;
+    for (const peer of rule.peers) if (peer.ipBlock) out.push(CompiledIpBlock.of(peer.ipBlock));
   }
 }
 

@@ -44,14 +44,24 @@ export function matchesSelector(selector: SelectorModel, labels: Labels): boolea
 
 /** Whether the selector has no requirement at all, so it selects everything. */
 export function isEmptySelector(selector: SelectorModel): boolean {
-  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  return (!selector.matchLabels || Object.keys(selector.matchLabels).length === 0)
+    && (!selector.matchExpressions || selector.matchExpressions.length === 0);
 }
 
 /** A canonical text of the selector (sorted keys and values), usable as a cache key and in messages. */
 export function selectorKey(selector: SelectorModel): string {
-  const labels = Object.keys(selector.matchLabels ?? {}).sort().map(k => `${k}=${selector.matchLabels![k]}`);
-  const exprs = (selector.matchExpressions ?? [])
-    .map(e => `${e.key} ${e.op}${e.values && e.values.length ? ` (${[...e.values].sort().join(',')})` : ''}`)
-    .sort();
-  return `{${[...labels, ...exprs].join(', ')}}`;
+  const matchLabels = selector.matchLabels;
+  const parts: string[] = [];
+  if (matchLabels) {
+    const keys = Object.keys(matchLabels);
+    if (keys.length > 1) keys.sort();
+    for (const k of keys) parts.push(`${k}=${matchLabels[k]}`);
+  }
+  const expressions = selector.matchExpressions;
+  if (expressions && expressions.length > 0) {
+    const exprs = expressions.map(e => `${e.key} ${e.op}${e.values && e.values.length ? ` (${[...e.values].sort().join(',')})` : ''}`);
+    if (exprs.length > 1) exprs.sort();
+    for (const e of exprs) parts.push(e);
+  }
+  return parts.length === 0 ? '{}' : parts.length === 1 ? `{${parts[0]}}` : `{${parts.join(', ')}}`;
 }

@@ -1,7 +1,7 @@
 import { PolicyType } from '../model/types';
 import { defaultDenyPolicies } from './default-deny';
 import { Rule, RuleFinding, Severity } from './rule';
-import { directionWord, listText, policyFinding, ruleField, ruleText } from './util';
+import { directionWord, listText, policyFinding, ruleField, rulesOf, ruleText } from './util';
 import { selectorKey } from '../analysis';
 
 /** NP008: an allow-all rule (`ingress: [{}]` / `egress: [{}]`) in a namespace that has default deny. */
@@ -19,7 +19,7 @@ export const ALLOW_ALL_RULE: Rule = {
   check(context) {
     const out: RuleFinding[] = [];
     for (const policy of context.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of rulesOf(policy)) {
         if (!rule.allPeers || !rule.ports.all) continue;
         const deny = defaultDenyPolicies(context, policy.namespace, rule.direction);
         if (deny.length === 0) continue; // NP002/NP003 report the namespace instead

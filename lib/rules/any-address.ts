@@ -1,7 +1,7 @@
 import { ConnectionSet } from '../analysis';
 import { PolicyType, Protocol } from '../model/types';
 import { Rule, RuleFinding, Severity } from './rule';
-import { directionWord, peersField, policyFinding, ruleField, rulePortsText, ruleText } from './util';
+import { directionWord, peersField, policyFinding, ruleField, rulePortsText, rulesOf, ruleText } from './util';
 
 const EVERYWHERE = ['0.0.0.0/0', '::/0'];
 const DNS_PORTS = ConnectionSet.port(Protocol.UDP, 53).union(ConnectionSet.port(Protocol.TCP, 53));
@@ -21,7 +21,7 @@ export const ANY_ADDRESS: Rule = {
   check(context) {
     const out: RuleFinding[] = [];
     for (const policy of context.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of rulesOf(policy)) {
         const dir = directionWord(rule.direction);
         const toFrom = rule.direction === PolicyType.INGRESS ? 'from' : 'to';
         if (rule.allPeers) {

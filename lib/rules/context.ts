@@ -9,7 +9,7 @@
  * workloads in the input are never given imagined pods: real workloads are the truth there.
  */
 import { Analysis, CompiledPolicy, DEFAULT_NAMESPACE, NAMESPACE_NAME_LABEL, selectorKey, WorkloadClass } from '../analysis';
-import { ClusterModel, LabelOperator, PolicyModel, Protocol, SelectorModel, SourceModel, WorkloadModel } from '../model/types';
+import { ClusterModel, LabelOperator, PolicyModel, Protocol, RuleModel, SelectorModel, SourceModel, WorkloadModel } from '../model/types';
 
 /** The namespace of the cluster DNS server. */
 export const DNS_NAMESPACE = 'kube-system';
@@ -90,12 +90,14 @@ export class RuleContext {
 
   /** The workload classes of a namespace in the real analysis. */
   public classesIn(namespace: string): WorkloadClass[] {
-    return classesByNamespace(this.analysis).get(namespace) ?? [];
+    const classes = this.analysis.engine._classesIn(namespace);
+    return classes.length > 0 ? classes as WorkloadClass[] : [];
   }
 
   /** The workload classes of a namespace in the imagined analysis. */
   public imaginedClassesIn(namespace: string): WorkloadClass[] {
-    return classesByNamespace(this.imagined).get(namespace) ?? [];
+    const classes = this.imagined.engine._classesIn(namespace);
+    return classes.length > 0 ? classes as WorkloadClass[] : [];
   }
 
   /**
@@ -134,54 +136,65 @@ export class RuleContext {
     if (this.imaginedCache) return this.imaginedCache;
     const imagined = new Set<WorkloadModel>();
     const added: WorkloadModel[] = [];
-    const seen = new Set<string>();
+    // The selector keys imagined so far, per namespace.
+    const seen = new Map<string, Set<string>>();
     const imagine = (namespace: string, selector: SelectorModel, ports?: WorkloadModel['ports']) => {
       if (this.hasWorkloads(namespace)) return;
       const name = selectorKey(selector);
-      const key = `${namespace}\u0000${name}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const w: WorkloadModel = { kind: IMAGINED_KIND, name, namespaceName: namespace, podLabels: representativeLabels(selector), ...(ports ? { ports } : {}) };
+      let names = seen.get(namespace);
+      if (!names) {
+        names = new Set();
+        seen.set(namespace, names);
+      } else if (names.has(name)) {
+        return;
+      }
+      names.add(name);
+      const w: WorkloadModel = ports
+        ? { kind: IMAGINED_KIND, name, namespaceName: namespace, podLabels: representativeLabels(selector), ports }
+        : { kind: IMAGINED_KIND, name, namespaceName: namespace, podLabels: representativeLabels(selector) };
       imagined.add(w);
       added.push(w);
     };
-    const isDns = (w: WorkloadModel) => w.namespaceName === DNS_NAMESPACE
-      && Object.entries(DNS_POD_LABELS).every(([k, v]) => (w.podLabels ?? {})[k] === v);
-    const dnsPorts = [{ name: 'dns', containerPort: 53, protocol: Protocol.UDP }, { name: 'dns-tcp', containerPort: 53, protocol: Protocol.TCP }];
-    if (!this.cluster.workloads.some(isDns)) imagine(DNS_NAMESPACE, { matchLabels: { ...DNS_POD_LABELS } }, dnsPorts);
-    for (const policy of this.cluster.policies) {
-      const namespace = policy.namespaceName ?? DEFAULT_NAMESPACE;
-      imagine(namespace, policy.podSelector);
-      for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
-        for (const peer of rule.peers ?? []) {
+    const imaginePeers = (namespace: string, rules: RuleModel[] | undefined) => {
+      if (!rules) return;
+      for (const rule of rules) {
+        if (!rule.peers) continue;
+        for (const peer of rule.peers) {
           if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
           const target = peer.namespaceSelector ? namespaceNamedBy(peer.namespaceSelector) : namespace;
           if (target !== undefined) imagine(target, peer.podSelector ?? {});
         }
       }
+    };
+    const dnsPorts = [{ name: 'dns', containerPort: 53, protocol: Protocol.UDP }, { name: 'dns-tcp', containerPort: 53, protocol: Protocol.TCP }];
+    if (!this.cluster.workloads.some(isDnsServer)) imagine(DNS_NAMESPACE, { matchLabels: { ...DNS_POD_LABELS } }, dnsPorts);
+    for (const policy of this.cluster.policies) {
+      const namespace = policy.namespaceName ?? DEFAULT_NAMESPACE;
+      imagine(namespace, policy.podSelector);
+      imaginePeers(namespace, policy.ingress);
+      imaginePeers(namespace, policy.egress);
     }
-    const analysis = added.length === 0 ? this.analysis : Analysis.of({ ...this.cluster, workloads: [...this.cluster.workloads, ...added] });
-    const dns = analysis.engine.classes.filter(c => c.workloads.some(isDns));
+    let analysis = this.analysis;
+    if (added.length > 0) {
+      const cluster = { ...this.cluster, workloads: [...this.cluster.workloads, ...added] };
+      // The policies are those of the real analysis: reuse their compiled form when it was built from them.
+      const compiled = this.analysis.engine.policies;
+      const same = compiled.length === cluster.policies.length && compiled.every((p, i) => p.model === cluster.policies[i]);
+      analysis = same ? Analysis._ofSamePolicies(this.analysis, cluster) : Analysis.of(cluster);
+    }
+    // Classes are grouped by namespace, so the DNS server classes are among kube-system's (in class order).
+    const dns = analysis.engine._classesIn(DNS_NAMESPACE).filter(c => c.workloads.some(isDnsServer));
     this.imaginedCache = { analysis, imagined, dns };
     return this.imaginedCache;
   }
 }
 
-const byNamespaceCache = new WeakMap<Analysis, Map<string, WorkloadClass[]>>();
-
-/** The classes of an analysis grouped by namespace (cached per analysis). */
-function classesByNamespace(analysis: Analysis): Map<string, WorkloadClass[]> {
-  let map = byNamespaceCache.get(analysis);
-  if (!map) {
-    map = new Map();
-    for (const cls of analysis.engine.classes) {
-      const list = map.get(cls.namespace.name) ?? [];
-      list.push(cls);
-      map.set(cls.namespace.name, list);
-    }
-    byNamespaceCache.set(analysis, map);
-  }
-  return map;
+/** Whether a workload is the cluster DNS server (in kube-system, labelled k8s-app=kube-dns). */
+function isDnsServer(w: WorkloadModel): boolean {
+  if (w.namespaceName !== DNS_NAMESPACE) return false;
+  const labels = w.podLabels ?? {};
+  for (const k of Object.keys(DNS_POD_LABELS)) if (labels[k] !== DNS_POD_LABELS[k]) return false;
+  return true;
 }
 
 function hasLocation(source: SourceModel): boolean {

@@ -18,8 +18,12 @@ export function allowsAll(policy: CompiledPolicy, direction: PolicyType): boolea
  * no allow-all rule for it.
  */
 export function defaultDenyPolicies(context: RuleContext, namespace: string, direction: PolicyType): CompiledPolicy[] {
-  return context.policiesIn(namespace).filter(p => isEmptySelector(p.model.podSelector)
-    && (direction === PolicyType.INGRESS ? p.affectsIngress : p.affectsEgress) && !allowsAll(p, direction));
+  return context.policiesIn(namespace).filter(p => deniesByDefault(p, direction));
+}
+
+function deniesByDefault(p: CompiledPolicy, direction: PolicyType): boolean {
+  return (direction === PolicyType.INGRESS ? p.affectsIngress : p.affectsEgress) && isEmptySelector(p.model.podSelector)
+    && !allowsAll(p, direction);
 }
 
 function checkDirection(context: RuleContext, direction: PolicyType): RuleFinding[] {
@@ -28,7 +32,7 @@ function checkDirection(context: RuleContext, direction: PolicyType): RuleFindin
   const engine = context.analysis.engine;
   for (const ns of [...engine.namespaces.keys()].sort()) {
     if (SYSTEM_NAMESPACES.includes(ns)) continue;
-    if (defaultDenyPolicies(context, ns, direction).length > 0) continue;
+    if (context.policiesIn(ns).some(p => deniesByDefault(p, direction))) continue;
     const classes = context.classesIn(ns);
     const open = classes.filter(c => !engine.side(direction, c).isolated).flatMap(c => c.workloads.map(w => `${ns}/${w.name}`));
     const total = classes.reduce((n, c) => n + c.workloads.length, 0);

@@ -31,27 +31,33 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
   result = [];
   const engine = context.imagined.engine;
   const dns = context.dnsClasses;
-  const perRule = new Map<CompiledRule, ConnectionSet>();
+  // What a rule allows towards DNS does not depend on the source: computed once per rule (bit 1: UDP 53, bit 2: TCP 53).
+  const perRule = new Map<CompiledRule, number>();
+  const toDns = (rule: CompiledRule): number => {
+    let bits = perRule.get(rule);
+    if (bits === undefined) {
+      let conns = ConnectionSet.NONE;
+      for (const d of dns) if (engine.ruleMatchesClass(rule, d)) conns = conns.union(engine.rulePorts(rule, d));
+      if (rule.ipBlockPeers.length > 0) conns = conns.union(engine.rulePorts(rule, undefined));
+      bits = (conns.contains(Protocol.UDP, 53) ? 1 : 0) | (conns.contains(Protocol.TCP, 53) ? 2 : 0);
+      perRule.set(rule, bits);
+    }
+    return bits;
+  };
   for (const cls of engine.classes) {
     if (dns.includes(cls)) continue;
     const side = engine.side(PolicyType.EGRESS, cls);
     if (!side.isolated) continue;
-    let conns = ConnectionSet.NONE;
+    // A port is in the union of the rules' connections when it is in one of them.
+    let all = 0;
     const udpRules: CompiledRule[] = [];
     for (const rule of side.rules) {
-      // What the rule allows towards DNS does not depend on the source: computed once per rule.
-      let ruleConns = perRule.get(rule);
-      if (!ruleConns) {
-        ruleConns = ConnectionSet.NONE;
-        for (const d of dns) if (engine.ruleMatchesClass(rule, d)) ruleConns = ruleConns.union(engine.rulePorts(rule, d));
-        if (rule.ipBlockPeers.length > 0) ruleConns = ruleConns.union(engine.rulePorts(rule, undefined));
-        perRule.set(rule, ruleConns);
-      }
-      if (ruleConns.contains(Protocol.UDP, 53)) udpRules.push(rule);
-      conns = conns.union(ruleConns);
+      const bits = toDns(rule);
+      if (bits & 1) udpRules.push(rule);
+      all |= bits;
     }
     const isolatedBy = side.policies.find(p => isEmptySelector(p.model.podSelector)) ?? side.policies[0];
-    result.push({ cls, udp: conns.contains(Protocol.UDP, 53), tcp: conns.contains(Protocol.TCP, 53), udpRules, isolatedBy });
+    result.push({ cls, udp: (all & 1) !== 0, tcp: (all & 2) !== 0, udpRules, isolatedBy });
   }
   cache.set(context, result);
   return result;

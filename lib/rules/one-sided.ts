@@ -1,4 +1,5 @@
-import { CompiledPolicy, CompiledRule, ConnectionSet, isEmptySelector, WorkloadClass } from '../analysis';
+import { CompiledPolicy, CompiledRule, ConnectionSet, isEmptySelector, SelectorPeer, WorkloadClass } from '../analysis';
+import { BitSet } from '../analysis/bitset';
 import { PolicyType } from '../model/types';
 import type { RuleContext } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
@@ -67,46 +68,68 @@ export interface OneSidedRule {
  */
 export function oneSidedConnections(context: RuleContext): OneSidedRule[] {
   const engine = context.imagined.engine;
-  const selected = new Map<CompiledPolicy, WorkloadClass[]>();
-  const subjects = (policy: CompiledPolicy) => {
-    let list = selected.get(policy);
-    if (!list) {
-      list = context.imaginedClassesIn(policy.namespace).filter(c => engine.policySelects(policy, c));
-      selected.set(policy, list);
+  // Per peer class set: whether one of its classes is isolated for ingress / for egress.
+  const isolated = { [PolicyType.INGRESS]: new Map<BitSet, boolean>(), [PolicyType.EGRESS]: new Map<BitSet, boolean>() };
+  const anyIsolated = (set: BitSet, direction: PolicyType): boolean => {
+    let any = isolated[direction].get(set);
+    if (any === undefined) {
+      any = set.toArray().some(i => engine.side(direction, engine.classes[i]).isolated);
+      isolated[direction].set(set, any);
     }
-    return list;
+    return any;
   };
   const out: OneSidedRule[] = [];
   for (const policy of engine.policies) {
-    for (const rule of [...policy.ingress, ...policy.egress]) {
-      const explicit = rule.selectorPeers.filter(p => (p.podSelector && !isEmptySelector(p.podSelector))
-        || (p.namespaceSelector && !isEmptySelector(p.namespaceSelector)));
-      if (explicit.length === 0) continue;
-      const own = subjects(policy);
-      if (own.length === 0) continue;
-      const peerIndexes = new Set<number>();
-      for (const p of explicit) for (const i of engine.peerClasses(policy, p).toArray()) peerIndexes.add(i);
-      const pairs: OneSidedPair[] = [];
-      for (const subject of own) {
-        for (const i of peerIndexes) {
-          const other = engine.classes[i];
-          if (other === subject) continue;
+    let own: WorkloadClass[] | undefined;
+    for (const rules of [policy.ingress, policy.egress]) {
+      for (const rule of rules) {
+        let explicit: SelectorPeer[] | undefined;
+        for (const p of rule.selectorPeers) {
+          if ((p.podSelector && !isEmptySelector(p.podSelector)) || (p.namespaceSelector && !isEmptySelector(p.namespaceSelector))) {
+            (explicit ??= []).push(p);
+          }
+        }
+        if (!explicit) continue;
+        // The classes the explicit peers match, in peer order, then class order (each once).
+        let peerIndexes: Iterable<number>;
+        if (explicit.length === 1) {
+          // No pair when no class the peer matches is isolated at the other end (e.g. DNS to kube-system): skip early.
+          const set = engine.peerClasses(policy, explicit[0]);
+          if (!anyIsolated(set, rule.direction === PolicyType.INGRESS ? PolicyType.EGRESS : PolicyType.INGRESS)) continue;
+          peerIndexes = set.toArray();
+        } else {
+          const union = new Set<number>();
+          for (const p of explicit) for (const i of engine.peerClasses(policy, p).toArray()) union.add(i);
+          peerIndexes = union;
+        }
+        own ??= context.imaginedClassesIn(policy.namespace).filter(c => engine.policySelects(policy, c));
+        if (own.length === 0) continue;
+        const pairs: OneSidedPair[] = [];
+        for (const subject of own) {
           if (rule.direction === PolicyType.INGRESS) {
             const allowed = engine.rulePorts(rule, subject);
             if (allowed.isEmpty()) continue;
-            const side = engine.side(PolicyType.EGRESS, other);
-            if (!side.isolated || !engine.egressToClass(other, subject).intersect(allowed).isEmpty()) continue;
-            pairs.push({ src: other, dst: subject, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+            for (const i of peerIndexes) {
+              const other = engine.classes[i];
+              if (other === subject) continue;
+              const side = engine.side(PolicyType.EGRESS, other);
+              if (!side.isolated || !engine.egressToClass(other, subject).intersect(allowed).isEmpty()) continue;
+              pairs.push({ src: other, dst: subject, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+            }
           } else {
-            const allowed = engine.rulePorts(rule, other);
-            if (allowed.isEmpty()) continue;
-            const side = engine.side(PolicyType.INGRESS, other);
-            if (!side.isolated || !engine.ingressFromClass(other, subject).intersect(allowed).isEmpty()) continue;
-            pairs.push({ src: subject, dst: other, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+            for (const i of peerIndexes) {
+              const other = engine.classes[i];
+              if (other === subject) continue;
+              const allowed = engine.rulePorts(rule, other);
+              if (allowed.isEmpty()) continue;
+              const side = engine.side(PolicyType.INGRESS, other);
+              if (!side.isolated || !engine.ingressFromClass(other, subject).intersect(allowed).isEmpty()) continue;
+              pairs.push({ src: subject, dst: other, conns: allowed, blockedBy: side.policies.map(p => p.id) });
+            }
           }
         }
+        if (pairs.length > 0) out.push({ policy, rule, pairs });
       }
-      if (pairs.length > 0) out.push({ policy, rule, pairs });
     }
   }
   return out;

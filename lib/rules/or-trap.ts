@@ -21,11 +21,18 @@ export const OR_TRAP: Rule = {
       const namespace = policyNamespace(policy);
       forEachModelRule(policy, (rule, word, list, i) => {
         const peers = rule.peers ?? [];
-        const nsOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.namespaceSelector && !p.podSelector && !p.ipBlock);
-        const podOnly = peers.map((p, j) => ({ p, j })).filter(({ p }) => p.podSelector && !p.namespaceSelector && !p.ipBlock);
-        if (nsOnly.length === 0 || podOnly.length === 0) return;
-        const ns = nsOnly[0];
-        const pod = podOnly[0];
+        // The first namespaceSelector-only item and the first podSelector-only item.
+        let nsIndex = -1;
+        let podIndex = -1;
+        for (let j = 0; j < peers.length; j++) {
+          const p = peers[j];
+          if (p.ipBlock) continue;
+          if (nsIndex < 0 && p.namespaceSelector && !p.podSelector) nsIndex = j;
+          else if (podIndex < 0 && p.podSelector && !p.namespaceSelector) podIndex = j;
+        }
+        if (nsIndex < 0 || podIndex < 0) return;
+        const ns = { p: peers[nsIndex], j: nsIndex };
+        const pod = { p: peers[podIndex], j: podIndex };
         out.push({
           object: { kind: 'NetworkPolicy', namespace, name: policy.name },
           message: `${namespace}/${policy.name} ${word}[${i}].${list} lists namespaceSelector ${selectorKey(ns.p.namespaceSelector!)} `

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding, Severity } from './rule';
-import { peerText, peersField, policyFinding, ruleText } from './util';
+import { peerText, peersField, policyFinding, rulesOf, ruleText } from './util';
 import { matchesSelector } from '../analysis';
 
 /** NP011: a pod/namespace selector peer that matches no workload. */
@@ -19,7 +19,7 @@ export const PEER_MATCHES_NOTHING: Rule = {
     const engine = context.analysis.engine;
     if (context.cluster.workloads.length === 0) return out;
     for (const policy of context.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of rulesOf(policy)) {
         for (const peer of rule.selectorPeers) {
           const namespaces = peer.namespaceSelector
             ? [...engine.namespaces.values()].filter(ns => matchesSelector(peer.namespaceSelector!, ns.labels)).map(ns => ns.name)

@@ -1,7 +1,7 @@
 import { WorkloadClass } from '../analysis';
 import { PolicyType } from '../model/types';
 import { Rule, RuleFinding, Severity } from './rule';
-import { policyFinding, ruleField, ruleText } from './util';
+import { policyFinding, ruleField, rulesOf, ruleText } from './util';
 
 /** NP013: a named port that no container of the destination pods defines. */
 export const UNDEFINED_NAMED_PORT: Rule = {
@@ -20,7 +20,7 @@ export const UNDEFINED_NAMED_PORT: Rule = {
     const engine = context.analysis.engine;
     for (const policy of context.policies) {
       let selected: WorkloadClass[] | undefined;
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const rule of rulesOf(policy)) {
         if (rule.ports.named.length === 0) continue;
         let destinations: WorkloadClass[];
         if (rule.direction === PolicyType.INGRESS) {

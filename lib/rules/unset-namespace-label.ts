@@ -1,4 +1,4 @@
-import { LabelOperator } from '../model/types';
+import { LabelOperator, SelectorModel } from '../model/types';
 import { NAMESPACE_NAME_LABEL } from '../analysis';
 import { policyNamespace, SYSTEM_NAMESPACES } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
@@ -22,14 +22,18 @@ export const UNSET_NAMESPACE_LABEL: Rule = {
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];
-    const declaredKeys = new Set(context.cluster.namespaces.flatMap(ns => Object.keys(ns.labels ?? {})));
-    const knownNames = new Set([...context.analysis.engine.namespaces.keys(), ...SYSTEM_NAMESPACES, 'default']);
+    const declaredKeys = new Set<string>();
+    for (const ns of context.cluster.namespaces) if (ns.labels) for (const key of Object.keys(ns.labels)) declaredKeys.add(key);
+    let knownNames: Set<string> | undefined;
     for (const policy of context.cluster.policies) {
       const namespace = policyNamespace(policy);
       forEachModelRule(policy, (rule, word, list, i) => {
-        (rule.peers ?? []).forEach((peer, j) => {
-          const selector = peer.namespaceSelector;
-          if (!selector) return;
+        const peers = rule.peers ?? [];
+        for (let j = 0; j < peers.length; j++) {
+          const selector = peers[j].namespaceSelector;
+          if (!selector || !mayBeUnset(selector, declaredKeys)) continue;
+          knownNames ??= new Set([...context.analysis.engine.namespaces.keys(), ...SYSTEM_NAMESPACES, 'default']);
+          const known = knownNames;
           const requirements: { key: string; values: string[] }[] = [
             ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, values: [value] })),
             ...(selector.matchExpressions ?? []).filter(e => e.op === LabelOperator.IN || e.op === LabelOperator.EXISTS)
@@ -38,7 +42,7 @@ export const UNSET_NAMESPACE_LABEL: Rule = {
           for (const { key, values } of requirements) {
             if (key === NAMESPACE_NAME_LABEL || declaredKeys.has(key)) continue;
             const nameLike = NAME_LIKE_KEYS.includes(key);
-            const named = values.filter(v => knownNames.has(v));
+            const named = values.filter(v => known.has(v));
             if (!nameLike && named.length === 0) continue;
             const value = named[0] ?? values[0];
             out.push({
@@ -49,9 +53,18 @@ export const UNSET_NAMESPACE_LABEL: Rule = {
               field: `spec.${word}[${i}].${list}[${j}].namespaceSelector`,
             });
           }
-        });
+        }
       });
     }
     return out;
   },
 };
+
+/** Whether a selector has a requirement on a key other than the name label and the declared namespace labels. */
+function mayBeUnset(selector: SelectorModel, declaredKeys: ReadonlySet<string>): boolean {
+  if (selector.matchLabels) {
+    for (const key of Object.keys(selector.matchLabels)) if (key !== NAMESPACE_NAME_LABEL && !declaredKeys.has(key)) return true;
+  }
+  return (selector.matchExpressions ?? []).some(e => (e.op === LabelOperator.IN || e.op === LabelOperator.EXISTS)
+    && e.key !== NAMESPACE_NAME_LABEL && !declaredKeys.has(e.key));
+}

@@ -16,6 +16,13 @@ export function policyFinding(policy: CompiledPolicy, message: string, field?: s
   return { object: policyObject(policy), message, source: policy.model.source ?? {}, ...(field !== undefined ? { field } : {}) };
 }
 
+/** The compiled rules of a policy, ingress first (no copy when the policy has rules in one direction only). */
+export function rulesOf(policy: CompiledPolicy): readonly CompiledRule[] {
+  if (policy.egress.length === 0) return policy.ingress;
+  if (policy.ingress.length === 0) return policy.egress;
+  return [...policy.ingress, ...policy.egress];
+}
+
 /** `spec.ingress[0]` / `spec.egress[1]`. */
 export function ruleField(rule: CompiledRule): string {
   return `spec.${rule.direction === PolicyType.INGRESS ? 'ingress' : 'egress'}[${rule.index}]`;
@@ -91,6 +98,8 @@ export function count(n: number, word: string): string {
  * the peers field name (`from`/`to`) and the rule's index: for rules about how a manifest is written.
  */
 export function forEachModelRule(policy: PolicyModel, visit: (rule: RuleModel, word: 'ingress' | 'egress', list: 'from' | 'to', index: number) => void): void {
-  (policy.ingress ?? []).forEach((rule, i) => visit(rule, 'ingress', 'from', i));
-  (policy.egress ?? []).forEach((rule, i) => visit(rule, 'egress', 'to', i));
+  const ingress = policy.ingress;
+  if (ingress) for (let i = 0; i < ingress.length; i++) visit(ingress[i], 'ingress', 'from', i);
+  const egress = policy.egress;
+  if (egress) for (let i = 0; i < egress.length; i++) visit(egress[i], 'egress', 'to', i);
 }
