@@ -28,8 +28,10 @@ export function parseOutputFormat(value: string): string {
 const HELP_AFTER = `
 Exit codes:
   0  the connection list was printed
-  1  --fail-on warning was given and there are warnings (the list is still printed)
-  2  bad input: an unknown option value, a missing path, malformed YAML or an invalid NetworkPolicy;
+  1  --fail-on warning was given and there are warnings (the list is still printed), including an input
+     without workloads (whose list is always empty)
+  2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server
+     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port);
      nothing is printed to standard output, so a pipeline never consumes a partial result
 
 Diagnostics go to standard error as "file#document field: severity: message [code]" lines.
@@ -38,6 +40,16 @@ Examples:
   $ cdk8s-netpol analyze dist/
   $ cdk8s-netpol analyze manifests/ --output mermaid > connections.mmd
   $ cdk8s-netpol analyze app.yaml --fail-on warning`;
+
+/**
+ * The warning printed when the input holds no workload: every connection is between workloads (or a workload and
+ * the outside), so the list is empty whatever the policies say. Exit code 0, as the empty list is the right answer
+ * for this input; 1 under `--fail-on warning`, since a CI gate should not pass on an input that cannot show anything.
+ */
+export function noWorkloadsWarning(policies: number): string {
+  const read = policies > 0 ? `${policies} NetworkPolic${policies === 1 ? 'y was' : 'ies were'} read, but ` : '';
+  return `warning: ${read}the input holds no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or ReplicationController), so there is no connection to list. Pass the workloads' manifests too, e.g. cdk8s-netpol analyze policies/ workloads/`;
+}
 
 /** Registers `analyze`. */
 export const register: RegisterCommand = (program, io, setExit) => {
@@ -53,9 +65,12 @@ export const register: RegisterCommand = (program, io, setExit) => {
       const loaded = loadManifests(paths, io, {
         failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true,
       });
+      const noWorkloads = loaded.cluster.workloads.length === 0;
+      if (noWorkloads) io.err(`${noWorkloadsWarning(loaded.cluster.policies.length)}\n`);
       io.out(formatConnections(Analysis.of(loaded.cluster).connections(), options.output));
-      if (options.failOn === FailOn.WARNING && loaded.warnings > 0) {
-        throw new CliError(`${loaded.warnings} warning${loaded.warnings === 1 ? '' : 's'} in the input (see above) and --fail-on warning was given. Fix them, or use --fail-on error to accept them.`, ExitCode.FINDINGS);
+      const warnings = loaded.warnings + (noWorkloads ? 1 : 0);
+      if (options.failOn === FailOn.WARNING && warnings > 0) {
+        throw new CliError(`${warnings} warning${warnings === 1 ? '' : 's'} in the input (see above) and --fail-on warning was given. Fix them, or use --fail-on error to accept them.`, ExitCode.FINDINGS);
       }
       setExit(ExitCode.OK);
     });

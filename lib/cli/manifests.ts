@@ -47,13 +47,22 @@ export interface LoadedManifests {
 export interface LoadManifestsOptions {
   /** Which diagnostics stop the command. */
   readonly failOn: FailOn;
-  /** Print info diagnostics too (ignored kinds, assumed namespaces); otherwise only their count. */
+  /** Print info diagnostics too (ignored kinds, assumed namespaces, YAML 1.1 readings); otherwise only their count. */
   readonly verbose?: boolean;
   /** What the command would have done, for the failure message (`nothing analysed`). */
   readonly nothingDone: string;
   /** Whether the command has `--fail-on`, so the failure message may suggest `--fail-on never`. */
   readonly hasFailOn?: boolean;
 }
+
+/** What the info diagnostics are about, by code, for the one-line count. */
+const INFO_KINDS: { [code: string]: string } = {
+  [DiagnosticCode.IGNORED_KIND]: 'ignored kinds',
+  [DiagnosticCode.UNDECLARED_NAMESPACE]: 'assumed namespaces',
+  [DiagnosticCode.YAML_1_1]: 'values kubectl reads by YAML 1.1 rules',
+  [DiagnosticCode.LENIENT_YAML]: 'YAML only kubectl\'s parser accepts',
+  [DiagnosticCode.SYMLINKED_DIRECTORY]: 'symlink loops not followed',
+};
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -74,7 +83,8 @@ export function loadManifests(paths: string[], io: CliIo, options: LoadManifests
     if (d.severity !== DiagnosticSeverity.INFO || options.verbose) io.err(`${formatDiagnostic(d)}\n`);
   }
   if (infos > 0 && !options.verbose) {
-    io.err(`note: ${plural(infos, 'info diagnostic')} (ignored kinds, assumed namespaces) not shown; add --verbose to list them\n`);
+    const kinds = [...new Set(diagnostics.filter(d => d.severity === DiagnosticSeverity.INFO).map(d => INFO_KINDS[d.code] ?? d.code))];
+    io.err(`note: ${plural(infos, 'info diagnostic')} (${kinds.join(', ')}) not shown; add --verbose to list them\n`);
   }
   const missing = diagnostics.filter(d => d.severity === DiagnosticSeverity.ERROR && d.code === DiagnosticCode.MISSING_FILE);
   if (missing.length > 0) {

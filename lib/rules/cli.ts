@@ -5,8 +5,7 @@
  * `failOn` exist, else 0. Loader diagnostics go to stderr; the report to stdout.
  */
 import * as fs from 'fs';
-import { parseAllDocuments } from 'yaml';
-import { DiagnosticSeverity, formatDiagnostic, loadPaths, yamlChunks } from '../model/load';
+import { DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments } from '../model/load';
 import { failingFindings, FailOn, lint, LintOptions } from './lint';
 import { formatJson, formatSarif, formatText } from './report';
 
@@ -80,30 +79,9 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
   return { stdout, stderr: stderr.length ? `${stderr.join('\n')}\n` : '', exitCode };
 }
 
-/** Parses one file's documents exactly as the loader does (same document indexes). */
-function parseDocuments(text: string): { value: unknown; line: number }[] {
-  const out: { value: unknown; line: number }[] = [];
-  for (const chunk of yamlChunks(text)) {
-    const documents = parseAllDocuments(chunk.text);
-    for (const doc of Array.isArray(documents) ? documents : []) {
-      const offset = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? doc.range[0];
-      let line = chunk.line + 1;
-      for (let i = chunk.text.indexOf('\n'); i >= 0 && i < offset; i = chunk.text.indexOf('\n', i + 1)) line++;
-      let value: unknown;
-      try {
-        value = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
-      } catch {
-        value = undefined;
-      }
-      out.push({ value, line });
-    }
-  }
-  return out;
-}
-
 /**
  * The 1-based line where each YAML document of a file starts (its first content line), by document index as the
- * loader counts them; `[1]` for a JSON file; `[]` if the file cannot be read.
+ * loader counts them (each object of a JSON stream too); `[]` if the file cannot be read.
  */
 export function documentStartLines(file: string): number[] {
   let text: string;
@@ -112,13 +90,5 @@ export function documentStartLines(file: string): number[] {
   } catch {
     return [];
   }
-  if (file.toLowerCase().endsWith('.json')) {
-    try {
-      JSON.parse(text);
-      return [1];
-    } catch {
-      // concatenated objects: parsed as YAML by the loader too
-    }
-  }
-  return parseDocuments(text).map(d => d.line);
+  return [...readDocuments(text, file)].map(d => d.line);
 }

@@ -132,9 +132,9 @@ spec:
 
   test('names pods by their controller owner, and merges the pods of one owner', () => {
     // GIVEN two pods of one ReplicaSet, a static pod owned by a Node, and a bare pod
-    const owned = (name: string) => pod('kube', name, { app: 'dns' }).replace('  namespace: kube\n', '  namespace: kube\n  ownerReferences:\n  - {apiVersion: apps/v1, kind: ReplicaSet, name: dns-5d8f, controller: true}\n');
+    const owned = (name: string) => pod('kube', name, { app: 'dns' }).replace('  namespace: "kube"\n', '  namespace: "kube"\n  ownerReferences:\n  - {apiVersion: apps/v1, kind: ReplicaSet, name: dns-5d8f, controller: true}\n');
     const yaml = namespace('kube') + owned('dns-5d8f-a') + owned('dns-5d8f-b')
-      + pod('kube', 'etcd-node1', { component: 'etcd' }).replace('  namespace: kube\n', '  namespace: kube\n  ownerReferences:\n  - {apiVersion: v1, kind: Node, name: node1, controller: true}\n')
+      + pod('kube', 'etcd-node1', { component: 'etcd' }).replace('  namespace: "kube"\n', '  namespace: "kube"\n  ownerReferences:\n  - {apiVersion: v1, kind: Node, name: node1, controller: true}\n')
       + pod('kube', 'debug', { run: 'debug' });
     // WHEN listed
     const out = lines(yaml);

@@ -58,7 +58,7 @@ spec:
   podSelector: {matchLabels: {pod: a}}
   ingress:
   - from:
-    - namespaceSelector: {matchLabels: {ns: y}}
+    - namespaceSelector: {matchLabels: {ns: "y"}}
       podSelector: {matchLabels: {pod: b}}`));
     // THEN only y/b reaches x/a
     expect(reachers(analysis, 'x/a', 80)).toEqual(['y/b']);
@@ -71,7 +71,7 @@ spec:
   podSelector: {matchLabels: {pod: a}}
   ingress:
   - from:
-    - namespaceSelector: {matchLabels: {ns: y}}
+    - namespaceSelector: {matchLabels: {ns: "y"}}
     - podSelector: {matchLabels: {pod: b}}`));
     // THEN every pod of y, and x/b, reach x/a; z/b does not (podSelector alone is x only)
     expect(reachers(analysis, 'x/a', 80)).toEqual(['x/b', 'y/a', 'y/b', 'y/c']);
@@ -206,7 +206,7 @@ spec:
   policyTypes: [Egress]
   egress:
   - to:
-    - namespaceSelector: {matchLabels: {ns: y}}
+    - namespaceSelector: {matchLabels: {ns: "y"}}
       podSelector: {matchLabels: {pod: b}}`));
     // THEN only y/b is reachable from x/a
     expect(PODS.filter(to => to !== 'x/a' && analysis.allowed('x/a', to, 80))).toEqual(['y/b']);
@@ -218,7 +218,7 @@ spec:
 spec:
   podSelector: {matchLabels: {pod: a}}
   policyTypes: [Egress]
-  egress: [{ports: [{port: 80, endPort: 81}]}]`) + policy(`metadata: {name: ingress, namespace: y}
+  egress: [{ports: [{port: 80, endPort: 81}]}]`) + policy(`metadata: {name: ingress, namespace: "y"}
 spec:
   podSelector: {matchLabels: {pod: b}}
   ingress: [{ports: [{port: 81}]}]`));

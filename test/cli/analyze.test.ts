@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analysis, formatConnections, OUTPUT_FORMATS } from '../../lib/analysis';
+import { noWorkloadsWarning } from '../../lib/cli/analyze';
 import { loadPaths } from '../../lib/model/load';
 import { cli, fixture, LIST_CONNLIST, PRODUCTION, PRODUCTION_CONNLIST } from './support';
 
@@ -79,7 +80,8 @@ describe('analyze diagnostics', () => {
       code: 0,
       stdout: '',
       stderr: `${file}#0: warning: Certificate web-tls: Certificate "web-tls" (apiVersion cert-manager.io/v1) skipped: the analysis does not know this kind [unknown-kind]\n`
-        + 'note: 1 info diagnostic (ignored kinds, assumed namespaces) not shown; add --verbose to list them\n',
+        + 'note: 1 info diagnostic (ignored kinds) not shown; add --verbose to list them\n'
+        + `${noWorkloadsWarning(0)}\n`,
     });
   });
 
@@ -119,9 +121,9 @@ describe('analyze diagnostics', () => {
       const lenient = await cli('analyze', dir);
       const strict = await cli('analyze', dir, '--fail-on', 'warning');
       // THEN
-      expect(lenient).toEqual({ code: 0, stdout: '', stderr: `${dir}: warning: directory ${dir} holds no .yaml, .yml, .json files [missing-file]\n` });
+      expect(lenient).toEqual({ code: 0, stdout: '', stderr: `${dir}: warning: directory ${dir} holds no .yaml, .yml, .json files [missing-file]\n${noWorkloadsWarning(0)}\n` });
       expect(strict.code).toBe(1);
-      expect(strict.stderr).toContain('error: 1 warning in the input (see above) and --fail-on warning was given.');
+      expect(strict.stderr).toContain('error: 2 warnings in the input (see above) and --fail-on warning was given.');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -224,5 +226,113 @@ describe('analyze on bad input (exit 2, nothing on stdout)', () => {
     const result = await cli('analyze', PRODUCTION, '--outptu', 'json');
     // THEN
     expect(result).toEqual({ code: 2, stdout: '', stderr: "error: unknown option '--outptu'\n(Did you mean --output?)\n(add --help for usage)\n" });
+  });
+});
+
+describe('analyze reads what kubectl reads (issue "Reading YAML as kubectl does")', () => {
+  const model = (name: string) => path.join(__dirname, '..', 'model', 'fixtures', 'kubectl', name);
+
+  test('a tab inside a flow sequence and a quoted string continued at its key\'s indentation are read, exit 0', async () => {
+    // GIVEN two pods whose files strict YAML rejects and kubectl reads
+    // WHEN
+    const result = await cli('analyze', model('tab-in-flow-sequence.yaml'), model('quoted-continuation.yaml'));
+    // THEN both pods are analysed, and the leniency is an info
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('shop/web[Pod] => shop/api[Pod] : All Connections\n');
+    expect(result.stdout).toContain('shop/api[Pod] => shop/web[Pod] : All Connections\n');
+    expect(result.stderr).toBe('note: 3 info diagnostics (YAML only kubectl\'s parser accepts, assumed namespaces) not shown; add --verbose to list them\n');
+  });
+
+  test('port: 010 is port 8 and podSelector: {<<: *api} selects api only, as kubectl reads them, with a warning for 010', async () => {
+    // GIVEN pods web and api, and a policy selecting api through a merge key, open to web on port 010
+    const dir = fixture('yaml-1.1');
+    // WHEN
+    const result = await cli('analyze', dir);
+    // THEN web reaches api on TCP 8 only, and web itself stays open (the policy does not select every pod)
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe([
+      '0.0.0.0-255.255.255.255[External] => shop/web[Pod] : All Connections',
+      'shop/api[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections',
+      'shop/api[Pod] => shop/web[Pod] : All Connections',
+      'shop/web[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections',
+      'shop/web[Pod] => shop/api[Pod] : TCP 8',
+      '',
+    ].join('\n'));
+    expect(result.stderr).toContain(`${path.join(dir, 'policy.yaml')}#0 spec.ingress[0].ports[0].port: warning: line 8: 010 is 8 to kubectl (YAML 1.1 reads a leading 0 as octal), and 10 to YAML 1.2 tools; read as 8, as kubectl does. Write 8 if that is meant, or 10 without the leading 0 [yaml-1.1]\n`);
+    // AND --fail-on warning fails on it
+    expect((await cli('analyze', dir, '--fail-on', 'warning')).code).toBe(1);
+  });
+
+  test('matchLabels {enabled: yes} fails with exit 2, naming the file, document, field, value and how it was written', async () => {
+    // GIVEN
+    const file = model('boolean-label.yaml');
+    // WHEN
+    const result = await cli('analyze', file, fixture(path.join('yaml-1.1', 'pods.yaml')));
+    // THEN
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`${file}#0 spec.podSelector.matchLabels.enabled: error: NetworkPolicy shop/enabled-only: label value true is not a string; quote it in YAML (written yes, which kubectl reads as the YAML 1.1 boolean true) [invalid-policy]\n`);
+  });
+
+  test('two concatenated JSON objects in a .json file are both read', async () => {
+    // WHEN
+    const result = await cli('analyze', model('concatenated.json'));
+    // THEN
+    expect(result).toEqual({
+      code: 0,
+      stdout: '0.0.0.0-255.255.255.255[External] => shop/web[Pod] : All Connections\nshop/web[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n',
+      stderr: '',
+    });
+  });
+
+  test('a directory with a symlink loop is analysed, not an internal error', async () => {
+    // GIVEN the list fixture in a directory that links back to itself
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-cli-'));
+    try {
+      fs.copyFileSync(fixture('list.json'), path.join(dir, 'list.json'));
+      fs.symlinkSync('.', path.join(dir, 'again'));
+      fs.symlinkSync('self', path.join(dir, 'self'));
+      // WHEN
+      const result = await cli('analyze', dir);
+      // THEN
+      expect(result).toEqual({ code: 0, stdout: LIST_CONNLIST, stderr: 'note: 1 info diagnostic (symlink loops not followed) not shown; add --verbose to list them\n' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a Namespace or pod with an invalid name fails with exit 2', async () => {
+    // GIVEN
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-cli-'));
+    try {
+      const file = path.join(dir, 'bad.yaml');
+      fs.writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: Shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web_1, namespace: shop}\n');
+      // WHEN
+      const result = await cli('analyze', file);
+      // THEN
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`${file}#0 metadata.name: error: Namespace Shop: namespace name "Shop" is not a DNS-1123 label`);
+      expect(result.stderr).toContain(`${file}#1 metadata.name: error: Pod shop/web_1: name "web_1" is not a DNS-1123 subdomain`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('policies without workloads: one line on stderr says why the list is empty and what to pass; exit 0, 1 with --fail-on warning', async () => {
+    // GIVEN the guide's policies alone
+    const file = path.join(PRODUCTION, 'policies.yaml');
+    // WHEN
+    const result = await cli('analyze', file);
+    const strict = await cli('analyze', file, '--fail-on', 'warning');
+    // THEN
+    expect(result).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'note: 1 info diagnostic (assumed namespaces) not shown; add --verbose to list them\n'
+        + 'warning: 5 NetworkPolicies were read, but the input holds no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or ReplicationController), so there is no connection to list. Pass the workloads\' manifests too, e.g. cdk8s-netpol analyze policies/ workloads/\n',
+    });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe('');
   });
 });

@@ -21,7 +21,7 @@ describe('the program', () => {
     // THEN
     expect(viaOption.code).toBe(0);
     expect(viaOption.stdout).toContain('Usage: cdk8s-netpol analyze [options] <path...>');
-    expect(viaOption.stdout).toContain('2  bad input: an unknown option value, a missing path, malformed YAML or an invalid NetworkPolicy;');
+    expect(viaOption.stdout).toContain('2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server\n     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port);');
     expect(viaCommand).toEqual(viaOption);
   });
 

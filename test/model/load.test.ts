@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Analysis } from '../../lib/analysis';
+import * as load from '../../lib/model/load';
 import { DiagnosticCode, DiagnosticSeverity, formatDiagnostic, listManifestFiles, loadObjects, loadPaths, loadText } from '../../lib/model/load';
 import { Protocol } from '../../lib/model/types';
 import { checkPolicy } from '../../lib/model/validation';
@@ -282,17 +283,20 @@ spec:
     }
   });
 
-  test('skip a container port without a valid number, with a warning naming the field', () => {
+  test('reject a container port without a number, as the API server would: an error naming the field, the pod left out', () => {
     // GIVEN a container port with a misspelt containerPort
     // WHEN loaded
-    // THEN the port is skipped with a warning
+    // THEN the pod is left out with an error
     const { cluster, diagnostics } = loadText(`apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: shop}
 spec: {containers: [{name: c, image: x, ports: [{name: udps, containerport: 3535, protocol: UDP}]}]}
 `);
-    expect(cluster.workloads[0].ports).toEqual([]);
-    expect(diagnostics[0]).toMatchObject({ code: DiagnosticCode.INVALID_WORKLOAD, field: 'spec.containers[0].ports[0]' });
+    expect(cluster.workloads).toEqual([]);
+    expect(diagnostics[0]).toMatchObject({
+      severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.INVALID_OBJECT, field: 'spec.containers[0].ports[0].containerPort',
+      message: 'containerPort is missing (got {"name":"udps","containerport":3535,"protocol":"UDP"}); it must be an integer from 1 to 65535',
+    });
   });
 });
 
@@ -414,5 +418,25 @@ spec: {selector: all(), types: [Ingress], ingress: [{action: Log}]}
 `, 'calico.yaml');
     expect(cluster.policies).toEqual([]);
     expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy; skipped: the analysis reads networking.k8s.io/v1 only');
+  });
+});
+
+describe('lib/model/load after its split into lib/model/load/', () => {
+  test('exports every name it exported before, so that no importer changes', () => {
+    // GIVEN the runtime names of the module before the split (its types are checked by the importers' compilation)
+    const before = ['DiagnosticSeverity', 'DiagnosticCode', 'NOT_MANIFESTS', 'MANIFEST_EXTENSIONS', 'yamlChunks', 'loadObjects', 'loadText', 'listManifestFiles', 'loadPaths', 'formatDiagnostic'];
+    // THEN each is still there
+    expect(Object.keys(load)).toEqual(expect.arrayContaining(before));
+  });
+
+  test('readDocuments gives each document its index and first content line, for YAML and for a JSON stream alike', () => {
+    // GIVEN a YAML file with a comment, an empty document and two objects, and two JSON objects on lines 1 and 3
+    const yaml = `# comment\n${POD('a')}---\n---\n\n${POD('b')}`;
+    const json = `{"kind": "Namespace", "metadata": {"name": "a"}}\n\n  {"kind": "Namespace", "metadata": {"name": "b"}}\n`;
+    // WHEN read
+    const docs = (text: string, file: string) => [...load.readDocuments(text, file)].map(d => [d.documentIndex, d.line, (d.value as { metadata?: { name: string } } | null)?.metadata?.name ?? null]);
+    // THEN the indexes are the loader's diagnostics' and the lines point at each document's content (an empty one's at its marker)
+    expect(docs(yaml, 'a.yaml')).toEqual([[0, 2, 'a'], [1, 6, null], [2, 9, 'b']]);
+    expect(docs(json, 'a.json')).toEqual([[0, 1, 'a'], [1, 3, 'b']]);
   });
 });

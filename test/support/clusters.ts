@@ -15,14 +15,14 @@ export function analyze(yaml: string, options: { hostNetwork?: HostNetworkMode }
 
 /** A Namespace manifest. */
 export function namespace(name: string, labels: { [k: string]: string } = {}): string {
-  const lines = [`apiVersion: v1`, `kind: Namespace`, `metadata:`, `  name: ${name}`];
+  const lines = [`apiVersion: v1`, `kind: Namespace`, `metadata:`, `  name: "${name}"`];
   if (Object.keys(labels).length) lines.push('  labels:', ...Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`));
   return `---\n${lines.join('\n')}\n`;
 }
 
 /** A bare Pod manifest with labels and container ports (`name:port/PROTO`). */
 export function pod(ns: string, name: string, labels: { [k: string]: string }, ports: string[] = [], extra: string[] = []): string {
-  const lines = [`apiVersion: v1`, `kind: Pod`, `metadata:`, `  name: ${name}`, `  namespace: ${ns}`, `  labels:`,
+  const lines = [`apiVersion: v1`, `kind: Pod`, `metadata:`, `  name: "${name}"`, `  namespace: "${ns}"`, `  labels:`,
     ...Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`), `spec:`, ...extra.map(l => `  ${l}`), `  containers:`, `  - name: main`, `    image: agnhost`];
   if (ports.length) {
     lines.push('    ports:');

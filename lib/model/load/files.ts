@@ -1,0 +1,112 @@
+/**
+ * Which files a directory contributes, as `kubectl apply -R -f DIR` chooses them: `*.yaml`, `*.yml` and `*.json`,
+ * recursively, in lexical order; a symlink to a file is read, a symlink to a directory is not followed (Go's
+ * filepath.Walk, which kubectl uses, does not follow it), so a symlink loop cannot recurse forever.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { diagnostic, Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostics';
+
+/** Files in a directory that are not manifests: cdk8s synth writes construct-metadata.json beside them. */
+export const NOT_MANIFESTS: readonly string[] = ['construct-metadata.json'];
+
+/** The file extensions read when a directory is given. */
+export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+
+function isManifestName(name: string): boolean {
+  return MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !NOT_MANIFESTS.includes(name);
+}
+
+/** The manifest files under a directory and what there is to say about the entries left out. */
+export interface DirectoryListing {
+  /** The manifest files, sorted by path (code-unit order within each directory, depth first). */
+  readonly files: string[];
+  /** Unreadable directories, dangling or looping symlinks, symlinked directories not followed. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Lists the manifest files under a directory, recursively, without ever following a symlink to a directory. */
+export function walkManifestFiles(directory: string): DirectoryListing {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const report = (severity: DiagnosticSeverity, code: DiagnosticCode, file: string, message: string) =>
+    diagnostics.push(diagnostic(severity, code, message, { file, prefix: '' }));
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      report(DiagnosticSeverity.ERROR, DiagnosticCode.MISSING_FILE, dir, `directory ${dir} cannot be read: ${(err as Error).message}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        if (isManifestName(entry.name)) files.push(full);
+      } else if (entry.isSymbolicLink()) symlink(dir, full, entry.name);
+    }
+  };
+  const symlink = (dir: string, full: string, name: string): void => {
+    const target = readlink(full);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (err) {
+      // A dangling or looping link: kubectl -R fails on it when its name is a manifest's, and ignores it otherwise.
+      if (!isManifestName(name)) return;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ELOOP' ? 'a symlink loop' : code === 'ENOENT' ? 'a dangling symlink (its target does not exist)' : `a symlink that cannot be followed (${(err as Error).message})`;
+      report(DiagnosticSeverity.ERROR, DiagnosticCode.MISSING_FILE, full,
+        `${full} -> ${target} is ${why}; kubectl apply -R fails on it too. Remove the link or fix its target`);
+      return;
+    }
+    if (stat.isFile()) {
+      if (isManifestName(name)) files.push(full);
+      return;
+    }
+    if (!stat.isDirectory()) return;
+    if (isManifestName(name)) {
+      report(DiagnosticSeverity.ERROR, DiagnosticCode.MISSING_FILE, full,
+        `${full} -> ${target} is named like a manifest but links to a directory; kubectl apply -R fails on it ("is a directory"). Rename or remove the link`);
+      return;
+    }
+    const resolved = realpath(full);
+    const here = realpath(dir);
+    const loop = resolved !== undefined && here !== undefined && (here === resolved || here.startsWith(resolved + path.sep));
+    if (loop) {
+      report(DiagnosticSeverity.INFO, DiagnosticCode.SYMLINKED_DIRECTORY, full,
+        `${full} -> ${target} is a symlink loop back to ${resolved}; not followed (kubectl apply -R does not follow symlinks to directories), and nothing is lost: that directory is being read`);
+    } else {
+      report(DiagnosticSeverity.WARNING, DiagnosticCode.SYMLINKED_DIRECTORY, full,
+        `${full} -> ${target} is a symlink to a directory; not followed, as kubectl apply -R does not follow it, so its manifests are not read. Pass ${resolved ?? target} as a PATH of its own to read them`);
+    }
+  };
+  walk(directory);
+  return { files, diagnostics };
+}
+
+/**
+ * The manifest files under a directory, recursively, sorted by path (code-unit order) for determinism; cdk8s's
+ * construct-metadata.json is not a manifest and is left out. Symlinks to directories are not followed.
+ */
+export function listManifestFiles(directory: string): string[] {
+  return walkManifestFiles(directory).files;
+}
+
+function readlink(file: string): string {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return '?';
+  }
+}
+
+function realpath(file: string): string | undefined {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
