@@ -129,28 +129,3 @@ describe('AllowEgressCidr', () => {
   });
 });
 
-describe('cdk8s-plus-28 workloads', () => {
-  const kinds: Array<[string, (chart: any) => any]> = [
-    ['Deployment', chart => new kplus.Deployment(chart, 'w', { podMetadata: { labels: { app: 'w' } }, containers: [{ image: 'w' }] })],
-    ['StatefulSet', chart => new kplus.StatefulSet(chart, 'w', {
-      podMetadata: { labels: { app: 'w' } }, containers: [{ image: 'w' }], service: new kplus.Service(chart, 's', { ports: [{ port: 80 }] }),
-    })],
-    ['DaemonSet', chart => new kplus.DaemonSet(chart, 'w', { podMetadata: { labels: { app: 'w' } }, containers: [{ image: 'w' }] })],
-    ['Job', chart => new kplus.Job(chart, 'w', { podMetadata: { labels: { app: 'w' } }, containers: [{ image: 'w' }] })],
-    ['Pod', chart => new kplus.Pod(chart, 'w', { metadata: { labels: { app: 'w' } }, containers: [{ image: 'w' }] })],
-  ];
-
-  test.each(kinds)('a %s is a target and a peer, selected by its own pod labels only', (_kind, make) => {
-    // GIVEN
-    const chart = chartIn('production');
-    const workload = make(chart);
-
-    // WHEN
-    new AllowFrom(chart, 'in', { pods: Selector.podsOf(workload), peers: [Peer.workload(workload)], ports: [Port.tcp(80)] });
-
-    // THEN
-    const spec = policySpec(chart, 'w-allow-from-w');
-    expect(spec.podSelector).toEqual({ matchLabels: { app: 'w' } });
-    expect(spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'w' } } }]);
-  });
-});
