@@ -98,6 +98,11 @@ export class AllowEgressCidr extends NetworkPolicy {
       fail(ErrorCode.INVALID_PORTS, api, 'ports may not be Port.allTraffic(): name the ports the external service listens on (e.g. [Port.HTTPS]).');
     }
     const peers = props.cidrs.map(cidr => ipBlock(api, undefined, cidr, []));
+    const texts = peers.map(p => p.toString());
+    const repeated = texts.find((t, i) => texts.indexOf(t) !== i);
+    if (repeated !== undefined) {
+      fail(ErrorCode.INVALID_PEERS, api, `cidrs lists ${repeated} more than once (${JSON.stringify(props.cidrs)}); list each range once.`);
+    }
     super(scope, id, {
       ...props,
       name: props.name ?? derivedName(props.pods, 'allow-egress', peers),

@@ -143,6 +143,10 @@ export class NetworkPolicy extends ApiObject {
 
     if (props.policyTypes !== undefined) {
       const types = props.policyTypes;
+      const unknown = types.filter(t => t !== PolicyType.INGRESS && t !== PolicyType.EGRESS);
+      if (unknown.length > 0) {
+        fail(ErrorCode.INVALID_POLICY_TYPES, api, `policyTypes ${JSON.stringify(types)} holds ${unknown.map(t => JSON.stringify(t)).join(', ')}, which is not a policy type; use PolicyType.INGRESS ("Ingress") and/or PolicyType.EGRESS ("Egress").`);
+      }
       if (types.length === 0 || new Set(types).size !== types.length) {
         fail(ErrorCode.INVALID_POLICY_TYPES, api, `policyTypes ${JSON.stringify(types)} must list Ingress, Egress or both, once each; leave it out to derive it from the rules.`);
       }

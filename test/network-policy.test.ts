@@ -154,6 +154,9 @@ describe('NetworkPolicy', () => {
     test('throws if policyTypes is empty or repeats a type', () => {
       expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [] })).toThrow('new NetworkPolicy("p"): policyTypes [] must list Ingress, Egress or both, once each; leave it out to derive it from the rules.');
       expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS, PolicyType.INGRESS] })).toThrow(/policyTypes \["Ingress","Ingress"\] must list Ingress, Egress or both, once each/);
+      // A plain JavaScript caller can pass any string; Kubernetes would reject it, so we do, naming it (it used to be dropped).
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: ['Bogus', 'Ingress'] as any })).toThrow('new NetworkPolicy("p"): policyTypes ["Bogus","Ingress"] holds "Bogus", which is not a policy type; use PolicyType.INGRESS ("Ingress") and/or PolicyType.EGRESS ("Egress").');
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: ['ingress'] as any })).toThrow(/holds "ingress", which is not a policy type/);
     });
 
     test('throws if a rule is added for a direction the policy does not isolate', () => {

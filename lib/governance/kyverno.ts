@@ -12,7 +12,7 @@
  * @see https://kyverno.io/docs/writing-policies/
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DefaultDeny } from '../default-deny';
 import { DnsAccess, DnsAccessOptions } from '../dns-access';
 import { ErrorCode, NetpolError, fail } from '../errors';
@@ -87,7 +87,7 @@ export class KyvernoNamespaceDefaults extends ApiObject {
   constructor(scope: Construct, id: string, props: KyvernoNamespaceDefaultsProps = {}) {
     const api = apiOf('KyvernoNamespaceDefaults', id);
     const name = props.name ?? 'netpol-namespace-defaults';
-    checkPolicyName(api, name);
+    checkPolicyName(api, name, scope, id);
     const allowDns = props.allowDns ?? true;
     const dnsNamespace = props.dns?.dnsNamespace ?? 'kube-system';
     const excluded = exclusionList(api, props.excludedNamespaces, allowDns ? [dnsNamespace] : []);
@@ -175,7 +175,7 @@ export class KyvernoRequireDefaultDeny extends ApiObject {
   constructor(scope: Construct, id: string, props: KyvernoRequireDefaultDenyProps = {}) {
     const api = apiOf('KyvernoRequireDefaultDeny', id);
     const name = props.name ?? 'netpol-require-default-deny';
-    checkPolicyName(api, name);
+    checkPolicyName(api, name, scope, id);
     const excluded = exclusionList(api, props.excludedNamespaces);
     const failureAction = props.failureAction ?? KyvernoFailureAction.ENFORCE;
     if (!Object.values(KyvernoFailureAction).includes(failureAction)) {
@@ -299,9 +299,22 @@ function apiOf(construct: string, id: string): string {
   return `new ${construct}(${JSON.stringify(id)})`;
 }
 
-function checkPolicyName(api: string, name: string): void {
+/** The ClusterPolicy names taken in each construct tree (ClusterPolicies are cluster-scoped), with the taker's path. */
+const takenNames = new WeakMap<IConstruct, Map<string, string>>();
+
+/** Checks a ClusterPolicy name: valid, and not yet taken by another ClusterPolicy of the same app. */
+function checkPolicyName(api: string, name: string, scope: Construct, id: string): void {
   const problem = checkObjectName(name);
   if (problem) fail(ErrorCode.INVALID_NAME, api, `${problem}. Pass a valid \`name\`.`);
+  const root = scope.node.root;
+  const names = takenNames.get(root) ?? new Map<string, string>();
+  takenNames.set(root, names);
+  const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+  const existing = names.get(name);
+  if (existing !== undefined) {
+    fail(ErrorCode.DUPLICATE_NAME, api, `a ClusterPolicy named "${name}" already exists in this app, defined at ${existing}; this one is at ${path}. ClusterPolicy names are cluster-wide: pass a different \`name\`.`);
+  }
+  names.set(name, path);
 }
 
 /**

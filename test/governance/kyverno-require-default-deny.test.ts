@@ -1,7 +1,7 @@
 import * as jmespath from 'jmespath';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { AllowFrom, DefaultDeny, DnsAccess, IsolatedNamespace, NetworkPolicy, Peer, PolicyType, Port, Selector } from '../../lib';
 import { KyvernoFailureAction, KyvernoRequireDefaultDeny } from '../../lib/governance/kyverno';
 import { chartIn, manifest } from '../util';
@@ -41,6 +41,14 @@ describe('KyvernoRequireDefaultDeny', () => {
     expect(written.spec.validationFailureAction).toBe('Enforce');
     expect(theRule(chart).validate.failureAction).toBe('Enforce');
     expect(policy.failureAction).toBe(KyvernoFailureAction.ENFORCE);
+  });
+
+  test('throws when a second ClusterPolicy of the app takes the same name, in any chart, naming both paths', () => {
+    const chart = chartIn('production');
+    new KyvernoRequireDefaultDeny(chart, 'first');
+    const other = new Chart(chart.node.root, 'platform');
+    expect(() => new KyvernoRequireDefaultDeny(other, 'second')).toThrow(`new KyvernoRequireDefaultDeny("second"): a ClusterPolicy named "netpol-require-default-deny" already exists in this app, defined at ${chart.node.path}/first; this one is at platform/second. ClusterPolicy names are cluster-wide: pass a different \`name\`.`);
+    expect(() => new KyvernoRequireDefaultDeny(other, 'third', { name: 'require-default-deny-audit' })).not.toThrow();
   });
 
   test('matches Pods and the workload controllers, in every namespace but the system ones', () => {
