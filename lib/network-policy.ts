@@ -295,7 +295,7 @@ export function checkPeers(api: string, peers: IPeer[]): void {
 }
 
 /**
- * Checks `metadata.labels` and the keys of `metadata.annotations`.
+ * Checks `metadata.labels` and `metadata.annotations` as the API server does (keys, values, the annotations' total size).
  * @internal
  */
 export function checkMetadata(api: string, labels?: { [key: string]: string }, annotations?: { [key: string]: string }): void {
@@ -305,11 +305,23 @@ export function checkMetadata(api: string, labels?: { [key: string]: string }, a
     const valueProblem = checkLabelValue(value);
     if (valueProblem) fail(ErrorCode.INVALID_LABEL_VALUE, api, `labels: ${valueProblem}.`);
   }
-  for (const key of Object.keys(annotations ?? {})) {
-    const keyProblem = checkLabelKey(key);
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    // The API server checks annotation keys lowercased (prefix "Example.COM/" is accepted), unlike label keys.
+    const keyProblem = checkLabelKey(key.toLowerCase())?.split(`"${key.toLowerCase()}"`).join(`"${key}"`);
     if (keyProblem) fail(ErrorCode.INVALID_LABEL_KEY, api, `annotations: ${keyProblem.replace('label key', 'annotation key')}.`);
+    if (typeof value !== 'string') {
+      fail(ErrorCode.INVALID_LABEL_VALUE, api, `annotations: the value of "${key}" is ${JSON.stringify(value)}, not a string; annotation values are strings (e.g. ${JSON.stringify(String(value))}).`);
+    }
+    size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (size > ANNOTATIONS_SIZE_LIMIT) {
+    fail(ErrorCode.INVALID_LABEL_VALUE, api, `annotations: keys and values add up to ${size} bytes; the API server accepts at most ${ANNOTATIONS_SIZE_LIMIT} (256 KiB). Keep large data out of annotations (e.g. in a ConfigMap).`);
   }
 }
+
+/** The most bytes the API server accepts in all of an object's annotation keys and values together. */
+const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 
 function describeNamespace(namespaceName: string | undefined): string {
   return namespaceName === undefined ? '(the chart has none)' : `"${namespaceName}"`;

@@ -136,6 +136,13 @@ describe('NetworkPolicy', () => {
       expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { 'bad key': 'x' } })).toThrow(/new NetworkPolicy\("p"\): labels: label key "bad key" is not a valid name/);
       expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], labels: { team: '-a' } })).toThrow(/labels: label value "-a" is not valid/);
       expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { 'a/b/c': 'x' } })).toThrow(/annotations: annotation key "a\/b\/c" has more than one '\/'/);
+      // As the API server does: annotation keys are checked lowercased (labels keys are not), values must be strings,
+      // and all annotations together may hold at most 256 KiB.
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { 'Example.COM/Owner': 'x' } })).not.toThrow();
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { 'Bad Key': 'x' } })).toThrow(/annotations: annotation key "Bad Key" is not a valid name/);
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { replicas: 3 as any } })).toThrow('new NetworkPolicy("p"): annotations: the value of "replicas" is 3, not a string; annotation values are strings (e.g. "3").');
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { a: 'x'.repeat(256 * 1024 - 1) } })).not.toThrow();
+      expect(() => new NetworkPolicy(chartIn(), 'p', { pods: api, policyTypes: [PolicyType.INGRESS], annotations: { ab: 'x'.repeat(256 * 1024 - 1) } })).toThrow(/annotations: keys and values add up to 262145 bytes; the API server accepts at most 262144 \(256 KiB\)/);
     });
 
     test('throws if a second policy takes a name already used in the namespace, naming both paths', () => {
