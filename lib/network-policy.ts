@@ -337,10 +337,11 @@ function registerName(policy: NetworkPolicy, api: string): void {
     names = new Map();
     namesByRoot.set(root, names);
   }
-  const key = `${policy.namespaceName ?? ''}/${policy.name}`;
+  // A policy without a namespace lands in the namespace kubectl applies it to, "default" unless told otherwise.
+  const key = `${policy.namespaceName ?? 'default'}/${policy.name}`;
   const existing = names.get(key);
   if (existing !== undefined) {
-    fail(ErrorCode.DUPLICATE_NAME, api, `a NetworkPolicy named "${policy.name}" already exists in namespace ${describeNamespace(policy.namespaceName)}, defined at ${existing}; this one is at ${policy.node.path}. Names must be unique within a namespace: pass a different \`name\`.`);
+    fail(ErrorCode.DUPLICATE_NAME, api, `a NetworkPolicy named "${policy.name}" already exists in namespace ${describeNamespace(policy.namespaceName ?? 'default')}${policy.namespaceName === undefined ? ' (this one has no namespace, and kubectl applies it to "default" unless told otherwise)' : ''}, defined at ${existing}; this one is at ${policy.node.path}. Names must be unique within a namespace: pass a different \`name\`.`);
   }
   names.set(key, policy.node.path);
 }

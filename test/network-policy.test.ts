@@ -1,4 +1,4 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { DefaultDeny, NetworkPolicy, Peer, PolicyType, Port, Protocol, Selector } from '../lib';
 import { chartIn, manifest, policySpec } from './util';
@@ -149,6 +149,11 @@ describe('NetworkPolicy', () => {
       const chart = chartIn('production');
       new NetworkPolicy(chart, 'first', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] });
       expect(() => new NetworkPolicy(chart, 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] })).toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "production", defined at test/first; this one is at test/second. Names must be unique within a namespace: pass a different `name`.');
+      // One in "default", one in a chart without a namespace: both land in "default" when applied as they are.
+      const app = Testing.app();
+      new NetworkPolicy(new Chart(app, 'named', { namespace: 'default' }), 'first', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] });
+      expect(() => new NetworkPolicy(new Chart(app, 'unnamed'), 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] }))
+        .toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "default" (this one has no namespace, and kubectl applies it to "default" unless told otherwise), defined at named/first; this one is at unnamed/second. Names must be unique within a namespace: pass a different `name`.');
     });
 
     test('accepts the same name in another namespace or another app', () => {
