@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AllowFrom, AllowTo, derivedName } from './allow';
-import { ErrorCode, fail } from './errors';
-import { IPeer, Peer, PodSet } from './peer';
+import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
+import { IPeer, isPeer, Peer, PodSet } from './peer';
 import { Port } from './port';
 
 /** Props of `AllowConnection`. */
@@ -50,6 +50,10 @@ export class AllowConnection extends Construct {
   constructor(scope: Construct, id: string, props: AllowConnectionProps) {
     super(scope, id);
     const api = `new AllowConnection(${JSON.stringify(id)})`;
+    requireObject(api, 'the props', props, '{ source: Peer.workload(frontend), destination: Peer.workload(api), ports: [Port.tcp(8080)] }');
+    requireValue(api, 'source', props.source, isPeer, 'a peer, e.g. Peer.workload(frontend)');
+    requireValue(api, 'destination', props.destination, isPeer, 'a peer, e.g. Peer.workload(api)');
+    requireArray(api, 'ports', props.ports, p => p instanceof Port, 'Port.tcp(8080)');
     const chartNamespace = Chart.of(this).namespace;
     const source = resolveEnd(api, 'source', props.source, chartNamespace);
     const destination = resolveEnd(api, 'destination', props.destination, chartNamespace);

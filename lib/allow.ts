@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { ErrorCode, fail } from './errors';
-import { NetworkPolicy, NetworkPolicyOptions } from './network-policy';
-import { IPeer, ipBlock } from './peer';
+import { ErrorCode, fail, requireArray } from './errors';
+import { checkPolicyProps, NetworkPolicy, NetworkPolicyOptions } from './network-policy';
+import { IPeer, ipBlock, isPeer } from './peer';
 import { Port } from './port';
 import { Selector } from './selector';
 
@@ -32,6 +32,7 @@ export interface AllowFromProps extends NetworkPolicyOptions {
  */
 export class AllowFrom extends NetworkPolicy {
   constructor(scope: Construct, id: string, props: AllowFromProps) {
+    checkRuleProps(`new AllowFrom(${JSON.stringify(id)})`, props);
     super(scope, id, {
       ...props,
       name: props.name ?? derivedName(props.pods, 'allow-from', props.peers),
@@ -58,6 +59,7 @@ export interface AllowToProps extends NetworkPolicyOptions {
  */
 export class AllowTo extends NetworkPolicy {
   constructor(scope: Construct, id: string, props: AllowToProps) {
+    checkRuleProps(`new AllowTo(${JSON.stringify(id)})`, props);
     super(scope, id, {
       ...props,
       name: props.name ?? derivedName(props.pods, 'allow-to', props.peers),
@@ -91,6 +93,9 @@ export interface AllowEgressCidrProps extends NetworkPolicyOptions {
 export class AllowEgressCidr extends NetworkPolicy {
   constructor(scope: Construct, id: string, props: AllowEgressCidrProps) {
     const api = `new AllowEgressCidr(${JSON.stringify(id)})`;
+    checkPolicyProps(api, props);
+    requireArray(api, 'cidrs', props.cidrs, c => typeof c === 'string', '"52.94.0.0/16"');
+    requireArray(api, 'ports', props.ports, p => p instanceof Port, 'Port.HTTPS');
     if (props.cidrs.length === 0) {
       fail(ErrorCode.INVALID_PEERS, api, 'cidrs is empty. List the address ranges the pods may reach, e.g. ["52.94.0.0/16"].');
     }
@@ -118,4 +123,11 @@ export class AllowEgressCidr extends NetworkPolicy {
 export function derivedName(pods: Selector, verb: string, peers: IPeer[]): string {
   const subject = pods.isAll ? verb : `${pods.nameHint}-${verb}`;
   return [subject, ...peers.map(p => p.nameHint)].join('-');
+}
+
+/** Checks the props of a one-rule policy for untyped callers: pods, peers and ports (derivedName reads them first). */
+function checkRuleProps(api: string, props: { readonly pods: Selector; readonly peers: IPeer[]; readonly ports: Port[] }): void {
+  checkPolicyProps(api, props);
+  requireArray(api, 'peers', props.peers, isPeer, 'Peer.pods(Selector.labels({ app: "frontend" }))');
+  requireArray(api, 'ports', props.ports, p => p instanceof Port, 'Port.tcp(8080)');
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { requireObject } from './errors';
 import { PolicyType } from './model/types';
 import { NetworkPolicy, NetworkPolicyOptions } from './network-policy';
 import { Selector } from './selector';
@@ -25,6 +26,7 @@ export interface DefaultDenyProps extends NetworkPolicyOptions {
  */
 export class DefaultDeny extends NetworkPolicy {
   constructor(scope: Construct, id: string, props: DefaultDenyProps = {}) {
+    requireObject(`new DefaultDeny(${JSON.stringify(id)})`, 'the props', props, '{ policyTypes: [PolicyType.INGRESS] }, or nothing');
     const policyTypes = props.policyTypes ?? [PolicyType.INGRESS, PolicyType.EGRESS];
     super(scope, id, {
       ...props,

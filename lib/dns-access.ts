@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { requireObject } from './errors';
 import { NetworkPolicy, NetworkPolicyOptions } from './network-policy';
 import { IPeer, Peer, ipBlock } from './peer';
 import { Port } from './port';
@@ -47,6 +48,7 @@ export class DnsAccess extends NetworkPolicy {
   public static readonly KUBE_DNS_PODS = Selector.labels({ 'k8s-app': 'kube-dns' });
 
   constructor(scope: Construct, id: string, props: DnsAccessProps = {}) {
+    requireObject(`new DnsAccess(${JSON.stringify(id)})`, 'the props', props, '{ dnsPods: DnsAccess.KUBE_DNS_PODS }, or nothing');
     const pods = props.pods ?? Selector.all();
     super(scope, id, {
       ...props,

@@ -46,6 +46,8 @@ export enum ErrorCode {
   INVALID_SUPPRESSION = 'INVALID_SUPPRESSION',
   /** A cdk8s-plus workload that cannot be selected by labels of its own. */
   INVALID_WORKLOAD = 'INVALID_WORKLOAD',
+  /** A required argument or property that is missing (undefined, null) or of the wrong kind, from an untyped caller. */
+  INVALID_ARGUMENT = 'INVALID_ARGUMENT',
 }
 
 /**
@@ -85,4 +87,46 @@ export class Errors {
  */
 export function fail(code: ErrorCode, api: string, problem: string): never {
   throw new NetpolError(code, `${api}: ${problem}`);
+}
+
+/** How a value that is not what an API takes reads in an error message. */
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object of class ${(value as object).constructor?.name ?? 'Object'}`;
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Returns `value` if it is an object (a props struct, a map of labels); otherwise throws, naming `what` and an example.
+ * TypeScript callers cannot get this wrong; plain JavaScript and jsii-language callers get a message instead of a
+ * bare TypeError.
+ * @internal
+ */
+export function requireObject<T>(api: string, what: string, value: T, example: string): NonNullable<T> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(ErrorCode.INVALID_ARGUMENT, api, `${what} is ${describeValue(value)}; it must be an object, e.g. ${example}.`);
+  }
+  return value as NonNullable<T>;
+}
+
+/**
+ * Returns `value` if it is an array whose every element passes `isElement`; otherwise throws, naming `what`, the first
+ * bad element and an example of an element.
+ * @internal
+ */
+export function requireArray<T>(api: string, what: string, value: T[], isElement: (element: unknown) => boolean, example: string): T[] {
+  if (!Array.isArray(value)) fail(ErrorCode.INVALID_ARGUMENT, api, `${what} is ${describeValue(value)}; it must be an array, e.g. [${example}].`);
+  const bad = value.findIndex(element => !isElement(element));
+  if (bad >= 0) fail(ErrorCode.INVALID_ARGUMENT, api, `${what}[${bad}] is ${describeValue(value[bad])}; each element must be like ${example}.`);
+  return value;
+}
+
+/**
+ * Returns `value` if it passes `isValid`; otherwise throws, naming `what`, what was given and an example.
+ * @internal
+ */
+export function requireValue<T>(api: string, what: string, value: T, isValid: (value: unknown) => boolean, example: string): T {
+  if (!isValid(value)) fail(ErrorCode.INVALID_ARGUMENT, api, `${what} is ${describeValue(value)}; give ${example}.`);
+  return value;
 }

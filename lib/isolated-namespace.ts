@@ -4,7 +4,7 @@ import { AllowEgressCidr, AllowFrom, AllowTo, derivedName } from './allow';
 import { DefaultDeny } from './default-deny';
 import { DnsAccess, DnsAccessOptions } from './dns-access';
 import { Checker } from './checker';
-import { ErrorCode, fail } from './errors';
+import { ErrorCode, fail, requireObject } from './errors';
 import { renderNamespace } from './model/render';
 import { ISOLATED_NAMESPACE } from './markers';
 import { NamespaceModel } from './model/types';
@@ -65,6 +65,7 @@ export class IsolatedNamespace extends ApiObject {
   private readonly annotations: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
+    requireObject(`new IsolatedNamespace(${JSON.stringify(id)})`, 'the props', props, '{ namespaceName: "shop" }');
     super(scope, id, renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations }));
     const api = `new IsolatedNamespace(${JSON.stringify(id)})`;
     // A Namespace is cluster-scoped; cdk8s would give it the chart's namespace.

@@ -2,11 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Checker } from './checker';
 import { NETWORK_POLICY } from './markers';
-import { ErrorCode, fail } from './errors';
+import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
-import { IPeer, isFixedPeer, Peer } from './peer';
+import { IPeer, isFixedPeer, isPeer, Peer } from './peer';
 import { Port, portsToModel } from './port';
 import { rolloutTransform } from './rollout/transform';
 import { Selector, dnsWord } from './selector';
@@ -113,6 +113,7 @@ export class NetworkPolicy extends ApiObject {
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     const self: { policy?: NetworkPolicy } = {};
+    checkPolicyProps(`new ${new.target.name}(${JSON.stringify(id)})`, props);
     super(scope, id, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -237,6 +238,8 @@ export class NetworkPolicy extends ApiObject {
       const field = direction === PolicyType.INGRESS ? 'an ingress' : 'an egress';
       fail(ErrorCode.INVALID_POLICY_TYPES, api, `${field} rule was added to a policy whose policyTypes are ${JSON.stringify(this.explicitPolicyTypes)}; Kubernetes would ignore it. Add ${direction} to policyTypes, or put the rule in another policy.`);
     }
+    requireArray(api, 'peers', peers, isPeer, 'Peer.pods(Selector.labels({ app: "frontend" }))');
+    requireArray(api, 'ports', ports, p => p instanceof Port, 'Port.tcp(8080)');
     checkPeers(api, peers);
     portsToModel(api, ports);
     const named = ports.filter(p => p.portName !== undefined);
@@ -280,6 +283,15 @@ export class NetworkPolicy extends ApiObject {
 // cdk8s' ApiObject answers `instanceof` for every ApiObject; give NetworkPolicy and its subclasses ordinary
 // prototype-chain semantics back, so `x instanceof DefaultDeny` means what it says.
 restorePrototypeInstanceof(NetworkPolicy);
+
+/**
+ * Checks the required props of a policy for untyped callers: the props object and `pods` (a Selector).
+ * @internal
+ */
+export function checkPolicyProps(api: string, props: { readonly pods: Selector }): void {
+  requireObject(api, 'the props', props, '{ pods: Selector.labels({ app: "api" }), ... }');
+  requireValue(api, 'pods', props.pods, p => p instanceof Selector, 'a Selector, e.g. Selector.labels({ app: "api" }) or Selector.all()');
+}
 
 /**
  * Checks a rule's peers: not empty, and `Peer.anyone()` alone.

@@ -1,5 +1,5 @@
 import type { IWorkload } from './workload';
-import { ErrorCode, fail } from './errors';
+import { ErrorCode, fail, requireValue } from './errors';
 import { Cidr, checkExcept, familyBits, formatCidr, parseCidr } from './model/cidr';
 import { PeerModel } from './model/types';
 import { checkNamespaceName } from './model/validation';
@@ -62,7 +62,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class Peer {
   /** Pods matching `pods` in the policy's own namespace (`podSelector` alone). */
   public static pods(pods: Selector): IPeer {
-    return new PodsPeer(undefined, pods);
+    return new PodsPeer(undefined, requireSelector('Peer.pods()', 'pods', pods));
   }
 
   /**
@@ -72,7 +72,7 @@ export class Peer {
    */
   public static podsInNamespace(namespaceName: string, pods: Selector): IPeer {
     checkNamespace('Peer.podsInNamespace()', namespaceName);
-    return new PodsPeer(namespaceName, pods);
+    return new PodsPeer(namespaceName, requireSelector('Peer.podsInNamespace()', 'pods', pods));
   }
 
   /**
@@ -80,7 +80,8 @@ export class Peer {
    * @example Peer.podsInNamespaces(Selector.labels({ purpose: 'monitoring' }), Selector.labels({ app: 'prometheus' }))
    */
   public static podsInNamespaces(namespaces: Selector, pods: Selector): IPeer {
-    return new NamespacesPeer(namespaces, pods);
+    const api = 'Peer.podsInNamespaces()';
+    return new NamespacesPeer(requireSelector(api, 'namespaces', namespaces), requireSelector(api, 'pods', pods));
   }
 
   /** Every pod of the namespace named `namespaceName` (`namespaceSelector` on `kubernetes.io/metadata.name`). */
@@ -91,7 +92,7 @@ export class Peer {
 
   /** Every pod of every namespace matching `namespaces` (`namespaceSelector` alone). */
   public static namespaces(namespaces: Selector): IPeer {
-    return new NamespacesPeer(namespaces, undefined);
+    return new NamespacesPeer(requireSelector('Peer.namespaces()', 'namespaces', namespaces), undefined);
   }
 
   /** Every pod of the cluster, but no address outside it (`namespaceSelector: {}`). */
@@ -339,4 +340,16 @@ export function isFixedPeer(peer: IPeer): boolean {
   if (peer instanceof PodsPeer) return !peer.selectsWorkload;
   if (peer instanceof NamespacesPeer) return !peer.selectsWorkload;
   return peer instanceof NamespacePeer || peer instanceof IpBlockPeer || peer instanceof AnyonePeer;
+}
+
+function requireSelector(api: string, what: string, selector: Selector): Selector {
+  return requireValue(api, what, selector, s => s instanceof Selector, 'a Selector, e.g. Selector.labels({ app: "api" }) or Selector.all()');
+}
+
+/**
+ * Whether a value is a peer: a `Peer` factory's value or any object implementing `IPeer`.
+ * @internal
+ */
+export function isPeer(value: unknown): value is IPeer {
+  return typeof value === 'object' && value !== null && typeof (value as IPeer).toPeerModel === 'function';
 }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { IWorkload } from './workload';
-import { ErrorCode, fail } from './errors';
+import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
 import { LabelExpressionModel, LabelOperator, SelectorModel } from './model/types';
 import { checkLabelKey, checkLabelValue } from './model/validation';
 
@@ -112,17 +112,22 @@ export class Selector {
 
   /** Objects carrying all of these labels with exactly these values (`matchLabels`). At least one label. */
   public static labels(labels: { [key: string]: string }): Selector {
-    return Selector.build('Selector.labels()', labels, []);
+    return Selector.build('Selector.labels()', requireObject('Selector.labels()', 'labels', labels, '{ app: "api" }'), []);
   }
 
   /** Objects meeting all of these requirements (`matchExpressions`). At least one requirement. */
   public static expressions(expressions: LabelExpression[]): Selector {
-    return Selector.build('Selector.expressions()', {}, expressions);
+    const api = 'Selector.expressions()';
+    return Selector.build(api, {}, requireArray(api, 'expressions', expressions, e => e instanceof LabelExpression, 'LabelExpression.isIn("tier", ["web"])'));
   }
 
   /** Objects meeting both label and expression requirements. At least one of the two must be non-empty. */
   public static of(options: SelectorOptions): Selector {
-    return Selector.build('Selector.of()', options.labels ?? {}, options.expressions ?? []);
+    const api = 'Selector.of()';
+    requireObject(api, 'options', options, '{ labels: { app: "api" } }');
+    const labels = options.labels === undefined ? {} : requireObject(api, 'options.labels', options.labels, '{ app: "api" }');
+    const expressions = options.expressions === undefined ? [] : requireArray(api, 'options.expressions', options.expressions, e => e instanceof LabelExpression, 'LabelExpression.exists("tier")');
+    return Selector.build(api, labels, expressions);
   }
 
   /**
@@ -131,7 +136,7 @@ export class Selector {
    * never used. The labels are read at synth, so labels added after this call count.
    */
   public static podsOf(workload: IWorkload): Selector {
-    return new Selector({}, [], workload);
+    return new Selector({}, [], requireWorkload('Selector.podsOf()', workload));
   }
 
   /**
@@ -139,7 +144,7 @@ export class Selector {
    * @internal
    */
   public static _podsOf(workload: IWorkload, api: string): Selector {
-    return new Selector({}, [], workload, api);
+    return new Selector({}, [], requireWorkload(api, workload), api);
   }
 
   private static build(api: string, labels: { [key: string]: string }, expressions: LabelExpression[]): Selector {
@@ -258,4 +263,13 @@ function sortKeys(labels: { [key: string]: string }): { [key: string]: string } 
 export function dnsWord(text: string): string {
   const kebab = text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
   return kebab.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+}
+
+/**
+ * Returns `workload` if it looks like one (a construct with `podMetadata`); otherwise throws, for untyped callers.
+ * @internal
+ */
+export function requireWorkload(api: string, workload: IWorkload): IWorkload {
+  return requireValue(api, 'the workload', workload, w => typeof w === 'object' && w !== null && 'node' in w && 'podMetadata' in w,
+    'a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job or Pod (any construct with podMetadata)');
 }
