@@ -104,7 +104,7 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   }
   const near = rules.filter(r => r.peerMatches);
   const detail = near.length
-    ? ` (${near.map((r, i) => `${names(near)[i]} matches ${otherName} but allows only ${r.ports === 'No Connections' ? 'no port here (its named ports do not resolve on the destination)' : r.ports}`).join('; ')})`
+    ? ` (${near.map((r, i) => `${names(near)[i]} matches ${otherName} but ${r.ports === 'No Connections' ? 'allows none of its ports: the rule\'s named ports do not resolve on the destination' : `allows only ${r.ports}`}`).join('; ')})`
     : '';
   return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: false, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}` };
 }

@@ -40,7 +40,9 @@ function checkDirection(context: RuleContext, direction: PolicyType): RuleFindin
       && (direction === PolicyType.INGRESS ? p.affectsIngress : p.affectsEgress) && allowsAll(p, direction));
     const detail = [
       allowAll.length ? `${listText(allowAll.map(p => p.id))} allows all ${word}` : undefined,
-      total > 0 ? `${open.length} of ${count(total, 'workload')} ${open.length === 1 ? 'is' : 'are'} not isolated for ${word}${open.length ? ` (${listText(open)})` : ''}` : undefined,
+      total === 0 ? undefined
+        : open.length === 0 ? `its ${count(total, 'workload')} ${total === 1 ? 'is' : 'are'} isolated for ${word} by other policies, but a workload added later would not be`
+          : `${open.length} of ${count(total, 'workload')} ${open.length === 1 ? 'is' : 'are'} not isolated for ${word} (${listText(open)})`,
     ].filter(Boolean).join('; ');
     out.push({
       object: { kind: 'Namespace', name: ns },

@@ -38,6 +38,24 @@ describe('explain', () => {
     ]);
   });
 
+  test('says when a matching rule allows nothing because its named port does not resolve on the destination', () => {
+    // GIVEN frontend, which declares no port named http, admitting api on the named port http
+    const policy = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-allow, namespace: production}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}], ports: [{port: http}]}]
+`;
+    // WHEN explaining api -> frontend TCP 8080
+    const explanation = analyze(CLUSTER + policy).explain('production/api', 'production/frontend', 8080);
+    // THEN the rule is named, and why it allows nothing there
+    expect(explanation.allowed).toBe(false);
+    expect(explanation.text).toContain('(frontend-allow ingress[0] matches production/api but allows none of its ports: the rule\'s named ports do not resolve on the destination)');
+  });
+
   test('names the allowing rules of an allowed connection, with named ports resolved', () => {
     // GIVEN egress is opened for frontend as well
     const analysis = analyze(CLUSTER + POLICIES + `---

@@ -47,6 +47,12 @@ describe('NP002 no-default-deny-ingress / NP003 no-default-deny-egress', () => {
     expect(active(result, 'NP002')[0]).toMatchObject({ object: { kind: 'Namespace', name: 'staging' }, source: { file: 'test.yaml', documentIndex: 0 } });
   });
 
+  test('say so when every workload is isolated by other policies, and why the namespace is still flagged', () => {
+    const isolating = np('staging', 'web-in', { podSelector: app('web'), policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: app('api') }] }] });
+    const result = lintObjects([ns('staging'), deploy('staging', 'web', { app: 'web' }), isolating], only('NP002'));
+    expect(active(result, 'NP002').map(f => f.message)).toEqual(['namespace staging has no default deny for ingress (a policy with podSelector: {} and policyTypes: [Ingress]): its 1 workload is isolated for ingress by other policies, but a workload added later would not be']);
+  });
+
   test('flag a namespace that is only referenced, with the source of the first object using it', () => {
     const result = lintObjects([deploy('team-a', 'web', { app: 'web' })], only('NP002'));
     expect(active(result, 'NP002')[0].source).toEqual({ file: 'test.yaml', documentIndex: 0 });
