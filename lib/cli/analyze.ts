@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { Analysis, formatConnections, OUTPUT_FORMATS } from '../analysis';
 import { CliError, ExitCode, RegisterCommand } from './command';
-import { FailOn, loadManifests, parseFailOn } from './manifests';
+import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests, parseFailOn } from './manifests';
 
 /** The options of `analyze`, as commander parses them. */
 export interface AnalyzeOptions {
@@ -15,6 +15,8 @@ export interface AnalyzeOptions {
   readonly failOn: FailOn;
   /** Print info diagnostics too. */
   readonly verbose?: boolean;
+  /** Answer without the policy kinds the analysis does not model. */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** Parses `--output`; a commander `argParser`. */
@@ -31,7 +33,8 @@ Exit codes:
   1  --fail-on warning was given and there are warnings (the list is still printed), including an input
      without workloads (whose list is always empty)
   2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server
-     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port);
+     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port), or a
+     policy kind the analysis does not model (Cilium, Calico, AdminNetworkPolicy, ...) without --ignore-unmodelled;
      nothing is printed to standard output, so a pipeline never consumes a partial result
 
 Diagnostics go to standard error as "file#document field: severity: message [code]" lines.
@@ -60,10 +63,11 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addOption(new Option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).argParser(parseOutputFormat).default('connlist'))
     .addOption(new Option('--fail-on <level>', `which diagnostics fail the command: ${Object.values(FailOn).join(', ')}`).argParser(parseFailOn).default(FailOn.ERROR))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: AnalyzeOptions) => {
       const loaded = loadManifests(paths, io, {
-        failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true,
+        failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true, ignoreUnmodelled: options.ignoreUnmodelled,
       });
       const noWorkloads = loaded.cluster.workloads.length === 0;
       if (noWorkloads) io.err(`${noWorkloadsWarning(loaded.cluster.policies.length)}\n`);

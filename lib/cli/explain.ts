@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { Analysis, endpointName, parseAddress } from '../analysis';
 import { Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand } from './command';
-import { FailOn, loadManifests } from './manifests';
+import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
 import { closest, listSome } from './suggest';
 
 /** A port and protocol given as `--port 8080`, `--port 53/UDP`. */
@@ -62,6 +62,8 @@ export interface ExplainOptions {
   readonly expect?: 'allow' | 'deny';
   /** Print info diagnostics too. */
   readonly verbose?: boolean;
+  /** Answer without the policy kinds the analysis does not model. */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 const REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
@@ -121,9 +123,10 @@ export const register: RegisterCommand = (program, io, setExit) => {
       .argParser(parsePortSpec).makeOptionMandatory())
     .addOption(new Option('--expect <verdict>', `fail with exit 1 unless the verdict is this: ${EXPECT_VALUES.join(', ')}`).argParser(parseExpect))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: ExplainOptions) => {
-      const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing explained' });
+      const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing explained', ignoreUnmodelled: options.ignoreUnmodelled });
       const analysis = Analysis.of(loaded.cluster);
       checkEndpoint(analysis, '--from', options.from);
       checkEndpoint(analysis, '--to', options.to);

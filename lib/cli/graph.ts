@@ -8,7 +8,7 @@ import { Analysis } from '../analysis';
 import { buildGraph, EdgeKind, GRAPH_FORMATS, renderGraph } from '../graph';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
-import { FailOn, loadManifests, parseFailOn } from './manifests';
+import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests, parseFailOn } from './manifests';
 
 /** The options of `graph`, as commander parses them. */
 export interface GraphCommandOptions {
@@ -20,6 +20,8 @@ export interface GraphCommandOptions {
   readonly failOn: FailOn;
   /** Print info diagnostics too. */
   readonly verbose?: boolean;
+  /** Answer without the policy kinds the analysis does not model. */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** Parses `--output`; a commander `argParser`. */
@@ -49,7 +51,7 @@ Examples:
 /** Runs `graph` on the paths: loads, builds, renders, and writes to `--out` or standard output. */
 export async function graphAction(paths: string[], options: GraphCommandOptions, io: CliIo, setExit: SetExit): Promise<void> {
   const loaded = loadManifests(paths, io, {
-    failOn: options.failOn, verbose: options.verbose, nothingDone: 'no graph drawn', hasFailOn: true,
+    failOn: options.failOn, verbose: options.verbose, nothingDone: 'no graph drawn', hasFailOn: true, ignoreUnmodelled: options.ignoreUnmodelled,
   });
   const graph = buildGraph(loaded.cluster, { analysis: Analysis.of(loaded.cluster) });
   const text = await renderGraph(graph, options.output);
@@ -82,6 +84,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .option('--out <file>', 'write the picture to this file instead of standard output')
     .addOption(new Option('--fail-on <level>', `which diagnostics fail the command: ${Object.values(FailOn).join(', ')}`).argParser(parseFailOn).default(FailOn.ERROR))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: GraphCommandOptions) => graphAction(paths, options, io, setExit));
 };

@@ -53,7 +53,15 @@ export interface LoadManifestsOptions {
   readonly nothingDone: string;
   /** Whether the command has `--fail-on`, so the failure message may suggest `--fail-on never`. */
   readonly hasFailOn?: boolean;
+  /**
+   * Answer without the policies the analysis does not model (`--ignore-unmodelled`), saying so on standard error;
+   * otherwise their presence stops the command with exit 2.
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
+
+/** The option that lets a command answer although the input holds policy kinds the analysis does not model. */
+export const IGNORE_UNMODELLED_OPTION = ['--ignore-unmodelled', 'answer although the input holds policy kinds the analysis does not model (Cilium, Calico, AdminNetworkPolicy, ...): they are left out of the answer, which says so'] as const;
 
 /** What the info diagnostics are about, by code, for the one-line count. */
 const INFO_KINDS: { [code: string]: string } = {
@@ -92,6 +100,14 @@ export function loadManifests(paths: string[], io: CliIo, options: LoadManifests
   }
   if (errors > 0 && options.failOn !== FailOn.NEVER) {
     throw new CliError(`${plural(errors, 'error')} in the input (see above); ${options.nothingDone}. Fix the manifests${options.hasFailOn ? ', or add --fail-on never to leave the bad parts out' : ''}.`);
+  }
+  const unmodelled = diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY).map(d => `${d.kind} ${d.name}`);
+  if (unmodelled.length > 0) {
+    const names = `${unmodelled.slice(0, 5).join(', ')}${unmodelled.length > 5 ? ` and ${unmodelled.length - 5} more` : ''}`;
+    if (!options.ignoreUnmodelled) {
+      throw new CliError(`the input holds ${unmodelled.length} polic${unmodelled.length === 1 ? 'y' : 'ies'} that the analysis does not model (${names}), which can change the answer; ${options.nothingDone}. Leave them out of the input, or add --ignore-unmodelled to answer without them.`);
+    }
+    io.err(`note: this answer leaves out ${unmodelled.length} polic${unmodelled.length === 1 ? 'y' : 'ies'} the analysis does not model (${names}), as --ignore-unmodelled asked; on the cluster they can allow or deny more\n`);
   }
   return { cluster, diagnostics, errors, warnings };
 }

@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_PAIRS, planProbe } from '../probe/plan';
 import { Exec, formatPlan, formatReport, ProbeAbort, ProbeClient, runProbe } from '../probe/run';
 import { CliError, ExitCode, RegisterCommand } from './command';
-import { FailOn, loadManifests } from './manifests';
+import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
 
 /** The options of `probe`, as commander parses them. */
 export interface ProbeOptions {
@@ -25,6 +25,8 @@ export interface ProbeOptions {
   readonly dryRun?: boolean;
   /** Print info diagnostics and the skipped workloads. */
   readonly verbose?: boolean;
+  /** Answer without the policy kinds the analysis does not model. */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 function wholeNumber(option: string, min: number, max: number): (value: string) => number {
@@ -80,10 +82,11 @@ export function registerProbe(exec?: Exec): RegisterCommand {
       .addOption(new Option('--client <client>', `the client run in the source pods: ${CLIENTS.join(', ')}`).argParser(parseClient).default(ProbeClient.NC))
       .option('--dry-run', 'print the connections and the kubectl commands, run nothing')
       .option('-v, --verbose', 'also list info diagnostics and the workloads left out')
+      .option(...IGNORE_UNMODELLED_OPTION)
       .addHelpText('after', HELP_AFTER)
       .action(async (paths: string[], options: ProbeOptions) => {
         if (options.context.trim() === '') throw new CliError('--context is empty. Pass the kubeconfig context to probe, e.g. --context kind-kind (see kubectl config get-contexts).');
-        const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing probed' });
+        const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing probed', ignoreUnmodelled: options.ignoreUnmodelled });
         const plan = planProbe(loaded.cluster, { maxPairs: options.maxPairs });
         if (options.verbose) {
           for (const s of plan.skipped) io.err(`note: ${s.subject}: ${s.reason}\n`);

@@ -85,6 +85,35 @@ describe('analyze diagnostics', () => {
     });
   });
 
+  test('refuses to answer, with exit 2 and nothing on stdout, when the input holds a policy kind the analysis does not model', async () => {
+    // GIVEN workloads and a CiliumNetworkPolicy, which on a Cilium cluster denies what the connection list would allow
+    const result = await cli('analyze', fixture('list.json'), fixture('unmodelled-policy.yaml'));
+    // THEN
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('[unmodelled-policy]\n');
+    expect(result.stderr).toContain('error: the input holds 1 policy that the analysis does not model (CiliumNetworkPolicy deny-web), which can change the answer; no connections printed. Leave them out of the input, or add --ignore-unmodelled to answer without them.\n');
+  });
+
+  test('answers without the unmodelled policies with --ignore-unmodelled, and says so with the answer', async () => {
+    const result = await cli('analyze', fixture('list.json'), fixture('unmodelled-policy.yaml'), '--ignore-unmodelled');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(LIST_CONNLIST);
+    expect(result.stderr).toContain('note: this answer leaves out 1 policy the analysis does not model (CiliumNetworkPolicy deny-web), as --ignore-unmodelled asked; on the cluster they can allow or deny more\n');
+  });
+
+  test.each(['explain', 'graph'])('%s refuses the same input, and answers with --ignore-unmodelled', async command => {
+    const args = command === 'explain' ? ['--from', 'shop/web', '--to', 'shop/db', '--port', '80'] : ['--output', 'dot'];
+    const refused = await cli(command, ...args, fixture('list.json'), fixture('unmodelled-policy.yaml'));
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('add --ignore-unmodelled to answer without them');
+    const answered = await cli(command, ...args, fixture('list.json'), fixture('unmodelled-policy.yaml'), '--ignore-unmodelled');
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).not.toBe('');
+    expect(answered.stderr).toContain('note: this answer leaves out 1 policy the analysis does not model');
+  });
+
   test('lists the info diagnostics too with --verbose', async () => {
     // GIVEN
     const file = fixture('unknown-kind.yaml');

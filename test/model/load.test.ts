@@ -97,8 +97,8 @@ items:
     expect(diagnostics[0].message).not.toMatch(/at line/);
   });
 
-  test('lists unknown kinds as warnings and ignorable kinds as info, never silently', () => {
-    // GIVEN a Service and a CiliumNetworkPolicy
+  test('lists unknown kinds and unmodelled policy kinds as warnings and ignorable kinds as info, never silently', () => {
+    // GIVEN a Service, a CiliumNetworkPolicy and a cert-manager Certificate
     // WHEN loaded
     // THEN both are listed with their document index
     const { diagnostics } = loadText(`apiVersion: v1
@@ -108,12 +108,17 @@ metadata: {name: web}
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata: {name: l7}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: web-tls}
 `, 'mixed.yaml');
     expect(diagnostics.map(d => [d.severity, d.code, d.kind, d.documentIndex])).toEqual([
       [DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND, 'Service', 0],
-      [DiagnosticSeverity.WARNING, DiagnosticCode.UNKNOWN_KIND, 'CiliumNetworkPolicy', 1],
+      [DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY, 'CiliumNetworkPolicy', 1],
+      [DiagnosticSeverity.WARNING, DiagnosticCode.UNKNOWN_KIND, 'Certificate', 2],
     ]);
-    expect(diagnostics[1].message).toBe('CiliumNetworkPolicy "l7" (apiVersion cilium.io/v2) skipped: the analysis does not know this kind');
+    expect(diagnostics[1].message).toBe('CiliumNetworkPolicy "l7" (apiVersion cilium.io/v2) is a network policy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped');
   });
 
   test('excludes an invalid NetworkPolicy and reports checkPolicy\'s message with file, document and field path', () => {
@@ -417,7 +422,26 @@ metadata: {name: log-all, namespace: shop}
 spec: {selector: all(), types: [Ingress], ingress: [{action: Log}]}
 `, 'calico.yaml');
     expect(cluster.policies).toEqual([]);
-    expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy; skipped: the analysis reads networking.k8s.io/v1 only');
+    expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped');
+    expect(diagnostics.map(d => d.code)).toContain(DiagnosticCode.UNMODELLED_POLICY);
+  });
+
+  test.each([
+    ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'],
+    ['projectcalico.org/v3', 'GlobalNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha1', 'BaselineAdminNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy'],
+    ['crd.antrea.io/v1beta1', 'ClusterNetworkPolicy'],
+    ['example.com/v1', 'TenantNetworkPolicy'],
+  ])('%s %s is an unmodelled policy', (apiVersion, kind) => {
+    const { diagnostics } = loadText(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: p}\n`, 'p.yaml');
+    expect(diagnostics.map(d => [d.severity, d.code])).toEqual([[DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY]]);
+  });
+
+  test('a Calico staged policy, which enforces nothing, is only ignored', () => {
+    const { diagnostics } = loadText('apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\nmetadata: {name: p, namespace: shop}\n', 'p.yaml');
+    expect(diagnostics.map(d => [d.severity, d.code])).toEqual([[DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND]]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { ClusterModel, NamespaceModel, PolicyModel, SourceModel, WorkloadModel } from '../types';
 import { checkPolicy, Problem } from '../validation';
 import { diagnostic, Diagnostic, DiagnosticCode, DiagnosticSeverity, join, Location } from './diagnostics';
-import { IGNORED_KINDS, isAnalysedField, isCniPolicy, isObject, isTemplateKind, Json, listItemKind, TEMPLATE_KINDS } from './kinds';
+import { IGNORED_KINDS, isAnalysedField, isCniPolicy, isObject, isTemplateKind, isUnmodelledPolicy, Json, listItemKind, TEMPLATE_KINDS } from './kinds';
 import { metadataTypeProblems, nameProblems, namespaceProblems, readLabels, readPodSpec } from './objects';
 import { parsePolicy } from './policy';
 import { YamlReading } from './yaml';
@@ -92,14 +92,15 @@ export class ClusterBuilder {
     }
     const source: SourceModel = { ...(at.file !== undefined ? { file: at.file } : {}), ...(at.documentIndex !== undefined ? { documentIndex: at.documentIndex } : {}) };
     if (kind === 'Namespace') this.addNamespace(name, metadata, source, at);
-    else if (kind === 'NetworkPolicy' && isCniPolicy(object.apiVersion)) {
-      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.UNKNOWN_KIND, `NetworkPolicy "${name}" of apiVersion ${String(object.apiVersion)} is a CNI-specific policy, not a Kubernetes NetworkPolicy; skipped: the analysis reads networking.k8s.io/v1 only`, at, { kind, name });
+    else if (IGNORED_KINDS.has(kind)) {
+      this.report(DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND, `${kind} "${name}" does not affect NetworkPolicy connectivity; skipped`, at, { kind, name });
+    } else if (isUnmodelledPolicy(kind, object.apiVersion)) {
+      const what = kind === 'NetworkPolicy' && isCniPolicy(object.apiVersion) ? `NetworkPolicy "${name}" of apiVersion ${String(object.apiVersion)} is a CNI-specific policy, not a Kubernetes NetworkPolicy` : `${kind} "${name}" (apiVersion ${String(object.apiVersion ?? 'unset')}) is a network policy`;
+      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY, `${what} that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped`, at, { kind, name });
     } else if (kind === 'NetworkPolicy') this.addPolicy(object, name, namespace, metadata, source, at);
     else if (kind === 'Pod') this.addPod(object, name, namespace, metadata, source, at);
     else if (isTemplateKind(kind)) this.addTemplateWorkload(object, kind, name, namespace, metadata, source, at);
-    else if (IGNORED_KINDS.has(kind)) {
-      this.report(DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND, `${kind} "${name}" does not affect NetworkPolicy connectivity; skipped`, at, { kind, name });
-    } else {
+    else {
       const why = kind === 'Ingress' || kind === 'Route'
         ? 'ingress-controller connections are not analysed'
         : 'the analysis does not know this kind';

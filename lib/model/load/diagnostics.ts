@@ -22,6 +22,11 @@ export enum DiagnosticCode {
   NOT_AN_OBJECT = 'not-an-object',
   /** A kind the analysis does not know; the object was skipped. */
   UNKNOWN_KIND = 'unknown-kind',
+  /**
+   * A policy kind that changes connectivity but that the analysis does not model (Cilium's, Calico's, AdminNetworkPolicy,
+   * ...); the object was skipped, and the CLI's answers refuse to run without `--ignore-unmodelled`.
+   */
+  UNMODELLED_POLICY = 'unmodelled-policy',
   /** A kind that does not affect connectivity (Service, ConfigMap, RBAC, ...); the object was skipped. */
   IGNORED_KIND = 'ignored-kind',
   /** A NetworkPolicy the API server would reject; it is excluded from the analysis. */

@@ -41,6 +41,20 @@ export function isCniPolicy(apiVersion: unknown): boolean {
   return typeof apiVersion === 'string' && /^(projectcalico\.org|crd\.projectcalico\.org|cilium\.io)\//.test(apiVersion);
 }
 
+/** API groups whose kinds are network policies of their own: Cilium, Calico, Antrea, OVN-Kubernetes, OpenShift, and the
+ * cluster-wide policies of kubernetes-sigs/network-policy-api (AdminNetworkPolicy, ClusterNetworkPolicy, ...). */
+const POLICY_GROUPS = /^(cilium\.io|projectcalico\.org|crd\.projectcalico\.org|crd\.antrea\.io|k8s\.ovn\.org|network\.openshift\.io|policy\.networking\.k8s\.io)\//;
+
+/**
+ * Whether an object changes connectivity in a way the analysis does not model: any kind of the policy groups above,
+ * and any other kind named like a network policy, except networking.k8s.io/v1 NetworkPolicy. Staged kinds, which
+ * enforce nothing, are in IGNORED_KINDS and checked first.
+ */
+export function isUnmodelledPolicy(kind: string, apiVersion: unknown): boolean {
+  if (kind === 'NetworkPolicy' && apiVersion === 'networking.k8s.io/v1') return false;
+  return (typeof apiVersion === 'string' && POLICY_GROUPS.test(apiVersion)) || /NetworkPolicy$/.test(kind);
+}
+
 /** The kind of a List's items when the List names it (`PodList` holds Pods), or undefined for `List`. */
 export function listItemKind(kind: string): string | undefined {
   return kind !== 'List' && kind.endsWith('List') ? kind.slice(0, -'List'.length) : undefined;
