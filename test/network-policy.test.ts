@@ -152,8 +152,7 @@ describe('NetworkPolicy', () => {
       // One in "default", one in a chart without a namespace: both land in "default" when applied as they are.
       const app = Testing.app();
       new NetworkPolicy(new Chart(app, 'named', { namespace: 'default' }), 'first', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] });
-      expect(() => new NetworkPolicy(new Chart(app, 'unnamed'), 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] }))
-        .toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "default" (this one has no namespace, and kubectl applies it to "default" unless told otherwise), defined at named/first; this one is at unnamed/second. Names must be unique within a namespace: pass a different `name`.');
+      expect(() => new NetworkPolicy(new Chart(app, 'unnamed'), 'second', { name: 'same', pods: api, policyTypes: [PolicyType.INGRESS] })).toThrow('new NetworkPolicy("second"): a NetworkPolicy named "same" already exists in namespace "default" (this one has no namespace, and kubectl applies it to "default" unless told otherwise), defined at named/first; this one is at unnamed/second. Names must be unique within a namespace: pass a different `name`.');
     });
 
     test('accepts the same name in another namespace or another app', () => {

@@ -85,7 +85,6 @@ describe('cdk8s-plus-33 workloads across namespaces', () => {
     const chart = chartIn('production');
     const bare = new kplus33.Deployment(chart, 'bare', { containers: [{ image: 'b' }] });
     new AllowFrom(chart, 'in', { name: 'in', pods: Selector.podsOf(bare), peers: [Peer.anyone()], ports: [Port.tcp(80)] });
-    expect(() => Testing.synth(chart))
-      .toThrow(/Deployment "app\/bare" has no pod labels of its own .* podMetadata: \{ labels: \{ app: "bare" \} \}/);
+    expect(() => Testing.synth(chart)).toThrow(/Deployment "app\/bare" has no pod labels of its own .* podMetadata: \{ labels: \{ app: "bare" \} \}/);
   });
 });

@@ -126,8 +126,7 @@ describe('YAML 1.1, as kubectl reads it', () => {
       [DiagnosticSeverity.INFO, 'spec.ingress[0].ports[1].endPort'],
       [DiagnosticSeverity.INFO, 'spec.podSelector'],
     ]);
-    expect(diagnostics.find(d => d.field === 'spec.ingress[0].ports[0].port')!.message)
-      .toBe('line 10: 010 is 8 to kubectl (YAML 1.1 reads a leading 0 as octal), and 10 to YAML 1.2 tools; read as 8, as kubectl does. Write 8 if that is meant, or 10 without the leading 0');
+    expect(diagnostics.find(d => d.field === 'spec.ingress[0].ports[0].port')!.message).toBe('line 10: 010 is 8 to kubectl (YAML 1.1 reads a leading 0 as octal), and 10 to YAML 1.2 tools; read as 8, as kubectl does. Write 8 if that is meant, or 10 without the leading 0');
     if (KUBECTL) {
       const [policy] = kubectlRead([file]).objects as { spec: object }[];
       expect(policy.spec).toMatchObject({ podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 8 }, { port: 8, endPort: 1000 }] }] });

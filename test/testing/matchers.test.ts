@@ -42,8 +42,7 @@ describe('toAllowConnection / toDenyConnection', () => {
 
   test('fail a deny expectation naming the rule that allowed it', () => {
     const { chart } = app();
-    expect(() => expect(chart).toDenyConnection({ from: 'production/frontend', to: 'production/api', port: 8080 }))
-      .toThrow(/expected production\/frontend → production\/api on TCP 8080 to be denied:\n.*api-allow-from-frontend/s);
+    expect(() => expect(chart).toDenyConnection({ from: 'production/frontend', to: 'production/api', port: 8080 })).toThrow(/expected production\/frontend → production\/api on TCP 8080 to be denied:\n.*api-allow-from-frontend/s);
   });
 });
 
@@ -81,8 +80,7 @@ describe('would-be pods', () => {
     const chart = scrape(true);
     expect(chart).toAllowConnection({ from: grafanaInMonitoring, to: 'production/api', port: 9090 });
     expect(chart).toAllowConnection({ from: prometheusInProduction, to: 'production/api', port: 9090 });
-    expect(() => expect(chart).toDenyConnection({ from: grafanaInMonitoring, to: 'production/api', port: 9090 }))
-      .toThrow(/expected a pod \{app=grafana\} in namespace monitoring \(monitoring\/would-be-1\) → production\/api on TCP 9090 to be denied:\n.*allows monitoring\/would-be-1/s);
+    expect(() => expect(chart).toDenyConnection({ from: grafanaInMonitoring, to: 'production/api', port: 9090 })).toThrow(/expected a pod \{app=grafana\} in namespace monitoring \(monitoring\/would-be-1\) → production\/api on TCP 9090 to be denied:\n.*allows monitoring\/would-be-1/s);
   });
 
   test('can be the destination, and are isolated by the policies of their namespace', () => {
@@ -106,16 +104,13 @@ describe('would-be pods', () => {
     new AllowFrom(chart, 'in', { namespaceName: 'production', pods: Selector.labels({ app: 'api' }), peers: [Peer.namespaces(Selector.labels({ purpose: 'monitoring' }))], ports: [Port.tcp(9090)] });
     expect(chart).toAllowConnection({ from: { namespace: 'monitoring', labels: { app: 'prometheus' } }, to: { namespace: 'production', labels: { app: 'api' } }, port: 9090 });
     expect(chart).toDenyConnection({ from: { namespace: 'logging', labels: { app: 'prometheus' } }, to: { namespace: 'production', labels: { app: 'api' } }, port: 9090 });
-    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'monitoring', namespaceLabels: { purpose: 'metrics' }, labels: {} }, to: { namespace: 'production', labels: { app: 'api' } }, port: 9090 }))
-      .toThrow('namespace "monitoring" is declared in the app with labels {purpose=monitoring}, which do not include {purpose=metrics}; label the namespace in the app, or leave namespaceLabels out');
+    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'monitoring', namespaceLabels: { purpose: 'metrics' }, labels: {} }, to: { namespace: 'production', labels: { app: 'api' } }, port: 9090 })).toThrow('namespace "monitoring" is declared in the app with labels {purpose=monitoring}, which do not include {purpose=metrics}; label the namespace in the app, or leave namespaceLabels out');
   });
 
   test('reject an invalid namespace or label, naming it', () => {
     const { chart } = app();
-    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'Monitoring', labels: {} }, to: 'production/api', port: 1 }))
-      .toThrow(/would-be pod .*"Monitoring".*e\.g\. \{ namespace: "monitoring", labels: \{ app: "grafana" \} \}/);
-    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'monitoring', labels: { app: 'bad value' } }, to: 'production/api', port: 1 }))
-      .toThrow(/would-be pod .*: labels: .*"bad value"/);
+    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'Monitoring', labels: {} }, to: 'production/api', port: 1 })).toThrow(/would-be pod .*"Monitoring".*e\.g\. \{ namespace: "monitoring", labels: \{ app: "grafana" \} \}/);
+    expect(() => expect(chart).toDenyConnection({ from: { namespace: 'monitoring', labels: { app: 'bad value' } }, to: 'production/api', port: 1 })).toThrow(/would-be pod .*: labels: .*"bad value"/);
   });
 });
 
@@ -131,8 +126,7 @@ describe('toPassNetpolChecks', () => {
     const { chart, api } = isolated();
     expect(chart).toPassNetpolChecks();
     new AllowFrom(chart, 'scrape', { pods: Selector.podsOf(api), peers: [Peer.namespaces(Selector.labels({ purpose: 'monitoring' })), Peer.pods(Selector.labels({ app: 'prometheus' }))], ports: [Port.tcp(9090)] });
-    expect(() => expect(chart).toPassNetpolChecks())
-      .toThrow(/expected no unsuppressed checker findings at or above warning, but there are 2:\n {2}error \[NP001\] production\/api-allow-from-monitoring-prometheus .*\n {4}at prod\/scrape\n {4}Fix: Put both selectors in one item/);
+    expect(() => expect(chart).toPassNetpolChecks()).toThrow(/expected no unsuppressed checker findings at or above warning, but there are 2:\n {2}error \[NP001\] production\/api-allow-from-monitoring-prometheus .*\n {4}at prod\/scrape\n {4}Fix: Put both selectors in one item/);
   });
 
   test('fails only at or above the chosen level', () => {
