@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { clusterOf } from './cluster-of';
 import { ClusterModel } from './model/types';
-import { failingFindings, Finding, formatText, lint, LintResult, objectLabel, ruleById, RULES, SEVERITY_RANK, Severity } from './rules';
+import { failingFindings, Finding, findingBlock, fixText, formatText, lint, LintResult, objectLabel, RULES, SEVERITY_RANK, Severity } from './rules';
 
 /** A severity threshold of the checker at synth. */
 export enum CheckLevel {
@@ -211,8 +211,7 @@ function findByPath(root: IConstruct, path: string): IConstruct | undefined {
 
 /** A failing finding, as cdk8s prints it behind the construct's path. */
 function failureMessage(finding: Finding): string {
-  return `[${finding.ruleId}] ${finding.message}. Fix: ${ruleById(finding.ruleId)?.fix ?? ''} `
-    + `Or accept it with a reason: suppress('${finding.ruleId}', '<why>') on the policy or its IsolatedNamespace.`;
+  return `[${finding.ruleId}] ${finding.message}. ${fixText(finding)}`;
 }
 
 /** The findings printed on stderr at synth: rule id, message, construct path and fix of each. */
@@ -225,9 +224,7 @@ function reportText(findings: Finding[], locate: (finding: Finding) => IConstruc
     + 'see RULES.md in the cdk8s-netpol package):'];
   for (const f of findings) {
     const path = f.source.constructPath ?? locate(f).node.path;
-    lines.push(`  ${f.severity} [${f.ruleId}] ${f.message}`,
-      `    at ${path}${f.source.constructPath === undefined ? ` (${objectLabel(f.object)})` : ''}`,
-      `    Fix: ${ruleById(f.ruleId)?.fix ?? ''} Or accept it: suppress('${f.ruleId}', '<why>') on the policy or its IsolatedNamespace.`);
+    lines.push(findingBlock(f, `${path}${f.source.constructPath === undefined ? ` (${objectLabel(f.object)})` : ''}`));
   }
   lines.push('  Make these fail synth with Checker.configure(app, { failOn: CheckLevel.WARNING }); hide them with '
     + '{ reportOn: CheckLevel.OFF } or CDK8S_NETPOL_REPORT=off.');

@@ -10,7 +10,7 @@
  *       properties: { failOn: warning }
  */
 import { DiagnosticSeverity, loadPaths } from './model/load';
-import { failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
+import { acceptText, failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
 
 /** Properties of `NetpolValidation` (the `properties` of its cdk8s.yaml entry). */
 export interface NetpolValidationProps {
@@ -66,7 +66,7 @@ export class NetpolValidation {
       context.report.addViolation({
         ruleName: `${id} ${rule?.name ?? ''}`.trim(),
         recommendation: findings.map(f => f.message).join('\n'),
-        fix: rule ? `${rule.fix} Or accept it with a reason: suppress('${id}', '<why>') on the policy or its IsolatedNamespace, or the ${SUPPRESS_ANNOTATION} annotation.` : '',
+        fix: rule ? `${rule.fix} Or accept it: ${acceptText(id)}, or the ${SUPPRESS_ANNOTATION} annotation.` : '',
         // cdk8s-cli finds the construct path by metadata.name (its construct-metadata.json), so the name goes alone.
         violatingResources: findings.map(f => ({
           resourceName: f.object.name,

@@ -18,7 +18,7 @@ describe('the checker at synth', () => {
       const c = chart();
       new DefaultDeny(c, 'deny');
       // THEN cdk8s prints the error behind the path of the construct that wrote the policy
-      expect(() => Testing.synth(c)).toThrow(/\n {2}\[app\/deny\] \[NP004\] production\/default-deny-all isolates egress of production\/api .*no egress rule allows DNS .*\. Fix: Add an egress rule .* Or accept it with a reason: suppress\('NP004', '<why>'\)/);
+      expect(() => Testing.synth(c)).toThrow(/\n {2}\[app\/deny\] \[NP004\] production\/default-deny-all isolates egress of production\/api .*no egress rule allows DNS .*\. Fix: Add an egress rule .* Or accept it: suppress\('NP004', '<why>'\)/);
       expect(() => Testing.synth(c)).not.toThrow(/\[\]/);
     } finally {
       process.env.CDK8S_NETPOL_CHECK = saved;

@@ -9,7 +9,7 @@ export { SUPPRESS_ANNOTATION, MIN_REASON_LENGTH, parseSuppressions } from './sup
 export type { Suppression, ParsedSuppressions } from './suppression';
 export { lint, failingFindings } from './lint';
 export type { LintOptions, LintResult, LintSummary, FailOn } from './lint';
-export { formatText, formatJson, formatSarif, SARIF_SCHEMA } from './report';
+export { acceptText, findingBlock, fixText, formatText, formatJson, formatSarif, SARIF_SCHEMA } from './report';
 export type { SarifOptions, TextOptions } from './report';
 export { lintPaths, documentStartLines } from './cli';
 export type { LintPathsOptions, LintPathsResult } from './cli';

@@ -3,6 +3,7 @@
  * for GitHub code scanning and other SARIF viewers).
  */
 import { LintResult } from './lint';
+import { ruleById } from './registry';
 import { Finding, objectLabel, Rule, Severity } from './rule';
 
 /** Options of the text format. */
@@ -19,6 +20,21 @@ export function sourceText(f: Finding): string {
   const { file, documentIndex, constructPath } = f.source;
   if (file !== undefined) return `${file}${documentIndex !== undefined ? `#${documentIndex}` : ''}`;
   return constructPath ?? '(unknown source)';
+}
+
+/** How to accept a finding of `ruleId` instead of fixing it, in the constructs' words. */
+export function acceptText(ruleId: string): string {
+  return `suppress('${ruleId}', '<why>') on the policy or its IsolatedNamespace`;
+}
+
+/** The fix of a finding's rule, and how to accept the finding instead: `Fix: ... Or accept it: suppress(...).` */
+export function fixText(f: Finding): string {
+  return `Fix: ${ruleById(f.ruleId)?.fix ?? ''} Or accept it: ${acceptText(f.ruleId)}.`;
+}
+
+/** A finding as three indented lines, for people at synth and in tests: severity, rule and message; where; the fix. */
+export function findingBlock(f: Finding, where: string): string {
+  return `  ${f.severity} [${f.ruleId}] ${f.message}\n    at ${where}\n    ${fixText(f)}`;
 }
 
 /**

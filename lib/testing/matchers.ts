@@ -16,7 +16,7 @@ import { Analysis } from '../analysis';
 import { clusterOf } from '../cluster-of';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
-import { failingFindings, Finding, lint, ruleById } from '../rules';
+import { failingFindings, Finding, findingBlock, lint } from '../rules';
 
 /**
  * A pod that need not exist in the app, given by its namespace and labels: "a pod labelled app=grafana in namespace
@@ -155,9 +155,6 @@ export function failingChecks(scope: IConstruct, failOn: ChecksLevel = 'warning'
   return failingFindings(lint(clusterOf(scope).cluster), failOn);
 }
 
-function findingText(f: Finding): string {
-  return `  ${f.severity} [${f.ruleId}] ${f.message}\n    at ${f.source.constructPath ?? f.source.file ?? 'an object without a construct'}\n    Fix: ${ruleById(f.ruleId)?.fix ?? ''}`;
-}
 
 function checkFindings(scope: IConstruct, failOn: ChecksLevel): MatcherResult {
   const failing = failingChecks(scope, failOn);
@@ -166,7 +163,7 @@ function checkFindings(scope: IConstruct, failOn: ChecksLevel): MatcherResult {
     pass,
     message: () => (pass
       ? `expected checker findings at or above ${failOn}, and there are none (.not was used)`
-      : `expected no unsuppressed checker findings at or above ${failOn}, but there ${failing.length === 1 ? 'is 1' : `are ${failing.length}`}:\n${failing.map(findingText).join('\n')}\nFix them, or accept one with a reason: suppress('<rule id>', '<why>') on the policy or its IsolatedNamespace.`),
+      : `expected no unsuppressed checker findings at or above ${failOn}, but there ${failing.length === 1 ? 'is 1' : `are ${failing.length}`}:\n${failing.map(f => findingBlock(f, f.source.constructPath ?? f.source.file ?? 'an object without a construct')).join('\n')}`),
   };
 }
 
