@@ -1,6 +1,8 @@
 /**
  * Synthesis benchmark: isolated namespaces (1,000 by default), each with default deny, DNS and two allows, built
- * (a) one chart per namespace and (b) all in one chart, three ways: with this library ("ours", the default
+ * (a) one chart per namespace, (b) all in one chart, and (c) all in one chart with each namespace's allows on a port
+ * of its own, so that no two namespaces are alike and the checker cannot lint them as two (see
+ * lib/rules/alike-namespaces.ts), three ways: with this library ("ours", the default
  * configuration: the checker runs at synth with every error and warning rule), with this library and the checker off,
  * and as the identical manifests written with raw KubeNamespace / KubeNetworkPolicy objects ("raw"). Not a test:
  * `npm run bench`.
@@ -24,7 +26,7 @@
  * first policy (so before the checker's) and one after the last; the first builds the policies' models, which
  * rendering needs anyway and reuses, before it starts the clock.
  *
- *     BENCH_ROUNDS=5 BENCH_NAMESPACES=1000 BENCH_LAYOUTS=chart-per-namespace,one-chart npm run bench
+ *     BENCH_ROUNDS=5 BENCH_NAMESPACES=1000 BENCH_LAYOUTS=chart-per-namespace,one-chart,one-chart-distinct npm run bench
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -44,15 +46,15 @@ const CHILD = 'NETPOL_BENCH_CHILD';
 const api = Selector.labels({ app: 'api' });
 const frontend = Selector.labels({ app: 'frontend' });
 
-/** Our building blocks: one IsolatedNamespace and two allows. */
-function ours(scope: Construct, name: string): void {
+/** Our building blocks: one IsolatedNamespace and two allows on `port`. */
+function ours(scope: Construct, name: string, port: number): void {
   const ns = new IsolatedNamespace(scope, name, { namespaceName: name });
-  ns.allowFrom(api, [Peer.pods(frontend)], [Port.tcp(8080)]);
-  ns.allowTo(frontend, [Peer.pods(api)], [Port.tcp(8080)]);
+  ns.allowFrom(api, [Peer.pods(frontend)], [Port.tcp(port)]);
+  ns.allowTo(frontend, [Peer.pods(api)], [Port.tcp(port)]);
 }
 
 /** The same manifests, written as raw generated bindings. */
-function raw(scope: Construct, name: string): void {
+function raw(scope: Construct, name: string, port: number): void {
   const meta = (policy: string) => ({ name: policy, namespace: name });
   new k8s.KubeNamespace(scope, `${name}-ns`, { metadata: { name } });
   new k8s.KubeNetworkPolicy(scope, `${name}-deny`, { metadata: meta('default-deny-all'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
@@ -72,7 +74,7 @@ function raw(scope: Construct, name: string): void {
     spec: {
       podSelector: { matchLabels: { app: 'api' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8080) }] }],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] }],
     },
   });
   new k8s.KubeNetworkPolicy(scope, `${name}-to`, {
@@ -80,18 +82,22 @@ function raw(scope: Construct, name: string): void {
     spec: {
       podSelector: { matchLabels: { app: 'frontend' } },
       policyTypes: ['Egress'],
-      egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8080) }] }],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] }],
     },
   });
 }
 
-type Layout = 'chart-per-namespace' | 'one-chart';
+type Layout = 'chart-per-namespace' | 'one-chart' | 'one-chart-distinct';
 type Variant = 'raw' | 'ours' | 'unchecked';
-const ALL_LAYOUTS: Layout[] = ['chart-per-namespace', 'one-chart'];
-/** The layouts to run: both by default, or a comma-separated list in BENCH_LAYOUTS. */
+const ALL_LAYOUTS: Layout[] = ['chart-per-namespace', 'one-chart', 'one-chart-distinct'];
+/** The layouts to run: all by default, or a comma-separated list in BENCH_LAYOUTS. */
 const LAYOUTS: Layout[] = process.env.BENCH_LAYOUTS ? process.env.BENCH_LAYOUTS.split(',').map(l => l.trim() as Layout) : ALL_LAYOUTS;
 const VARIANTS: Variant[] = ['raw', 'ours', 'unchecked'];
-const LAYOUT_TEXT: { [layout in Layout]: string } = { 'chart-per-namespace': 'one chart per namespace', 'one-chart': 'all in one chart' };
+const LAYOUT_TEXT: { [layout in Layout]: string } = {
+  'chart-per-namespace': 'one chart per namespace',
+  'one-chart': 'all in one chart',
+  'one-chart-distinct': 'all in one chart, every namespace on its own port',
+};
 
 /** Times of one run, or of a part of it. */
 interface Times {
@@ -165,11 +171,12 @@ async function child(spec: { variant: Variant; layout: Layout; outdir: string })
       return [];
     },
   });
-  const shared = spec.layout === 'one-chart' ? new Chart(app, 'all') : undefined;
+  const shared = spec.layout === 'chart-per-namespace' ? undefined : new Chart(app, 'all');
   const build = spec.variant === 'raw' ? raw : ours;
   for (let i = 0; i < NAMESPACES; i++) {
     const name = `ns-${i}`;
-    build(shared ?? new Chart(app, name), name);
+    // Alike namespaces are linted as two (lib/rules/alike-namespaces.ts); a port of their own makes them all differ.
+    build(shared ?? new Chart(app, name), name, spec.layout === 'one-chart-distinct' ? 8000 + (i % 50000) : 8080);
   }
   app.node.addValidation({ validate: () => { checker ??= since(before!); return []; } });
   app.synth();

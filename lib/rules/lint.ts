@@ -4,6 +4,7 @@
  */
 import { Analysis, DEFAULT_NAMESPACE } from '../analysis';
 import { ClusterModel } from '../model/types';
+import { collapseAlikeNamespaces } from './alike-namespaces';
 import { RuleContext } from './context';
 import { INVALID_SUPPRESSION } from './invalid-suppression';
 import { RULES } from './registry';
@@ -69,8 +70,30 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Runs the rules over a cluster model and applies suppressions. Never throws on a valid model. */
+/**
+ * Runs the rules over a cluster model and applies suppressions. Never throws on a valid model.
+ *
+ * Namespaces that only their names tell apart are linted as two first (see alike-namespaces.ts): when that finds
+ * nothing, the whole cluster has nothing to find; otherwise the whole cluster is linted, so every finding names its
+ * own objects.
+ */
 export function lint(cluster: ClusterModel, options: LintOptions = {}): LintResult {
+  const collapsed = options.analysis || options.rules ? undefined : collapseAlikeNamespaces(cluster);
+  if (collapsed) {
+    const quick = lintCluster(collapsed.cluster, options);
+    if (quick.findings.length === 0) {
+      const summary = { ...quick.summary, policies: cluster.policies.length, namespaces: collapsed.namespaceCount, workloads: cluster.workloads.length };
+      return { ...quick, summary };
+    }
+  }
+  return lintCluster(cluster, options);
+}
+
+/**
+ * `lint()` without merging alike namespaces.
+ * @internal
+ */
+export function lintCluster(cluster: ClusterModel, options: LintOptions = {}): LintResult {
   const all: readonly Rule[] = options.rules ?? RULES;
   const selected = all.filter(r => r.id === INVALID_SUPPRESSION.id
     || ((!options.only || options.only.includes(r.id)) && !(options.skip ?? []).includes(r.id)));

@@ -1,0 +1,107 @@
+/**
+ * Namespaces that only their names tell apart, linted as two. A platform stamps the same policies into many namespaces
+ * (an IsolatedNamespace per team); every rule treats such namespaces alike, so when two of them are clean (on their
+ * own and towards each other), all are.
+ *
+ * Two namespaces are alike when they have the same labels (apart from `kubernetes.io/metadata.name`), annotations
+ * and declaredness, and the same policies and workloads in the same order (apart from their namespace and where
+ * they were defined), and no selector anywhere mentions either name (as a key or a value: `kubernetes.io/metadata.name:
+ * team-a`, or a `name: team-a` that NP012 flags). Namespaces rules treat by name (kube-system and the other system
+ * namespaces, `default`) are never merged. Rules must keep to this: a rule whose findings depend on a namespace's
+ * name other than through selectors would break it (test/rules/alike-namespaces.test.ts checks every rule).
+ */
+import { DEFAULT_NAMESPACE, NAMESPACE_NAME_LABEL } from '../analysis';
+import { ClusterModel, PolicyModel, RuleModel, SelectorModel, WorkloadModel } from '../model/types';
+import { DNS_NAMESPACE, SYSTEM_NAMESPACES } from './context';
+
+/** A cluster with each group of alike namespaces cut down to its first two. */
+export interface CollapsedCluster {
+  /** The namespaces, workloads and policies of the kept namespaces, in cluster order. */
+  readonly cluster: ClusterModel;
+  /** How many namespaces the full cluster has (declared or used by a workload or policy). */
+  readonly namespaceCount: number;
+}
+
+/** The cluster with each group of alike namespaces cut down to its first two, or undefined when none has three. */
+export function collapseAlikeNamespaces(cluster: ClusterModel): CollapsedCluster | undefined {
+  const mentioned = new Set<string>([...SYSTEM_NAMESPACES, DNS_NAMESPACE, DEFAULT_NAMESPACE]);
+  const mention = (selector: SelectorModel | undefined): void => {
+    if (!selector) return;
+    const labels = selector.matchLabels;
+    if (labels) for (const key in labels) mentioned.add(key).add(labels[key]);
+    const expressions = selector.matchExpressions;
+    if (expressions) {
+      for (const e of expressions) {
+        mentioned.add(e.key);
+        if (e.values) for (const v of e.values) mentioned.add(v);
+      }
+    }
+  };
+  const mentionRules = (rules: RuleModel[] | undefined): void => {
+    if (!rules) return;
+    for (const rule of rules) {
+      if (!rule.peers) continue;
+      for (const peer of rule.peers) {
+        mention(peer.podSelector);
+        mention(peer.namespaceSelector);
+      }
+    }
+  };
+
+  // The shape of each namespace: what it holds, written without its name.
+  const shapes = new Map<string, string[]>();
+  const shape = (namespace: string): string[] => {
+    let parts = shapes.get(namespace);
+    if (!parts) {
+      parts = ['', '', ''];
+      shapes.set(namespace, parts);
+    }
+    return parts;
+  };
+  for (const ns of cluster.namespaces) {
+    const { [NAMESPACE_NAME_LABEL]: own, ...labels } = ns.labels ?? {};
+    const nameLabel = own === undefined || own === ns.name ? '' : own;
+    shape(ns.name)[0] = JSON.stringify([labels, ns.annotations ?? {}, nameLabel]);
+  }
+  for (const p of cluster.policies) {
+    mention(p.podSelector);
+    mentionRules(p.ingress);
+    mentionRules(p.egress);
+    shape(p.namespaceName ?? DEFAULT_NAMESPACE)[1] += `${policyShape(p)}\n`;
+  }
+  for (const w of cluster.workloads) shape(w.namespaceName)[2] += `${workloadShape(w)}\n`;
+
+  // The first two namespaces of each group stand for it: two, so that what holds between two alike namespaces (an
+  // egress rule of one naming the other, whose isolation denies it) is seen too, not only what holds within one.
+  const members = new Map<string, number>();
+  const kept = new Set<string>();
+  for (const [namespace, parts] of shapes) {
+    if (mentioned.has(namespace)) {
+      kept.add(namespace);
+      continue;
+    }
+    const key = parts.join('\u0000');
+    const count = members.get(key) ?? 0;
+    members.set(key, count + 1);
+    if (count < 2) kept.add(namespace);
+  }
+  if (kept.size === shapes.size) return undefined;
+  return {
+    cluster: {
+      namespaces: cluster.namespaces.filter(n => kept.has(n.name)),
+      workloads: cluster.workloads.filter(w => kept.has(w.namespaceName)),
+      policies: cluster.policies.filter(p => kept.has(p.namespaceName ?? DEFAULT_NAMESPACE)),
+    },
+    namespaceCount: shapes.size,
+  };
+}
+
+function policyShape(policy: PolicyModel): string {
+  const { namespaceName: _namespace, source: _source, ...rest } = policy;
+  return JSON.stringify(rest);
+}
+
+function workloadShape(workload: WorkloadModel): string {
+  const { namespaceName: _namespace, source: _source, ...rest } = workload;
+  return JSON.stringify(rest);
+}
