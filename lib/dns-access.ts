@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { requireObject } from './errors';
+import { ErrorCode, fail, requireObject } from './errors';
+import { checkPortNumber } from './model/validation';
 import { NetworkPolicy, NetworkPolicyOptions } from './network-policy';
 import { IPeer, Peer, ipBlock } from './peer';
 import { Port } from './port';
@@ -18,6 +19,12 @@ export interface DnsAccessOptions {
    */
   readonly dnsPods?: Selector;
   /**
+   * The port the DNS pods listen on, allowed over UDP and TCP. NetworkPolicies see the pod's port, not the Service's:
+   * on OpenShift it is 5353 (or use `ClusterDns.OPENSHIFT.accessOptions()`).
+   * @default 53
+   */
+  readonly dnsPort?: number;
+  /**
    * The address of a NodeLocal DNSCache (e.g. `169.254.20.10`), allowed as well.
    * @default - no node-local cache
    * @see https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
@@ -35,9 +42,10 @@ export interface DnsAccessProps extends NetworkPolicyOptions, DnsAccessOptions {
 }
 
 /**
- * Allows egress to the cluster DNS on UDP and TCP port 53, to the DNS namespace only (kube-system by
- * `kubernetes.io/metadata.name`), so pods under a default deny can still resolve names, and only against the
- * cluster's resolvers. TCP is included because answers larger than a datagram fall back to TCP.
+ * Allows egress to the cluster DNS on UDP and TCP port 53 (or `dnsPort`), to the DNS namespace only (kube-system by
+ * `kubernetes.io/metadata.name`, or `dnsNamespace`), so pods under a default deny can still resolve names, and only
+ * against the cluster's resolvers. TCP is included because answers larger than a datagram fall back to TCP. For
+ * OpenShift and other layouts, pass `ClusterDns.OPENSHIFT.accessOptions()` or your own `ClusterDns`.
  *
  * Default name: `allow-dns` (for every pod), else `<pods>-allow-dns`.
  *
@@ -54,9 +62,21 @@ export class DnsAccess extends NetworkPolicy {
       ...props,
       name: props.name ?? (pods.isAll ? 'allow-dns' : `${pods.nameHint}-allow-dns`),
       pods,
-      egress: [{ peers: dnsPeers(`new DnsAccess(${JSON.stringify(id)})`, props), ports: [Port.DNS_UDP, Port.DNS_TCP] }],
+      egress: [{ peers: dnsPeers(`new DnsAccess(${JSON.stringify(id)})`, props), ports: dnsPorts(`new DnsAccess(${JSON.stringify(id)})`, props) }],
     });
   }
+}
+
+/**
+ * The ports DNS answers on: UDP and TCP 53, or `dnsPort`.
+ * @internal
+ */
+export function dnsPorts(api: string, options: DnsAccessOptions): Port[] {
+  const port = options.dnsPort ?? 53;
+  if (port === 53) return [Port.DNS_UDP, Port.DNS_TCP];
+  const problem = typeof port === 'number' ? checkPortNumber(port) : 'it must be a number';
+  if (problem) fail(ErrorCode.INVALID_PORT, api, `dnsPort ${JSON.stringify(port)}: ${problem}; the DNS pods' port is usually 53 (5353 on OpenShift).`);
+  return [Port.udp(port), Port.tcp(port)];
 }
 
 /**

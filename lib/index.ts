@@ -12,6 +12,7 @@ export { IWorkload } from './workload';
 export { NetworkPolicy, NetworkPolicyOptions, NetworkPolicyProps, NetworkPolicyRule } from './network-policy';
 export { DefaultDeny, DefaultDenyProps } from './default-deny';
 export { DnsAccess, DnsAccessOptions, DnsAccessProps } from './dns-access';
+export { ClusterDns, ClusterDnsProps } from './cluster-dns';
 export { AllowFrom, AllowFromProps, AllowTo, AllowToProps, AllowEgressCidr, AllowEgressCidrProps } from './allow';
 export { AllowConnection, AllowConnectionProps } from './allow-connection';
 export { IsolatedNamespace, IsolatedNamespaceProps } from './isolated-namespace';

@@ -17,6 +17,7 @@ import { ClusterBuilder, LoadResult } from './load/builder';
 import { DiagnosticCode, DiagnosticSeverity } from './load/diagnostics';
 import { readDocuments } from './load/documents';
 import { MANIFEST_EXTENSIONS, walkManifestFiles } from './load/files';
+import { MAX_FILE_BYTES, mebibytes } from './load/limits';
 
 export { LoadResult } from './load/builder';
 export { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic } from './load/diagnostics';
@@ -80,6 +81,12 @@ export function loadPaths(paths: string[]): LoadResult {
     for (const file of files) {
       let text: string;
       try {
+        const size = fs.statSync(file).size;
+        if (size > MAX_FILE_BYTES) {
+          builder.report(DiagnosticSeverity.ERROR, DiagnosticCode.TOO_LARGE,
+            `${file} is ${mebibytes(size)}; files over ${mebibytes(MAX_FILE_BYTES)} are not read. Split it (for example one file per namespace) and pass the directory`, { file, prefix: '' });
+          continue;
+        }
         text = fs.readFileSync(file, 'utf-8');
       } catch (err) {
         builder.report(DiagnosticSeverity.ERROR, DiagnosticCode.MISSING_FILE, `${file} cannot be read: ${(err as Error).message}`, { file, prefix: '' });

@@ -7,7 +7,7 @@
  * and declaredness, and the same policies and workloads in the same order (apart from their namespace and where
  * they were defined), and no selector anywhere mentions either name (as a key or a value: `kubernetes.io/metadata.name:
  * team-a`, or a `name: team-a` that NP012 flags). Namespaces rules treat by name (kube-system and the other system
- * namespaces, `default`) are never merged. Rules must keep to this: a rule whose findings depend on a namespace's
+ * namespaces, the DNS server's, `default`) are never merged. Rules must keep to this: a rule whose findings depend on a namespace's
  * name other than through selectors would break it (test/rules/alike-namespaces.test.ts checks every rule).
  */
 import { DEFAULT_NAMESPACE, NAMESPACE_NAME_LABEL } from '../analysis';
@@ -22,9 +22,12 @@ export interface CollapsedCluster {
   readonly namespaceCount: number;
 }
 
-/** The cluster with each group of alike namespaces cut down to its first two, or undefined when none has three. */
-export function collapseAlikeNamespaces(cluster: ClusterModel): CollapsedCluster | undefined {
-  const mentioned = new Set<string>([...SYSTEM_NAMESPACES, DNS_NAMESPACE, DEFAULT_NAMESPACE]);
+/**
+ * The cluster with each group of alike namespaces cut down to its first two, or undefined when none has three.
+ * @param dnsNamespace the namespace of the cluster DNS server, which rules know by name
+ */
+export function collapseAlikeNamespaces(cluster: ClusterModel, dnsNamespace: string = DNS_NAMESPACE): CollapsedCluster | undefined {
+  const mentioned = new Set<string>([...SYSTEM_NAMESPACES, dnsNamespace, DEFAULT_NAMESPACE]);
   const mention = (selector: SelectorModel | undefined): void => {
     if (!selector) return;
     const labels = selector.matchLabels;

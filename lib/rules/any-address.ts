@@ -4,7 +4,6 @@ import { Rule, RuleFinding, Severity } from './rule';
 import { directionWord, peersField, policyFinding, ruleField, rulePortsText, rulesOf, ruleText } from './util';
 
 const EVERYWHERE = ['0.0.0.0/0', '::/0'];
-const DNS_PORTS = ConnectionSet.port(Protocol.UDP, 53).union(ConnectionSet.port(Protocol.TCP, 53));
 
 /** NP007: ingress from or egress to every address (0.0.0.0/0, ::/0, or a rule with ports but no peers). */
 export const ANY_ADDRESS: Rule = {
@@ -20,13 +19,14 @@ export const ANY_ADDRESS: Rule = {
   suppressible: true,
   check(context) {
     const out: RuleFinding[] = [];
+    const dnsPorts = ConnectionSet.port(Protocol.UDP, context.dns.port).union(ConnectionSet.port(Protocol.TCP, context.dns.port));
     for (const policy of context.policies) {
       for (const rule of rulesOf(policy)) {
         const dir = directionWord(rule.direction);
         const toFrom = rule.direction === PolicyType.INGRESS ? 'from' : 'to';
         if (rule.allPeers) {
           if (rule.ports.all) continue; // NP008
-          const dnsOnly = rule.ports.named.length === 0 && rule.ports.numeric.subtract(DNS_PORTS).isEmpty();
+          const dnsOnly = rule.ports.named.length === 0 && rule.ports.numeric.subtract(dnsPorts).isEmpty();
           if (rule.direction === PolicyType.EGRESS && dnsOnly) continue; // NP005
           out.push(policyFinding(policy, `${ruleText(rule)} has no \`${toFrom}\`, so it allows ${rulePortsText(rule)} ${toFrom} every address (0.0.0.0/0 and ::/0)`, ruleField(rule)));
           continue;

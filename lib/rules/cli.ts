@@ -1,11 +1,12 @@
 /**
  * `lintPaths()`: the lint command on manifest files and directories, as a function (the commander CLI wires it to
- * `cdk8s-netpol lint PATH... --output text|json|sarif --fail-on error|warning|never`). Exit codes: 2 for bad input
- * (a missing path, malformed YAML, an invalid NetworkPolicy), else 1 when unsuppressed findings at or above
- * `failOn` exist, else 0. Loader diagnostics go to stderr; the report to stdout.
+ * `cdk8s-netpol lint PATH... --output text|json|sarif --fail-on error|warning|never [--ignore-unmodelled]`). Exit
+ * codes: 2 for bad input (a missing path, malformed YAML, an invalid NetworkPolicy, a policy kind the checker does
+ * not model without `ignoreUnmodelled`), else 1 when unsuppressed findings at or above `failOn` exist, else 0.
+ * Loader diagnostics go to stderr; the report to stdout.
  */
 import * as fs from 'fs';
-import { DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments } from '../model/load';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments } from '../model/load';
 import { failingFindings, FailOn, lint, LintOptions } from './lint';
 import { formatJson, formatSarif, formatText } from './report';
 
@@ -25,6 +26,12 @@ export interface LintPathsOptions {
    * @default - none
    */
   readonly skip?: readonly string[];
+  /**
+   * Lint although the input holds policy kinds the checker does not model (Cilium's and Calico's own policies,
+   * AdminNetworkPolicy, ...), leaving them out; the report says so. Otherwise they make the exit code 2.
+   * @default false
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** What the command prints and returns. */
@@ -52,6 +59,14 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
     else stderr.push(formatDiagnostic(d));
   }
   if (infos > 0) stderr.push(`${infos} informational loader diagnostic${infos === 1 ? '' : 's'} (skipped kinds, undeclared namespaces) not shown`);
+  const unmodelled = diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY);
+  const n = unmodelled.length;
+  const policies = `${n} polic${n === 1 ? 'y' : 'ies'}`;
+  if (n > 0 && !options.ignoreUnmodelled) {
+    stderr.push(`error: the input holds ${policies} the checker does not model (${namesOf(unmodelled)}), which can hide or change findings; nothing linted. Leave ${n === 1 ? 'it' : 'them'} out of the input, or add --ignore-unmodelled to lint without ${n === 1 ? 'it' : 'them'}.`);
+    return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: 2 };
+  }
+  const note = n > 0 ? `these findings leave out ${policies} the checker does not model (${namesOf(unmodelled)}), as --ignore-unmodelled asked; on the cluster they can allow or deny more` : undefined;
   const lintOptions: LintOptions = { only: options.only, skip: options.skip };
   let result;
   try {
@@ -61,8 +76,10 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
     return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: 2 };
   }
   let stdout: string;
-  if (options.output === 'json') stdout = formatJson(result);
-  else if (options.output === 'sarif') {
+  if (options.output === 'json') {
+    stdout = formatJson(result);
+    if (note) stdout = `${JSON.stringify({ ...JSON.parse(stdout), ignoredUnmodelled: unmodelled.map(d => ({ kind: d.kind, name: d.name, file: d.file, documentIndex: d.documentIndex })) }, null, 2)}\n`;
+  } else if (options.output === 'sarif') {
     const lines = new Map<string, number[]>();
     stdout = formatSarif(result, {
       documentLine: (file, index) => {
@@ -74,9 +91,22 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
         return starts[index];
       },
     });
-  } else stdout = formatText(result);
+    if (note) {
+      // SARIF's place for what the tool has to say about its run, besides results.
+      const sarif = JSON.parse(stdout);
+      sarif.runs[0].invocations = [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning', message: { text: `${note[0].toUpperCase()}${note.slice(1)}.` } }] }];
+      stdout = `${JSON.stringify(sarif, null, 2)}\n`;
+    }
+  } else stdout = `${formatText(result)}${note ? `note: ${note}\n` : ''}`;
+  if (note && options.output !== 'text') stderr.push(`note: ${note}`);
   const exitCode = badInput ? 2 : failingFindings(result, options.failOn).length > 0 ? 1 : 0;
   return { stdout, stderr: stderr.length ? `${stderr.join('\n')}\n` : '', exitCode };
+}
+
+/** The first five `Kind name` of unmodelled-policy diagnostics, and how many more. */
+function namesOf(unmodelled: Diagnostic[]): string {
+  const names = unmodelled.map(d => `${d.kind} ${d.name}`);
+  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
 }
 
 /**

@@ -6,15 +6,33 @@
  * snippets). Rules about whole connections (DNS reachability, one-sided connections) then reason about the pods the
  * policies' own selectors describe: one pod per distinct pod selector of the namespace's policies and of the peers
  * that name the namespace (no namespaceSelector, or one on `kubernetes.io/metadata.name`). Namespaces that do have
- * workloads in the input are never given imagined pods: real workloads are the truth there.
+ * workloads in the input are never given imagined pods: real workloads are the truth there. The one exception is the
+ * cluster DNS server (`DnsServer`), imagined in its namespace whenever the input lacks its pods.
  */
 import { Analysis, CompiledPolicy, DEFAULT_NAMESPACE, NAMESPACE_NAME_LABEL, selectorKey, WorkloadClass } from '../analysis';
 import { ClusterModel, LabelOperator, PolicyModel, Protocol, RuleModel, SelectorModel, SourceModel, WorkloadModel } from '../model/types';
 
-/** The namespace of the cluster DNS server. */
+/** The namespace of the cluster DNS server of upstream Kubernetes. */
 export const DNS_NAMESPACE = 'kube-system';
-/** The pod labels of the cluster DNS server (CoreDNS and kube-dns both carry it). */
+/** The pod labels of the cluster DNS server of upstream Kubernetes (CoreDNS and kube-dns both carry it). */
 export const DNS_POD_LABELS: { readonly [key: string]: string } = { 'k8s-app': 'kube-dns' };
+
+/**
+ * Where the cluster DNS server runs, as the rules look for it: pods with these labels in this namespace, answering on
+ * this port over UDP and TCP (the port the pods listen on, which is what NetworkPolicies see, not the Service's).
+ * `ClusterDns` has presets for the common distributions.
+ */
+export interface DnsServer {
+  /** The namespace of the DNS pods. */
+  readonly namespace: string;
+  /** The labels of the DNS pods. */
+  readonly podLabels: { readonly [key: string]: string };
+  /** The port the DNS pods listen on, UDP and TCP. */
+  readonly port: number;
+}
+
+/** The DNS server of upstream Kubernetes and most distributions: CoreDNS / kube-dns in kube-system on port 53. */
+export const KUBERNETES_DNS: DnsServer = { namespace: DNS_NAMESPACE, podLabels: DNS_POD_LABELS, port: 53 };
 /** Namespaces owned by the cluster's operators, not by the app; namespace-level rules skip them. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -46,6 +64,8 @@ export class RuleContext {
   public readonly analysis: Analysis;
   /** The ids of every registered rule (for validating suppressions). */
   public readonly knownRuleIds: ReadonlySet<string>;
+  /** Where the cluster DNS server runs. */
+  public readonly dns: DnsServer;
 
   private imaginedCache?: { analysis: Analysis; imagined: Set<WorkloadModel>; dns: WorkloadClass[] };
   private readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
@@ -54,10 +74,11 @@ export class RuleContext {
   constructor(
     /** The cluster model. */
     public readonly cluster: ClusterModel,
-    options: { analysis?: Analysis; knownRuleIds?: Iterable<string> } = {},
+    options: { analysis?: Analysis; knownRuleIds?: Iterable<string>; dns?: DnsServer } = {},
   ) {
     this.analysis = options.analysis ?? Analysis.of(cluster);
     this.knownRuleIds = new Set(options.knownRuleIds ?? []);
+    this.dns = options.dns ?? KUBERNETES_DNS;
     for (const w of cluster.workloads) {
       const list = this.workloadsByNamespace.get(w.namespaceName) ?? [];
       list.push(w);
@@ -114,9 +135,9 @@ export class RuleContext {
   }
 
   /**
-   * The analysis with imagined pods (see the module doc) and, unless the input has a pod labelled
-   * `k8s-app=kube-dns` in kube-system, an imagined DNS server there with CoreDNS's named ports. When nothing needs
-   * imagining, it is the real analysis.
+   * The analysis with imagined pods (see the module doc) and, unless the input has a pod of the DNS server (`dns`:
+   * by default labelled `k8s-app=kube-dns` in kube-system), an imagined DNS server there with CoreDNS's named ports.
+   * When nothing needs imagining, it is the real analysis.
    */
   public get imagined(): Analysis {
     return this.buildImagined().analysis;
@@ -138,8 +159,7 @@ export class RuleContext {
     const added: WorkloadModel[] = [];
     // The selector keys imagined so far, per namespace.
     const seen = new Map<string, Set<string>>();
-    const imagine = (namespace: string, selector: SelectorModel, ports?: WorkloadModel['ports']) => {
-      if (this.hasWorkloads(namespace)) return;
+    const imagineServer = (namespace: string, selector: SelectorModel, ports?: WorkloadModel['ports']) => {
       const name = selectorKey(selector);
       let names = seen.get(namespace);
       if (!names) {
@@ -155,6 +175,10 @@ export class RuleContext {
       imagined.add(w);
       added.push(w);
     };
+    // Real workloads are the truth where there are any; the DNS server is imagined even there when the input lacks it.
+    const imagine = (namespace: string, selector: SelectorModel) => {
+      if (!this.hasWorkloads(namespace)) imagineServer(namespace, selector);
+    };
     const imaginePeers = (namespace: string, rules: RuleModel[] | undefined) => {
       if (!rules) return;
       for (const rule of rules) {
@@ -166,8 +190,10 @@ export class RuleContext {
         }
       }
     };
-    const dnsPorts = [{ name: 'dns', containerPort: 53, protocol: Protocol.UDP }, { name: 'dns-tcp', containerPort: 53, protocol: Protocol.TCP }];
-    if (!this.cluster.workloads.some(isDnsServer)) imagine(DNS_NAMESPACE, { matchLabels: { ...DNS_POD_LABELS } }, dnsPorts);
+    const dns = this.dns;
+    const isDnsServer = (w: WorkloadModel) => isServer(w, dns);
+    const dnsPorts = [{ name: 'dns', containerPort: dns.port, protocol: Protocol.UDP }, { name: 'dns-tcp', containerPort: dns.port, protocol: Protocol.TCP }];
+    if (!this.cluster.workloads.some(isDnsServer)) imagineServer(dns.namespace, { matchLabels: { ...dns.podLabels } }, dnsPorts);
     for (const policy of this.cluster.policies) {
       const namespace = policy.namespaceName ?? DEFAULT_NAMESPACE;
       imagine(namespace, policy.podSelector);
@@ -182,18 +208,18 @@ export class RuleContext {
       const same = compiled.length === cluster.policies.length && compiled.every((p, i) => p.model === cluster.policies[i]);
       analysis = same ? Analysis._ofSamePolicies(this.analysis, cluster) : Analysis.of(cluster);
     }
-    // Classes are grouped by namespace, so the DNS server classes are among kube-system's (in class order).
-    const dns = analysis.engine._classesIn(DNS_NAMESPACE).filter(c => c.workloads.some(isDnsServer));
-    this.imaginedCache = { analysis, imagined, dns };
+    // Classes are grouped by namespace, so the DNS server classes are among the DNS namespace's (in class order).
+    const servers = analysis.engine._classesIn(dns.namespace).filter(c => c.workloads.some(isDnsServer));
+    this.imaginedCache = { analysis, imagined, dns: servers };
     return this.imaginedCache;
   }
 }
 
-/** Whether a workload is the cluster DNS server (in kube-system, labelled k8s-app=kube-dns). */
-function isDnsServer(w: WorkloadModel): boolean {
-  if (w.namespaceName !== DNS_NAMESPACE) return false;
+/** Whether a workload is a pod of the DNS server (in its namespace, with its labels). */
+function isServer(w: WorkloadModel, dns: DnsServer): boolean {
+  if (w.namespaceName !== dns.namespace) return false;
   const labels = w.podLabels ?? {};
-  for (const k of Object.keys(DNS_POD_LABELS)) if (labels[k] !== DNS_POD_LABELS[k]) return false;
+  for (const k of Object.keys(dns.podLabels)) if (labels[k] !== dns.podLabels[k]) return false;
   return true;
 }
 

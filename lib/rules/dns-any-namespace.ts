@@ -11,7 +11,7 @@ export const DNS_ANY_NAMESPACE: Rule = {
   id: 'NP005',
   name: 'dns-any-namespace',
   severity: Severity.WARNING,
-  summary: 'An egress rule allows DNS (port 53) to every namespace or every destination instead of kube-system.',
+  summary: 'An egress rule allows DNS (port 53, or the configured DNS port) to every namespace or every destination instead of the DNS namespace.',
   why: 'A DNS allow with `namespaceSelector: {}` or with no `to` at all lets pods query any DNS server in any namespace '
     + '(or on the internet): a compromised pod can tunnel data out over DNS or be pointed at a rogue resolver, and any '
     + 'team that can label a pod k8s-app=kube-dns receives the queries.',
@@ -23,7 +23,8 @@ export const DNS_ANY_NAMESPACE: Rule = {
     for (const policy of context.policies) {
       for (const rule of policy.egress) {
         if (rule.ports.all) continue;
-        const dns = rule.ports.numeric.contains(Protocol.UDP, 53) || rule.ports.numeric.contains(Protocol.TCP, 53)
+        const port = context.dns.port;
+        const dns = rule.ports.numeric.contains(Protocol.UDP, port) || rule.ports.numeric.contains(Protocol.TCP, port)
           || rule.ports.named.some(n => DNS_PORT_NAMES.includes(n.name));
         if (!dns) continue;
         let where: string | undefined;
@@ -33,7 +34,7 @@ export const DNS_ANY_NAMESPACE: Rule = {
           if (peer) where = `every namespace (to[${peer.index}] has namespaceSelector: {})`;
         }
         if (!where) continue;
-        out.push(policyFinding(policy, `${ruleText(rule)} allows DNS (${rulePortsText(rule)}) to ${where} instead of kube-system`, rule.allPeers ? ruleField(rule) : peersField(rule)));
+        out.push(policyFinding(policy, `${ruleText(rule)} allows DNS (${rulePortsText(rule)}) to ${where} instead of ${context.dns.namespace}`, rule.allPeers ? ruleField(rule) : peersField(rule)));
       }
     }
     return out;

@@ -8,7 +8,7 @@ export const DNS_UDP_ONLY: Rule = {
   id: 'NP006',
   name: 'dns-udp-only',
   severity: Severity.WARNING,
-  summary: 'Egress allows DNS over UDP 53 but not over TCP 53.',
+  summary: 'Egress allows DNS over UDP but not over TCP (port 53, or the configured DNS port).',
   why: 'DNS falls back to TCP when an answer does not fit in a UDP packet (many records, DNSSEC, long CNAME chains) and '
     + 'some resolvers use TCP outright; with only UDP allowed those lookups fail intermittently, which is hard to '
     + 'debug.',
@@ -26,7 +26,7 @@ export const DNS_UDP_ONLY: Rule = {
     const out: RuleFinding[] = [];
     for (const [rule, classes] of byRule) {
       out.push(policyFinding(rule.policy,
-        `${ruleText(rule)} allows DNS over UDP 53 only, and no other egress rule allows TCP 53, for ${classesText(classes)}: lookups with large answers fail`,
+        `${ruleText(rule)} allows DNS over UDP ${context.dns.port} only, and no other egress rule allows TCP ${context.dns.port}, for ${classesText(classes)}: lookups with large answers fail`,
         `${ruleField(rule)}.ports`));
     }
     return out;

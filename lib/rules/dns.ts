@@ -1,8 +1,8 @@
 /**
  * DNS reachability of egress-isolated pods, shared by NP004 (no DNS) and NP006 (UDP only). Evaluated on the
  * imagined analysis (see context.ts), so policy-only input is checked too. DNS counts as allowed when egress allows
- * port 53 to the cluster DNS pods (kube-system, k8s-app=kube-dns) or to any ipBlock (a node-local or external
- * resolver).
+ * the DNS port to the cluster DNS pods (`RuleContext.dns`: by default kube-system, k8s-app=kube-dns, port 53), by
+ * whatever peer reaches them, or to any ipBlock (a node-local or external resolver).
  */
 import { CompiledRule, ConnectionSet, isEmptySelector, WorkloadClass } from '../analysis';
 import { PolicyType, Protocol } from '../model/types';
@@ -12,11 +12,11 @@ import { RuleContext } from './context';
 export interface DnsStatus {
   /** The class (of the imagined analysis). */
   readonly cls: WorkloadClass;
-  /** Whether UDP 53 is allowed to a DNS server. */
+  /** Whether the DNS port is allowed over UDP to a DNS server. */
   readonly udp: boolean;
-  /** Whether TCP 53 is allowed to a DNS server. */
+  /** Whether the DNS port is allowed over TCP to a DNS server. */
   readonly tcp: boolean;
-  /** The rules that allow UDP 53 to a DNS server. */
+  /** The rules that allow the DNS port over UDP to a DNS server. */
   readonly udpRules: CompiledRule[];
   /** The policy to blame for the isolation: the first default deny among the isolating policies, else the first. */
   readonly isolatedBy: CompiledRule['policy'];
@@ -31,7 +31,8 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
   result = [];
   const engine = context.imagined.engine;
   const dns = context.dnsClasses;
-  // What a rule allows towards DNS does not depend on the source: computed once per rule (bit 1: UDP 53, bit 2: TCP 53).
+  const port = context.dns.port;
+  // What a rule allows towards DNS does not depend on the source: computed once per rule (bit 1: UDP, bit 2: TCP).
   const perRule = new Map<CompiledRule, number>();
   const toDns = (rule: CompiledRule): number => {
     let bits = perRule.get(rule);
@@ -39,7 +40,7 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
       let conns = ConnectionSet.NONE;
       for (const d of dns) if (engine.ruleMatchesClass(rule, d)) conns = conns.union(engine.rulePorts(rule, d));
       if (rule.ipBlockPeers.length > 0) conns = conns.union(engine.rulePorts(rule, undefined));
-      bits = (conns.contains(Protocol.UDP, 53) ? 1 : 0) | (conns.contains(Protocol.TCP, 53) ? 2 : 0);
+      bits = (conns.contains(Protocol.UDP, port) ? 1 : 0) | (conns.contains(Protocol.TCP, port) ? 2 : 0);
       perRule.set(rule, bits);
     }
     return bits;
@@ -68,4 +69,9 @@ export function classesText(classes: WorkloadClass[], max = 4): string {
   const names = classes.flatMap(c => c.workloads.map(w => `${w.namespaceName}/${w.name}`));
   const unique = [...new Set(names)];
   return unique.length <= max ? unique.join(', ') : `${unique.slice(0, max).join(', ')} (+${unique.length - max} more)`;
+}
+
+/** Where DNS must be allowed, as text: `(UDP/TCP 53) to kube-system`. */
+export function dnsText(context: RuleContext): string {
+  return `(UDP/TCP ${context.dns.port}) to ${context.dns.namespace}`;
 }

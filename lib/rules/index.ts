@@ -4,7 +4,8 @@
  */
 export { RULES, ruleById } from './registry';
 export * from './rule';
-export { RuleContext, DNS_NAMESPACE, DNS_POD_LABELS, SYSTEM_NAMESPACES, IMAGINED_KIND } from './context';
+export { RuleContext, DNS_NAMESPACE, DNS_POD_LABELS, KUBERNETES_DNS, SYSTEM_NAMESPACES, IMAGINED_KIND } from './context';
+export type { DnsServer } from './context';
 export { SUPPRESS_ANNOTATION, MIN_REASON_LENGTH, parseSuppressions } from './suppression';
 export type { Suppression, ParsedSuppressions } from './suppression';
 export { lint, failingFindings } from './lint';
@@ -13,6 +14,7 @@ export { acceptText, findingBlock, fixText, formatText, formatJson, formatSarif,
 export type { SarifOptions, TextOptions } from './report';
 export { lintPaths, documentStartLines } from './cli';
 export type { LintPathsOptions, LintPathsResult } from './cli';
+export { ALLOW_ALL_BESIDE_RULES } from './allow-all-beside-rules';
 export { ALLOW_ALL_RULE } from './allow-all-rule';
 export { ANY_ADDRESS } from './any-address';
 export { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
@@ -20,6 +22,8 @@ export { DNS_ANY_NAMESPACE } from './dns-any-namespace';
 export { DNS_BLOCKED } from './dns-blocked';
 export { DNS_UDP_ONLY } from './dns-udp-only';
 export { HOST_NETWORK } from './host-network';
+export { IGNORED_RULES } from './ignored-rules';
+export { IMPLICIT_INGRESS_ISOLATION } from './implicit-ingress-isolation';
 export { INVALID_SUPPRESSION } from './invalid-suppression';
 export { ONE_SIDED_CONNECTION } from './one-sided';
 export { OR_TRAP } from './or-trap';
@@ -28,3 +32,4 @@ export { POLICY_SELECTS_NOTHING } from './policy-selects-nothing';
 export { SHADOWED_RULE } from './shadowed-rule';
 export { UNDEFINED_NAMED_PORT } from './undefined-named-port';
 export { UNSET_NAMESPACE_LABEL } from './unset-namespace-label';
+export { VOIDED_POLICY } from './voided-policy';

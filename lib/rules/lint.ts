@@ -5,7 +5,7 @@
 import { Analysis, DEFAULT_NAMESPACE } from '../analysis';
 import { ClusterModel } from '../model/types';
 import { collapseAlikeNamespaces } from './alike-namespaces';
-import { RuleContext } from './context';
+import { DnsServer, KUBERNETES_DNS, RuleContext } from './context';
 import { INVALID_SUPPRESSION } from './invalid-suppression';
 import { RULES } from './registry';
 import { Finding, objectLabel, Rule, RuleFinding, SEVERITY_RANK, Severity } from './rule';
@@ -36,6 +36,11 @@ export interface LintOptions {
    * @default - built from the cluster
    */
   readonly analysis?: Analysis;
+  /**
+   * Where the cluster DNS server runs (NP004, NP005, NP006, NP007).
+   * @default KUBERNETES_DNS - kube-system, k8s-app=kube-dns, port 53
+   */
+  readonly dns?: DnsServer;
 }
 
 /** Counts of a lint run. */
@@ -78,7 +83,7 @@ function compare(a: string, b: string): number {
  * own objects.
  */
 export function lint(cluster: ClusterModel, options: LintOptions = {}): LintResult {
-  const collapsed = options.analysis || options.rules ? undefined : collapseAlikeNamespaces(cluster);
+  const collapsed = options.analysis || options.rules ? undefined : collapseAlikeNamespaces(cluster, (options.dns ?? KUBERNETES_DNS).namespace);
   if (collapsed) {
     const quick = lintCluster(collapsed.cluster, options);
     if (quick.findings.length === 0) {
@@ -100,7 +105,7 @@ export function lintCluster(cluster: ClusterModel, options: LintOptions = {}): L
   if (!selected.some(r => r.id === INVALID_SUPPRESSION.id)) selected.unshift(INVALID_SUPPRESSION);
   const knownRuleIds = new Set([...all.map(r => r.id), INVALID_SUPPRESSION.id]);
   const unsuppressible = new Set([...all.filter(r => !r.suppressible).map(r => r.id), INVALID_SUPPRESSION.id]);
-  const context = new RuleContext(cluster, { analysis: options.analysis, knownRuleIds });
+  const context = new RuleContext(cluster, { analysis: options.analysis, knownRuleIds, dns: options.dns });
 
   // Valid suppressions per policy (`ns/name`) and per namespace.
   const byPolicy = new Map<string, Suppression[]>();

@@ -1,6 +1,7 @@
 /**
  * The registry: every rule, ordered by id. `RULES.md` is generated from it (scripts/rules-md.ts).
  */
+import { ALLOW_ALL_BESIDE_RULES } from './allow-all-beside-rules';
 import { ALLOW_ALL_RULE } from './allow-all-rule';
 import { ANY_ADDRESS } from './any-address';
 import { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
@@ -8,6 +9,8 @@ import { DNS_ANY_NAMESPACE } from './dns-any-namespace';
 import { DNS_BLOCKED } from './dns-blocked';
 import { DNS_UDP_ONLY } from './dns-udp-only';
 import { HOST_NETWORK } from './host-network';
+import { IGNORED_RULES } from './ignored-rules';
+import { IMPLICIT_INGRESS_ISOLATION } from './implicit-ingress-isolation';
 import { INVALID_SUPPRESSION } from './invalid-suppression';
 import { ONE_SIDED_CONNECTION } from './one-sided';
 import { OR_TRAP } from './or-trap';
@@ -17,6 +20,7 @@ import { Rule } from './rule';
 import { SHADOWED_RULE } from './shadowed-rule';
 import { UNDEFINED_NAMED_PORT } from './undefined-named-port';
 import { UNSET_NAMESPACE_LABEL } from './unset-namespace-label';
+import { VOIDED_POLICY } from './voided-policy';
 
 /** Every rule, ordered by id. */
 export const RULES: readonly Rule[] = [
@@ -36,6 +40,10 @@ export const RULES: readonly Rule[] = [
   UNDEFINED_NAMED_PORT,
   SHADOWED_RULE,
   HOST_NETWORK,
+  IGNORED_RULES,
+  IMPLICIT_INGRESS_ISOLATION,
+  ALLOW_ALL_BESIDE_RULES,
+  VOIDED_POLICY,
 ];
 
 /** The rule with an id, or undefined. */

@@ -54,6 +54,11 @@ export enum DiagnosticCode {
    * indented less than its parent, or by a tab); it is read as kubectl reads it.
    */
   LENIENT_YAML = 'lenient-yaml',
+  /**
+   * A file over `MAX_FILE_BYTES`, or a YAML document over `MAX_OBJECT_BYTES` that is not a List: not read (see
+   * ./limits).
+   */
+  TOO_LARGE = 'too-large',
   /** A symlink to a directory inside a directory: not followed, as `kubectl -R` does not follow it. */
   SYMLINKED_DIRECTORY = 'symlinked-directory',
   /** Pods of one owner with different labels; the first pod's labels are used. */

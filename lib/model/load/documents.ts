@@ -4,6 +4,7 @@
  */
 import { diagnostic, Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostics';
 import { isJsonStream, jsonValues } from './json';
+import { findOversizedDocument, MAX_OBJECT_BYTES, mebibytes } from './limits';
 import { countLines, YamlReading, yamlDocuments } from './yaml';
 
 /** One document of a manifest file, as kubectl reads it. */
@@ -46,6 +47,15 @@ export function* readDocuments(text: string, file?: string): Generator<ManifestD
       }
       yield { documentIndex: documentIndex++, line, value: json.value, diagnostics: [], readings: new Map() };
     }
+    return;
+  }
+  const oversized = findOversizedDocument(text);
+  if (oversized) {
+    yield {
+      documentIndex, line: oversized.line, readings: new Map(),
+      diagnostics: [diagnostic(DiagnosticSeverity.ERROR, DiagnosticCode.TOO_LARGE,
+        `the YAML document at line ${oversized.line} is ${mebibytes(oversized.size)}, more than the API server accepts in one object (${mebibytes(MAX_OBJECT_BYTES)}), and it is not a List; the file is not read. Remove the oversized object (often a ConfigMap or Secret with embedded data) from the input`, { file, prefix: '' })],
+    };
     return;
   }
   for (const doc of yamlDocuments(text)) {
