@@ -7,7 +7,8 @@
  */
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { clusterOf } from './cluster-of';
+import { readTree, someOf, unmodelledPolicies } from './cluster-of';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './model/load';
 import { ClusterModel } from './model/types';
 import { failingFindings, Finding, findingBlock, fixText, formatText, lint, LintResult, objectLabel, RULES, SEVERITY_RANK, Severity } from './rules';
 
@@ -41,6 +42,14 @@ export interface CheckerOptions {
    * @default - every rule
    */
   readonly skipRules?: string[];
+  /**
+   * Check although the app holds policy kinds the checker does not model (Cilium's and Calico's own policies,
+   * AdminNetworkPolicy, ClusterNetworkPolicy, ...): its findings leave them out, and a note on stderr says so.
+   * Without it, each such object fails synthesis with an error at its construct. Also the default of
+   * `analyze(app)` and the jest matchers of `cdk8s-netpol/lib/testing`.
+   * @default false
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** The result of one synthesis, and where its failing findings are reported. */
@@ -76,7 +85,24 @@ export class Checker {
   /** The checker's text report of the app `scope` belongs to: every finding, suppressed ones included. */
   public static report(scope: IConstruct): string {
     const root = scope.node.root;
-    return formatText(lint(clusterOf(root).cluster, { skip: Checker.state(root).options.skipRules }));
+    const options = Checker.state(root).options;
+    const { cluster, diagnostics, patched } = readTree(root);
+    const invalid = diagnostics.filter(d => d.severity === DiagnosticSeverity.ERROR && d.file !== undefined && patched.has(d.file))
+      .map(d => `error invalid-patch ${d.kind ?? 'object'}${d.name ? ` ${d.name}` : ''}: ${d.field ? `${d.field}: ` : ''}${d.message} [${d.file}]`);
+    const unmodelled = unmodelledPolicies(diagnostics);
+    const left = unmodelled.length === 0 ? []
+      : options.ignoreUnmodelled ? [`note: ${unmodelledNote(unmodelled)}`]
+        : diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY).map(d => `error unmodelled-policy ${d.kind} ${d.name}: ${UNMODELLED} [${d.file}]`);
+    const lines = [...invalid, ...left];
+    return `${lines.map(l => `${l}\n`).join('')}${formatText(lint(cluster, { skip: options.skipRules }))}`;
+  }
+
+  /**
+   * Whether the app of `scope` was configured to answer without the policy kinds the analysis does not model.
+   * @internal
+   */
+  public static _ignoresUnmodelled(scope: IConstruct): boolean {
+    return states.get(scope.node.root)?.options.ignoreUnmodelled === true;
   }
 
   /**
@@ -143,21 +169,31 @@ export class Checker {
   private static run(root: IConstruct, state: CheckerState, failOn: CheckLevel, reportOn: CheckLevel): Outcome {
     const lowest = reportOn === CheckLevel.OFF ? failOn : [failOn, reportOn].sort((a, b) => rank(a) - rank(b))[0];
     const only = RULES.filter(r => SEVERITY_RANK[r.severity] >= rank(lowest)).map(r => r.id);
-    const { cluster } = clusterOf(root);
-    const result = lint(cluster, { only, skip: state.options.skipRules });
-
-    const failing = failingFindings(result, failOn as string as Severity);
+    const { cluster, diagnostics, patched } = readTree(root);
     const failures = new Map<string, string[]>();
-    const locate = locator(root, cluster);
-    for (const finding of failing) {
-      const reporter = locate(finding);
+    const report = (reporter: IConstruct, message: string) => {
       const path = reporter.node.path;
-      failures.set(path, [...(failures.get(path) ?? []), failureMessage(finding)]);
+      failures.set(path, [...(failures.get(path) ?? []), message]);
       if (reporter !== root && !reporters.has(reporter)) {
         reporters.add(reporter);
         reporter.node.addValidation({ validate: () => Checker.state(root).outcome?.failures.get(reporter.node.path) ?? [] });
       }
+    };
+    const firstChart = () => root.node.children.find(c => Chart.isChart(c)) ?? root;
+    const unmodelled = diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY);
+    if (!state.options.ignoreUnmodelled) {
+      for (const d of unmodelled) report((d.file !== undefined ? findByPath(root, d.file) : undefined) ?? firstChart(), `[${DiagnosticCode.UNMODELLED_POLICY}] ${unmodelledMessage(d)}`);
+    } else if (unmodelled.length > 0 && reportOn !== CheckLevel.OFF) {
+      process.stderr.write(`cdk8s-netpol: ${unmodelledNote(unmodelledPolicies(unmodelled))}\n`);
     }
+    // A JSON patch that leaves a manifest invalid fails synth at its object (its own validation); the rules would
+    // only add findings about the cluster without it.
+    const invalid = diagnostics.some(d => d.severity === DiagnosticSeverity.ERROR && d.file !== undefined && patched.has(d.file));
+    const result = lint(invalid ? { namespaces: [], workloads: [], policies: [] } : cluster, { only, skip: state.options.skipRules });
+
+    const failing = failingFindings(result, failOn as string as Severity);
+    const locate = locator(root, cluster);
+    for (const finding of failing) report(locate(finding), failureMessage(finding));
 
     if (reportOn !== CheckLevel.OFF) {
       const shown = result.findings.filter(f => !f.suppressed
@@ -207,6 +243,20 @@ function findByPath(root: IConstruct, path: string): IConstruct | undefined {
     node = node.node.tryFindChild(id);
   }
   return node;
+}
+
+/** What the checker says about an object of a policy kind it does not model. */
+const UNMODELLED = 'the checker does not model this policy kind, so its answers leave it out (on the cluster it can allow or deny more). Remove it, or accept that with Checker.configure(app, { ignoreUnmodelled: true }).';
+
+/** The checker's error about a policy kind it does not model, behind the object's construct path. */
+function unmodelledMessage(d: Diagnostic): string {
+  return `${d.kind} "${d.name}": ${UNMODELLED}`;
+}
+
+/** The note that the answers leave out `unmodelled` (`Kind name at path` each), as ignoreUnmodelled asked. */
+function unmodelledNote(unmodelled: string[]): string {
+  const n = unmodelled.length;
+  return `the checker's answers leave out ${n} polic${n === 1 ? 'y' : 'ies'} it does not model (${someOf(unmodelled)}), as ignoreUnmodelled asked; on the cluster they can allow or deny more`;
 }
 
 /** A failing finding, as cdk8s prints it behind the construct's path. */

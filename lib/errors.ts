@@ -48,6 +48,13 @@ export enum ErrorCode {
   INVALID_WORKLOAD = 'INVALID_WORKLOAD',
   /** A required argument or property that is missing (undefined, null) or of the wrong kind, from an untyped caller. */
   INVALID_ARGUMENT = 'INVALID_ARGUMENT',
+  /** A JSON patch (`addJsonPatch`) that cannot be applied, or leaves a manifest the API server would reject. */
+  INVALID_PATCH = 'INVALID_PATCH',
+  /**
+   * A policy kind the analysis does not model (Cilium's or Calico's own, AdminNetworkPolicy, ...), where an answer
+   * without it was not asked for (`ignoreUnmodelled`).
+   */
+  UNMODELLED_POLICY = 'UNMODELLED_POLICY',
 }
 
 /**

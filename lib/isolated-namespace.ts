@@ -9,7 +9,7 @@ import { renderNamespace } from './model/render';
 import { ISOLATED_NAMESPACE } from './markers';
 import { NamespaceModel } from './model/types';
 import { checkNamespaceName } from './model/validation';
-import { checkMetadata, restorePrototypeInstanceof } from './network-policy';
+import { checkMetadata, notePatched, restorePrototypeInstanceof } from './network-policy';
 import { IPeer, Peer } from './peer';
 import { Port } from './port';
 import { Selector } from './selector';
@@ -68,8 +68,9 @@ export class IsolatedNamespace extends ApiObject {
     requireObject(`new IsolatedNamespace(${JSON.stringify(id)})`, 'the props', props, '{ namespaceName: "shop" }');
     super(scope, id, renderNamespace({ name: props.namespaceName, labels: props.labels, annotations: props.annotations }));
     const api = `new IsolatedNamespace(${JSON.stringify(id)})`;
-    // A Namespace is cluster-scoped; cdk8s would give it the chart's namespace.
-    if (this.metadata.namespace !== undefined) this.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // A Namespace is cluster-scoped; cdk8s would give it the chart's namespace. (Not a user's patch: the model
+    // already says so.)
+    if (this.metadata.namespace !== undefined) super.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const problem = checkNamespaceName(props.namespaceName);
     if (problem) fail(ErrorCode.INVALID_NAME, api, `namespaceName: ${problem}.`);
     checkMetadata(api, props.labels, props.annotations);
@@ -93,6 +94,17 @@ export class IsolatedNamespace extends ApiObject {
       annotations: Object.keys(this.annotations).length > 0 ? { ...this.annotations } : undefined,
       source: { constructPath: this.node.path },
     };
+  }
+
+  /**
+   * Applies RFC-6902 JSON patches to the synthesized Namespace, as `ApiObject.addJsonPatch()` does. The checker,
+   * `analyze()` and the matchers then read the patched Namespace, not `toModel()`, and synthesis fails at this
+   * construct if it is one the API server would reject. The policies are their own objects: patch them directly.
+   * @param ops the JSON-Patch operations
+   */
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    super.addJsonPatch(...ops);
+    notePatched(this, 'Namespace', () => this.toJson());
   }
 
   /** Pods of this namespace matching `pods`, as a peer usable from any namespace. */

@@ -1,8 +1,9 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Checker } from './checker';
 import { NETWORK_POLICY } from './markers';
-import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
+import { ErrorCode, fail, NetpolError, requireArray, requireObject, requireValue } from './errors';
+import { DiagnosticSeverity, loadObjects } from './model/load';
 import { renderPolicySpec } from './model/render';
 import { PolicyModel, PolicyType, RuleModel } from './model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkObjectName, checkPolicy } from './model/validation';
@@ -179,6 +180,21 @@ export class NetworkPolicy extends ApiObject {
   }
 
   /**
+   * Applies RFC-6902 JSON patches to the synthesized manifest, as `ApiObject.addJsonPatch()` does. The checker,
+   * `analyze()` and the matchers then read the patched manifest, not `toModel()`, and synthesis fails at this
+   * construct if the patched manifest is one the API server would reject.
+   * @param ops the JSON-Patch operations
+   */
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    super.addJsonPatch(...ops);
+    // The model's own errors first, as the NetpolError they are (cdk8s would wrap them in its serialization error).
+    notePatched(this, 'NetworkPolicy', () => {
+      this.checkedModel();
+      return super.toJson();
+    });
+  }
+
+  /**
    * Accepts the findings of checker rule `ruleId` (see RULES.md) on this policy, for a reason of at least 10
    * characters. Written as the `cdk8s-netpol.io/suppress` annotation, so synth, the cdk8s.yaml plugin and the CLI
    * all honour it; the findings are still reported, as suppressed.
@@ -278,6 +294,85 @@ export class NetworkPolicy extends ApiObject {
     }
     return model;
   }
+}
+
+/** A manifest object of this library whose user added JSON patches, and how to read its patched manifest. */
+interface Patched {
+  /** The kind, for messages. */
+  readonly kind: string;
+  /** The patched manifest as the analysis reads it (a NetworkPolicy before any audit-mode form). */
+  readonly manifest: () => unknown;
+  /** The validation's answer in the current synthesis (cdk8s validates once per chart). */
+  problems?: string[];
+}
+
+/** This library's manifest objects that carry JSON patches of their users. */
+const patchedObjects = new WeakMap<IConstruct, Patched>();
+
+/**
+ * Records that `object` (a NetworkPolicy or an IsolatedNamespace) carries a user's JSON patch: from now on the
+ * analysis reads `manifest()` through the manifest loader instead of the object's model, and a validation of the
+ * object fails synthesis when the patched manifest is one the API server would reject.
+ * @internal
+ */
+export function notePatched(object: ApiObject, kind: string, manifest: () => unknown): void {
+  Checker._touch(object);
+  const known = patchedObjects.get(object);
+  if (known) {
+    known.problems = undefined;
+    return;
+  }
+  const patched: Patched = { kind, manifest };
+  patchedObjects.set(object, patched);
+  object.node.addValidation({
+    validate: () => {
+      if (!patched.problems) {
+        patched.problems = patchProblems(patched);
+        queueMicrotask(() => { patched.problems = undefined; });
+      }
+      return patched.problems;
+    },
+  });
+}
+
+/**
+ * The patched manifest of one of this library's objects that carries JSON patches; undefined for any other
+ * construct (the analysis reads those through their model). Throws what reading the manifest throws.
+ * @internal
+ */
+export function patchedManifest(construct: IConstruct): { readonly manifest: unknown } | undefined {
+  const patched = patchedObjects.get(construct);
+  return patched ? { manifest: patched.manifest() } : undefined;
+}
+
+/**
+ * The message of an error thrown while a patched manifest was read (cdk8s wraps it in "Failed serializing ...").
+ * @internal
+ */
+export function patchErrorText(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/^Failed serializing construct at path '.*?' with name '.*?': (?:\w*Error: )?/, '');
+}
+
+/** What the API server would reject in a patched manifest, one message per problem. */
+function patchProblems(patched: Patched): string[] {
+  let manifest: unknown;
+  try {
+    manifest = patched.manifest();
+  } catch (e) {
+    if (e instanceof NetpolError) throw e;
+    return [`[${ErrorCode.INVALID_PATCH}] its JSON patches cannot be applied: ${patchErrorText(e)}. Fix the patch's path (addJsonPatch).`];
+  }
+  return loadObjects([manifest]).diagnostics
+    .filter(d => d.severity === DiagnosticSeverity.ERROR)
+    .map(d => patchProblemText(patched.kind, d.field, d.message));
+}
+
+/**
+ * How an invalid field of a patched manifest reads: the field, what is wrong with its value, and the fix.
+ * @internal
+ */
+export function patchProblemText(kind: string, field: string | undefined, message: string): string {
+  return `[${ErrorCode.INVALID_PATCH}] after its JSON patches, the ${kind} is one the API server would reject: ${field ? `${field}: ` : ''}${message}. Fix the patch (addJsonPatch).`;
 }
 
 // cdk8s' ApiObject answers `instanceof` for every ApiObject; give NetworkPolicy and its subclasses ordinary

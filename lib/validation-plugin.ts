@@ -9,7 +9,7 @@
  *       class: NetpolValidation
  *       properties: { failOn: warning }
  */
-import { DiagnosticSeverity, loadPaths } from './model/load';
+import { DiagnosticCode, DiagnosticSeverity, loadPaths } from './model/load';
 import { acceptText, failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
 
 /** Properties of `NetpolValidation` (the `properties` of its cdk8s.yaml entry). */
@@ -24,14 +24,27 @@ export interface NetpolValidationProps {
    * @default - every rule
    */
   readonly skipRules?: string[];
+  /**
+   * Check although the manifests hold policy kinds the checker does not model (Cilium's and Calico's own
+   * policies, AdminNetworkPolicy, ...): its findings leave them out, and the plugin's log says so. Otherwise each
+   * such object is a violation that fails `cdk8s synth`.
+   * @default false
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'];
+
+/** At most five items of a list, and how many more. */
+function someOf(items: string[]): string {
+  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
+}
 
 /** A cdk8s-cli validation plugin that runs the checker's rules (RULES.md) on the synthesized manifests. */
 export class NetpolValidation {
   private readonly failOn: 'error' | 'warning' | 'info' | 'never';
   private readonly skipRules: string[];
+  private readonly ignoreUnmodelled: boolean;
 
   constructor(props: NetpolValidationProps = {}) {
     const failOn = props.failOn ?? 'error';
@@ -40,6 +53,10 @@ export class NetpolValidation {
     }
     this.failOn = failOn as NetpolValidation['failOn'];
     this.skipRules = props.skipRules ?? [];
+    if (props.ignoreUnmodelled !== undefined && typeof props.ignoreUnmodelled !== 'boolean') {
+      throw new Error(`NetpolValidation: properties.ignoreUnmodelled ${JSON.stringify(props.ignoreUnmodelled)} is not true or false; fix the validations entry in cdk8s.yaml.`);
+    }
+    this.ignoreUnmodelled = props.ignoreUnmodelled ?? false;
   }
 
   /**
@@ -57,6 +74,18 @@ export class NetpolValidation {
         violatingResources: [{ resourceName: d.name ?? d.kind ?? 'document', locations: [d.field ?? `document ${d.documentIndex ?? 0}`], manifestPath: d.file ?? '' }],
       });
     }
+    const unmodelled = diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY);
+    if (unmodelled.length > 0 && !this.ignoreUnmodelled) {
+      context.report.addViolation({
+        ruleName: 'unmodelled-policy',
+        recommendation: `${someOf(unmodelled.map(d => `${d.kind} ${d.name}`))}: the checker does not model ${unmodelled.length === 1 ? 'this policy kind' : 'these policy kinds'}, so its findings leave ${unmodelled.length === 1 ? 'it' : 'them'} out (on the cluster ${unmodelled.length === 1 ? 'it' : 'they'} can allow or deny more).`,
+        fix: 'Leave them out of the app, or set ignoreUnmodelled: true in the properties of this validation in cdk8s.yaml to check without them.',
+        violatingResources: unmodelled.map(d => ({ resourceName: d.name ?? d.kind ?? 'document', locations: [`${d.kind} ${d.name}`], manifestPath: d.file ?? '' })),
+      });
+    } else if (unmodelled.length > 0) {
+      context.logger.log(`cdk8s-netpol: the findings leave out ${someOf(unmodelled.map(d => `${d.kind} ${d.name}`))}, of policy kinds the checker does not model, as ignoreUnmodelled asked`);
+    }
+    const refused = unmodelled.length > 0 && !this.ignoreUnmodelled;
     const result = lint(cluster, { skip: this.skipRules });
     const failing = failingFindings(result, this.failOn);
     const byRule = new Map<string, Finding[]>();
@@ -79,8 +108,9 @@ export class NetpolValidation {
       context.logger.log(`cdk8s-netpol: ${f.ruleId} suppressed on ${f.object.kind} ${f.object.name}: ${f.suppressionReason}`);
     }
     const s = result.summary;
-    context.report.submit(failing.length > 0 || invalid.length > 0 ? 'failure' : 'success', {
+    context.report.submit(failing.length > 0 || invalid.length > 0 || refused ? 'failure' : 'success', {
       errors: String(s.error), warnings: String(s.warning), infos: String(s.info), suppressed: String(s.suppressed), failOn: this.failOn,
+      ...(unmodelled.length > 0 ? { unmodelled: String(unmodelled.length), ignoreUnmodelled: String(this.ignoreUnmodelled) } : {}),
     });
   }
 }

@@ -29,6 +29,12 @@ metadata: {name: default-deny-all, namespace: production}
 spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 
+const CILIUM = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: deny-web, namespace: production}
+spec: {endpointSelector: {matchLabels: {app: web}}, ingressDeny: [{fromEntities: [all]}]}
+`;
+
 describe('NetpolValidation', () => {
   test('reports a failing rule as one violation per rule and submits failure', async () => {
     const c = context(DENY_WITHOUT_DNS);
@@ -53,6 +59,35 @@ describe('NetpolValidation', () => {
     await new NetpolValidation({ failOn: 'never' }).validate(c.ctx);
     expect(c.violations.map(v => v.ruleName)).toEqual(['invalid-manifest']);
     expect(c.submitted()?.status).toBe('failure');
+  });
+
+  test('reports a policy kind the checker does not model as a violation naming the object, whatever failOn says', async () => {
+    const c = context(`${DENY_WITHOUT_DNS}---\n${CILIUM}`);
+    await new NetpolValidation({ failOn: 'never' }).validate(c.ctx);
+    expect(c.violations.map(v => v.ruleName)).toEqual(['unmodelled-policy']);
+    expect(c.violations[0].recommendation).toBe('CiliumNetworkPolicy deny-web: the checker does not model this policy kind, so its findings leave it out (on the cluster it can allow or deny more).');
+    expect(c.violations[0].fix).toContain('set ignoreUnmodelled: true in the properties of this validation in cdk8s.yaml');
+    expect(c.violations[0].violatingResources).toEqual([{ resourceName: 'deny-web', locations: ['CiliumNetworkPolicy deny-web'], manifestPath: c.ctx.manifests[0] }]);
+    expect(c.submitted()?.status).toBe('failure');
+  });
+
+  test('checks without such policies when ignoreUnmodelled is set, and logs what it left out', async () => {
+    const c = context(`${DENY_WITHOUT_DNS}---\n${CILIUM}`);
+    await new NetpolValidation({ ignoreUnmodelled: true }).validate(c.ctx);
+    expect(c.violations.map(v => v.ruleName)).toEqual(['NP004 dns-blocked']);
+    expect(c.logs).toContain('cdk8s-netpol: the findings leave out CiliumNetworkPolicy deny-web, of policy kinds the checker does not model, as ignoreUnmodelled asked');
+    expect(c.submitted()?.metadata).toEqual(expect.objectContaining({ unmodelled: '1', ignoreUnmodelled: 'true' }));
+  });
+
+  test('leaves Calico\'s staged policies alone: they enforce nothing', async () => {
+    const c = context(`${DENY_WITHOUT_DNS}---\napiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata: {name: try-deny, namespace: production}\n`);
+    await new NetpolValidation({ failOn: 'never' }).validate(c.ctx);
+    expect(c.violations).toEqual([]);
+    expect(c.submitted()?.status).toBe('success');
+  });
+
+  test('throws for an ignoreUnmodelled that is not a boolean', () => {
+    expect(() => new NetpolValidation({ ignoreUnmodelled: 'yes' as any })).toThrow('NetpolValidation: properties.ignoreUnmodelled "yes" is not true or false; fix the validations entry in cdk8s.yaml.');
   });
 
   test('throws for an unknown failOn, naming the allowed values', () => {

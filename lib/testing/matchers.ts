@@ -13,7 +13,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Analysis } from '../analysis';
-import { clusterOf } from '../cluster-of';
+import { answerableCluster } from '../cluster-of';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
 import { failingFindings, Finding, findingBlock, lint } from '../rules';
@@ -57,6 +57,22 @@ export interface ConnectionQuery {
   readonly port: number;
   /** The protocol; TCP when absent. */
   readonly protocol?: Protocol | 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * Answer although the app holds policy kinds the analysis does not model (CiliumNetworkPolicy, ...), leaving
+   * them out; otherwise such policies make the matcher throw.
+   * @default - the app's `Checker.configure(app, { ignoreUnmodelled })`, else false
+   */
+  readonly ignoreUnmodelled?: boolean;
+}
+
+/** Options of `toPassNetpolChecks` and `failingChecks`. */
+export interface ChecksOptions {
+  /**
+   * Check although the app holds policy kinds the checker does not model, leaving them out; otherwise such
+   * policies make the check throw.
+   * @default - the app's `Checker.configure(app, { ignoreUnmodelled })`, else false
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** The lowest severity `toPassNetpolChecks` fails on. */
@@ -133,7 +149,8 @@ function describeEndpoint(endpoint: ConnectionEndpoint, ref: string): string {
 
 function checkConnection(scope: IConstruct, query: ConnectionQuery, expectAllowed: boolean): MatcherResult {
   const wouldBe = [query.from, query.to].filter(isWouldBePod);
-  const { cluster, refs } = withWouldBePods(clusterOf(scope).cluster, wouldBe);
+  const api = expectAllowed ? 'toAllowConnection()' : 'toDenyConnection()';
+  const { cluster, refs } = withWouldBePods(answerableCluster(scope, api, { ignoreUnmodelled: query.ignoreUnmodelled }), wouldBe);
   const refOf = (e: ConnectionEndpoint) => (isWouldBePod(e) ? refs[wouldBe.indexOf(e)] : endpointRef(e));
   const from = refOf(query.from);
   const to = refOf(query.to);
@@ -146,18 +163,18 @@ function checkConnection(scope: IConstruct, query: ConnectionQuery, expectAllowe
 
 /**
  * The checker's unsuppressed findings on a construct tree at or above `failOn` (default `warning`): what
- * `toPassNetpolChecks` fails on, for test frameworks other than jest.
+ * `toPassNetpolChecks` fails on, for test frameworks other than jest. Throws when the tree holds policy kinds the
+ * checker does not model, unless `options.ignoreUnmodelled`.
  */
-export function failingChecks(scope: IConstruct, failOn: ChecksLevel = 'warning'): Finding[] {
+export function failingChecks(scope: IConstruct, failOn: ChecksLevel = 'warning', options: ChecksOptions = {}): Finding[] {
   if (!['error', 'warning', 'info'].includes(failOn)) {
     throw new Error(`failOn "${failOn}" is not one of error, warning, info`);
   }
-  return failingFindings(lint(clusterOf(scope).cluster), failOn);
+  return failingFindings(lint(answerableCluster(scope, 'failingChecks()', options)), failOn);
 }
 
-
-function checkFindings(scope: IConstruct, failOn: ChecksLevel): MatcherResult {
-  const failing = failingChecks(scope, failOn);
+function checkFindings(scope: IConstruct, failOn: ChecksLevel, options: ChecksOptions): MatcherResult {
+  const failing = failingChecks(scope, failOn, options);
   const pass = failing.length === 0;
   return {
     pass,
@@ -178,8 +195,8 @@ export const netpolMatchers = {
     return checkConnection(received, query, false);
   },
   /** Passes when the checker (RULES.md) has no unsuppressed finding at or above `failOn` (default `warning`). */
-  toPassNetpolChecks(received: IConstruct, failOn: ChecksLevel = 'warning'): MatcherResult {
-    return checkFindings(received, failOn);
+  toPassNetpolChecks(received: IConstruct, failOn: ChecksLevel = 'warning', options: ChecksOptions = {}): MatcherResult {
+    return checkFindings(received, failOn, options);
   },
 };
 
@@ -192,7 +209,7 @@ declare global {
       /** Passes when the construct tree's policies deny the connection. */
       toDenyConnection(query: ConnectionQuery): R;
       /** Passes when the checker has no unsuppressed finding at or above `failOn` (default `warning`). */
-      toPassNetpolChecks(failOn?: ChecksLevel): R;
+      toPassNetpolChecks(failOn?: ChecksLevel, options?: ChecksOptions): R;
     }
   }
 }

@@ -4,11 +4,12 @@
  */
 import { IConstruct } from 'constructs';
 import { Analysis, connlistLine } from '../analysis';
-import { clusterOf } from '../cluster-of';
+import { clusterOf, someOf, unmodelledPolicies } from '../cluster-of';
 
-/** Renders the summary as text lines. */
+/** Renders the summary as text lines; a last line names the policies it leaves out, of kinds it does not model. */
 export function connectivitySummary(scope: IConstruct): string {
-  const { cluster } = clusterOf(scope);
+  const { cluster, diagnostics } = clusterOf(scope);
+  const unmodelled = unmodelledPolicies(diagnostics);
   const connections = Analysis.of(cluster).connections();
   const internal = connections.filter(c => c.src.type === 'workload' && c.dst.type === 'workload');
   const egress = new Set(connections.filter(c => c.dst.type === 'external').map(c => connlistLine(c).split(' => ')[0]));
@@ -19,6 +20,7 @@ export function connectivitySummary(scope: IConstruct): string {
     `allowed connections between workloads (${internal.length}):`,
     ...internal.map(c => `  ${connlistLine(c)}`),
     `workloads that may reach addresses outside the cluster: ${egress.size}; reachable from outside: ${ingress.size}`,
+    ...(unmodelled.length > 0 ? [`left out: ${unmodelled.length} polic${unmodelled.length === 1 ? 'y' : 'ies'} of kinds the analysis does not model (${someOf(unmodelled)}); on the cluster they can allow or deny more`] : []),
   ].join('\n') + '\n';
 }
 

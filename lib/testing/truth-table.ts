@@ -12,11 +12,16 @@ export interface TruthTableOptions {
   readonly workloads?: string[];
   /** Show the cell of a workload to itself; default false (shown as `·`). */
   readonly includeSelf?: boolean;
+  /**
+   * Answer although the tree holds policy kinds the analysis does not model (as `analyze()`'s option); default the
+   * app's `Checker.configure(app, { ignoreUnmodelled })`, else false, and such policies make it throw.
+   */
+  readonly ignoreUnmodelled?: boolean;
 }
 
 /** Renders the matrix as fixed-width text: `-` for nothing allowed, `·` for a workload to itself. */
 export function truthTable(source: IConstruct | Analysis, options: TruthTableOptions = {}): string {
-  const analysis = source instanceof Analysis ? source : analyze(source);
+  const analysis = source instanceof Analysis ? source : analyze(source, { ignoreUnmodelled: options.ignoreUnmodelled });
   const names = options.workloads ?? analysis.workloads().map(endpointName).map(n => n.replace(/\[[^\]]*\]$/, ''));
   const unique = [...new Set(names)];
   const cells = unique.map(from => unique.map(to => {

@@ -34,6 +34,27 @@ describe('cdk8s-netpol lint', () => {
     expect(result.stderr).toMatch(/malformed/);
   });
 
+  test('exits 2 on a policy kind the checker does not model, naming it, with nothing on standard output', async () => {
+    const result = await cli('lint', fixture('list.json'), fixture('unmodelled-policy.yaml'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: the input holds 1 policy the checker does not model (CiliumNetworkPolicy deny-web), which can hide or change findings; nothing linted. Leave it out of the input, or add --ignore-unmodelled to lint without it.\n');
+  });
+
+  test('lints without it with --ignore-unmodelled, and says so in the report', async () => {
+    const result = await cli('lint', fixture('list.json'), fixture('unmodelled-policy.yaml'), '--ignore-unmodelled');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\nnote: these findings leave out 1 policy the checker does not model \(CiliumNetworkPolicy deny-web\), as --ignore-unmodelled asked; on the cluster they can allow or deny more\n$/);
+  });
+
+  test('says so in the JSON and SARIF reports too', async () => {
+    const json = await cli('lint', fixture('list.json'), fixture('unmodelled-policy.yaml'), '--ignore-unmodelled', '--output', 'json');
+    const sarif = await cli('lint', fixture('list.json'), fixture('unmodelled-policy.yaml'), '--ignore-unmodelled', '--output', 'sarif');
+    expect(JSON.parse(json.stdout).ignoredUnmodelled).toEqual([{ kind: 'CiliumNetworkPolicy', name: 'deny-web', file: fixture('unmodelled-policy.yaml'), documentIndex: 0 }]);
+    expect(JSON.parse(sarif.stdout).runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^These findings leave out 1 policy the checker does not model \(CiliumNetworkPolicy deny-web\)/);
+    expect(sarif.stderr).toContain('note: these findings leave out 1 policy');
+  });
+
   test('rejects an unknown --output, naming the allowed values', async () => {
     const result = await cli('lint', PRODUCTION, '--output', 'xml');
     expect(result.code).toBe(2);
