@@ -7,6 +7,7 @@
  */
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import type { ClusterDns } from './cluster-dns';
 import { readTree, someOf, unmodelledPolicies } from './cluster-of';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './model/load';
 import { ClusterModel } from './model/types';
@@ -50,6 +51,12 @@ export interface CheckerOptions {
    * @default false
    */
   readonly ignoreUnmodelled?: boolean;
+  /**
+   * Where the cluster DNS server runs, for the rules about DNS (NP004, NP005, NP006): `ClusterDns.OPENSHIFT` on
+   * OpenShift, `ClusterDns.of({...})` elsewhere. Also used by `toPassNetpolChecks` and `failingChecks`.
+   * @default ClusterDns.KUBERNETES - kube-system, k8s-app=kube-dns, port 53
+   */
+  readonly dns?: ClusterDns;
 }
 
 /** The result of one synthesis, and where its failing findings are reported. */
@@ -94,7 +101,15 @@ export class Checker {
       : options.ignoreUnmodelled ? [`note: ${unmodelledNote(unmodelled)}`]
         : diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY).map(d => `error unmodelled-policy ${d.kind} ${d.name}: ${UNMODELLED} [${d.file}]`);
     const lines = [...invalid, ...left];
-    return `${lines.map(l => `${l}\n`).join('')}${formatText(lint(cluster, { skip: options.skipRules }))}`;
+    return `${lines.map(l => `${l}\n`).join('')}${formatText(lint(cluster, { skip: options.skipRules, dns: options.dns?._toServer() }))}`;
+  }
+
+  /**
+   * The DNS server the app of `scope` was configured with, if any.
+   * @internal
+   */
+  public static _dnsOf(scope: IConstruct): ClusterDns | undefined {
+    return states.get(scope.node.root)?.options.dns;
   }
 
   /**
@@ -189,7 +204,7 @@ export class Checker {
     // A JSON patch that leaves a manifest invalid fails synth at its object (its own validation); the rules would
     // only add findings about the cluster without it.
     const invalid = diagnostics.some(d => d.severity === DiagnosticSeverity.ERROR && d.file !== undefined && patched.has(d.file));
-    const result = lint(invalid ? { namespaces: [], workloads: [], policies: [] } : cluster, { only, skip: state.options.skipRules });
+    const result = lint(invalid ? { namespaces: [], workloads: [], policies: [] } : cluster, { only, skip: state.options.skipRules, dns: state.options.dns?._toServer() });
 
     const failing = failingFindings(result, failOn as string as Severity);
     const locate = locator(root, cluster);

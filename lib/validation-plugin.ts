@@ -9,6 +9,7 @@
  *       class: NetpolValidation
  *       properties: { failOn: warning }
  */
+import { ClusterDns } from './cluster-dns';
 import { DiagnosticCode, DiagnosticSeverity, loadPaths } from './model/load';
 import { acceptText, failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
 
@@ -31,6 +32,26 @@ export interface NetpolValidationProps {
    * @default false
    */
   readonly ignoreUnmodelled?: boolean;
+  /**
+   * Where the cluster DNS runs, for the rules about DNS: a preset of `ClusterDns` (`kubernetes`, `openshift`).
+   * @default 'kubernetes'
+   */
+  readonly dns?: string;
+  /**
+   * The namespace of the DNS pods, replacing the preset's.
+   * @default - the preset's
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * The labels of the DNS pods, replacing the preset's.
+   * @default - the preset's
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+  /**
+   * The port the DNS pods listen on (UDP and TCP), replacing the preset's.
+   * @default - the preset's
+   */
+  readonly dnsPort?: number;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'];
@@ -40,11 +61,23 @@ function someOf(items: string[]): string {
   return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
 }
 
+/** The DNS server the plugin's properties describe; a bad value is an error naming the property. */
+function pluginDns(props: NetpolValidationProps): ClusterDns {
+  try {
+    const preset = ClusterDns.preset(props.dns ?? 'kubernetes');
+    if (props.dnsNamespace === undefined && props.dnsPodLabels === undefined && props.dnsPort === undefined) return preset;
+    return ClusterDns.of({ namespaceName: props.dnsNamespace ?? preset.namespaceName, podLabels: props.dnsPodLabels ?? preset.podLabels, port: props.dnsPort ?? preset.port });
+  } catch (e) {
+    throw new Error(`NetpolValidation: properties: ${(e as Error).message.replace(/^ClusterDns\.\w+\(\): /, '')} Fix the validations entry in cdk8s.yaml (dns, dnsNamespace, dnsPodLabels, dnsPort).`);
+  }
+}
+
 /** A cdk8s-cli validation plugin that runs the checker's rules (RULES.md) on the synthesized manifests. */
 export class NetpolValidation {
   private readonly failOn: 'error' | 'warning' | 'info' | 'never';
   private readonly skipRules: string[];
   private readonly ignoreUnmodelled: boolean;
+  private readonly dns: ClusterDns;
 
   constructor(props: NetpolValidationProps = {}) {
     const failOn = props.failOn ?? 'error';
@@ -57,6 +90,7 @@ export class NetpolValidation {
       throw new Error(`NetpolValidation: properties.ignoreUnmodelled ${JSON.stringify(props.ignoreUnmodelled)} is not true or false; fix the validations entry in cdk8s.yaml.`);
     }
     this.ignoreUnmodelled = props.ignoreUnmodelled ?? false;
+    this.dns = pluginDns(props);
   }
 
   /**
@@ -86,7 +120,7 @@ export class NetpolValidation {
       context.logger.log(`cdk8s-netpol: the findings leave out ${someOf(unmodelled.map(d => `${d.kind} ${d.name}`))}, of policy kinds the checker does not model, as ignoreUnmodelled asked`);
     }
     const refused = unmodelled.length > 0 && !this.ignoreUnmodelled;
-    const result = lint(cluster, { skip: this.skipRules });
+    const result = lint(cluster, { skip: this.skipRules, dns: this.dns._toServer() });
     const failing = failingFindings(result, this.failOn);
     const byRule = new Map<string, Finding[]>();
     for (const f of failing) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);

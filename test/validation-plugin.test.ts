@@ -35,7 +35,36 @@ metadata: {name: deny-web, namespace: production}
 spec: {endpointSelector: {matchLabels: {app: web}}, ingressDeny: [{fromEntities: [all]}]}
 `;
 
+const OPENSHIFT_DNS = `${DENY_WITHOUT_DNS}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-dns, namespace: production}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: openshift-dns}}}]
+    ports: [{protocol: UDP, port: 5353}, {protocol: TCP, port: 5353}]
+`;
+
 describe('NetpolValidation', () => {
+  test('dns: openshift judges DNS against openshift-dns on 5353; dnsPort and friends replace the preset\'s parts', async () => {
+    const upstream = context(OPENSHIFT_DNS);
+    await new NetpolValidation().validate(upstream.ctx);
+    expect(upstream.violations.map(v => v.ruleName)).toEqual(['NP004 dns-blocked']);
+    const openshift = context(OPENSHIFT_DNS);
+    await new NetpolValidation({ dns: 'openshift' }).validate(openshift.ctx);
+    expect(openshift.violations).toEqual([]);
+    const own = context(OPENSHIFT_DNS);
+    await new NetpolValidation({ dnsNamespace: 'openshift-dns', dnsPort: 5353 }).validate(own.ctx);
+    expect(own.violations).toEqual([]);
+  });
+
+  test('a bad dns property fails with the property named', () => {
+    expect(() => new NetpolValidation({ dns: 'rke2' })).toThrow('NetpolValidation: properties: "rke2" is not a preset; use one of kubernetes, openshift');
+    expect(() => new NetpolValidation({ dnsPort: 0 })).toThrow('NetpolValidation: properties: port 0: port 0 is not an integer from 1 to 65535. Fix the validations entry in cdk8s.yaml (dns, dnsNamespace, dnsPodLabels, dnsPort).');
+  });
+
   test('reports a failing rule as one violation per rule and submits failure', async () => {
     const c = context(DENY_WITHOUT_DNS);
     await new NetpolValidation().validate(c.ctx);

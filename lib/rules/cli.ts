@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments } from '../model/load';
+import { DnsServer } from './context';
 import { failingFindings, FailOn, lint, LintOptions } from './lint';
 import { formatJson, formatSarif, formatText } from './report';
 
@@ -32,6 +33,11 @@ export interface LintPathsOptions {
    * @default false
    */
   readonly ignoreUnmodelled?: boolean;
+  /**
+   * Where the cluster DNS server runs, as for `lint()`.
+   * @default KUBERNETES_DNS
+   */
+  readonly dns?: DnsServer;
 }
 
 /** What the command prints and returns. */
@@ -67,7 +73,7 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
     return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: 2 };
   }
   const note = n > 0 ? `these findings leave out ${policies} the checker does not model (${namesOf(unmodelled)}), as --ignore-unmodelled asked; on the cluster they can allow or deny more` : undefined;
-  const lintOptions: LintOptions = { only: options.only, skip: options.skip };
+  const lintOptions: LintOptions = { only: options.only, skip: options.skip, dns: options.dns };
   let result;
   try {
     result = lint(cluster, lintOptions);

@@ -14,6 +14,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Analysis } from '../analysis';
 import { answerableCluster } from '../cluster-of';
+import { Checker } from '../checker';
+import type { ClusterDns } from '../cluster-dns';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
 import { failingFindings, Finding, findingBlock, lint } from '../rules';
@@ -73,6 +75,11 @@ export interface ChecksOptions {
    * @default - the app's `Checker.configure(app, { ignoreUnmodelled })`, else false
    */
   readonly ignoreUnmodelled?: boolean;
+  /**
+   * Where the cluster DNS server runs, for the rules about DNS.
+   * @default - the app's `Checker.configure(app, { dns })`, else ClusterDns.KUBERNETES
+   */
+  readonly dns?: ClusterDns;
 }
 
 /** The lowest severity `toPassNetpolChecks` fails on. */
@@ -170,7 +177,8 @@ export function failingChecks(scope: IConstruct, failOn: ChecksLevel = 'warning'
   if (!['error', 'warning', 'info'].includes(failOn)) {
     throw new Error(`failOn "${failOn}" is not one of error, warning, info`);
   }
-  return failingFindings(lint(answerableCluster(scope, 'failingChecks()', options)), failOn);
+  const dns = (options.dns ?? Checker._dnsOf(scope))?._toServer();
+  return failingFindings(lint(answerableCluster(scope, 'failingChecks()', options), { dns }), failOn);
 }
 
 function checkFindings(scope: IConstruct, failOn: ChecksLevel, options: ChecksOptions): MatcherResult {

@@ -3,6 +3,37 @@ import * as os from 'os';
 import * as path from 'path';
 import { cli, fixture, PRODUCTION } from './support';
 
+describe('cdk8s-netpol lint --dns', () => {
+  let file: string;
+  beforeAll(() => {
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-lint-dns-')), 'shop.yaml');
+    fs.writeFileSync(file, [
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-dns, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: coredns}}, podSelector: {matchLabels: {app: coredns}}}]\n    ports: [{protocol: UDP, port: 5353}, {protocol: TCP, port: 5353}]',
+    ].join('\n---\n'));
+  });
+
+  test('DNS elsewhere than kube-system:53 is NP004 until the command is told where it runs', async () => {
+    expect((await cli('lint', file)).stdout).toContain('no egress rule allows DNS (UDP/TCP 53) to kube-system');
+    const told = await cli('lint', file, '--dns-namespace', 'coredns', '--dns-pod-labels', 'app=coredns', '--dns-port', '5353');
+    expect(told.code).toBe(0);
+    expect(told.stdout).toContain('0 errors, 0 warnings');
+    // The preset's labels stay unless replaced: OpenShift's pods are not labelled app=coredns.
+    expect((await cli('lint', file, '--dns', 'openshift', '--dns-namespace', 'coredns')).code).toBe(1);
+  });
+
+  test.each([
+    [['--dns', 'rke2'], "option '--dns <preset>' argument 'rke2' is invalid. Use one of kubernetes, openshift"],
+    [['--dns-port', 'x'], '--dns-port "x"'],
+    [['--dns-pod-labels', 'app'], '--dns-pod-labels "app": "app" is not KEY=VALUE'],
+    [['--dns-namespace', 'Core_DNS'], '--dns-namespace "Core_DNS"'],
+  ])('%j is bad input, exit 2', async (args, message) => {
+    const result = await cli('lint', file, ...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
 describe('cdk8s-netpol lint', () => {
   test('reports the guide\'s one-sided frontend → api rule and exits 0 under --fail-on error', async () => {
     // WHEN

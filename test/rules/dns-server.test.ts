@@ -3,7 +3,8 @@
  * against the configured server, and any egress rule that reaches its pods on its port counts, whatever the peer.
  */
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterDns, DnsAccess, ErrorCode, Errors, IsolatedNamespace } from '../../lib';
+import { Checker, CheckLevel, ClusterDns, DnsAccess, ErrorCode, Errors, IsolatedNamespace } from '../../lib';
+import { failingChecks } from '../../lib/testing';
 import { clusterOf } from '../../lib/cluster-of';
 import { lint } from '../../lib/rules';
 import { deploy, lintObjects, np, ns } from './helpers';
@@ -120,5 +121,33 @@ describe('ClusterDns and DnsAccess for other DNS servers', () => {
   test('a bad dnsPort is an error at the DnsAccess call', () => {
     const chart = new Chart(new App(), 'c');
     expect(() => new DnsAccess(chart, 'dns', { dnsPort: 0 })).toThrow('new DnsAccess("dns"): dnsPort 0:');
+  });
+});
+
+describe('the checker at synth and the testing helpers take the DNS server from Checker.configure', () => {
+  function openshiftApp(dns?: ClusterDns): App {
+    const app = Testing.app();
+    Checker.configure(app, { failOn: CheckLevel.ERROR, reportOn: CheckLevel.OFF, ...(dns ? { dns } : {}) });
+    new IsolatedNamespace(new Chart(app, 'shop'), 'shop', { namespaceName: 'shop', dns: OPENSHIFT.accessOptions() });
+    return app;
+  }
+
+  test('OpenShift\'s DNS allow fails synth against upstream Kubernetes\' DNS, and passes with dns: ClusterDns.OPENSHIFT', () => {
+    expect(() => openshiftApp().synth()).toThrow('[NP004]');
+    expect(() => openshiftApp(OPENSHIFT).synth()).not.toThrow();
+  });
+
+  test('the README\'s OpenShift lines give a namespace that passes every check', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop');
+    Checker.configure(app, { dns: ClusterDns.OPENSHIFT });
+    new IsolatedNamespace(chart, 'shop', { namespaceName: 'shop', dns: ClusterDns.OPENSHIFT.accessOptions() });
+    expect(failingChecks(app, 'info')).toEqual([]);
+  });
+
+  test('failingChecks follows the app\'s configuration, or its own dns option', () => {
+    expect(failingChecks(openshiftApp(OPENSHIFT), 'error')).toEqual([]);
+    expect(failingChecks(openshiftApp(), 'error').map(f => f.ruleId)).toEqual(['NP004']);
+    expect(failingChecks(openshiftApp(), 'error', { dns: OPENSHIFT })).toEqual([]);
   });
 });
