@@ -9,7 +9,10 @@ const HELP_AFTER = `
 Exit codes:
   0  the TypeScript was printed (or the files written)
   2  bad input: a missing or unreadable file, an invalid chart name, or no usable flow
-Every skipped line (truncated, not JSON, not a flow) is reported on standard error with its line number.
+Input: the output of "hubble observe -o json" (an alias of -o jsonpb) or of the Hubble exporter, one record per
+line, pretty-printed (| jq .) or as a JSON array. Records that cannot be used (truncated, not JSON, not a flow, a
+value no NetworkPolicy can hold, a direction that cannot be told) are reported on standard error with their line
+numbers; replies are counted and never become allows.
 
 Examples:
   $ hubble observe --namespace production -o json > flows.jsonl
@@ -20,7 +23,7 @@ Examples:
 export const register: RegisterCommand = (program, io, setExit) => {
   program
     .command('from-flows')
-    .description('Generate cdk8s-netpol TypeScript and YAML from observed Hubble flows (one JSON object per line)')
+    .description('Generate cdk8s-netpol TypeScript and YAML from observed Hubble flows (hubble observe -o json)')
     .argument('<file>', 'the output of `hubble observe -o json`')
     .option('--out-dir <dir>', 'write <dir>/<chart>.ts and <dir>/<chart>.k8s.yaml instead of printing the TypeScript')
     .option('--chart-name <name>', 'the chart name (a DNS label)', 'observed-traffic')

@@ -31,15 +31,15 @@ export interface FromFlowsOptions {
 export interface FromFlowsResult {
   /** The TypeScript (without `outDir`), or the list of files written. */
   readonly stdout: string;
-  /** Diagnostics: skipped lines (`file:line: problem. fix`), summaries, notes. */
+  /** Diagnostics: skipped records (`file:line: problem. fix`), summaries, notes. */
   readonly stderr: string;
   /** 0: written; 2: the file is missing or unreadable, or no usable flow remains. */
   readonly exitCode: number;
 }
 
 /**
- * Reads Hubble JSON lines from `file` and generates a chart allowing exactly the observed forwarded and audited
- * traffic.
+ * Reads Hubble flow records from `file` (`hubble observe -o json`: one per line, pretty-printed, or a JSON array) and
+ * generates a chart allowing exactly the observed forwarded and audited connection starts.
  *
  * @example fromFlows('flows.jsonl', { outDir: 'generated', chartName: 'shop' }) // writes generated/shop.ts and generated/shop.k8s.yaml
  */
@@ -60,7 +60,7 @@ export function fromFlows(file: string, options: FromFlowsOptions = {}): FromFlo
   const parsed = parseHubbleFlows(text, file);
   const stderr = parsed.diagnostics.map(d => `${d.severity}: ${d.message}\n`);
   if (parsed.flows.length === 0) {
-    stderr.push(`error: ${file}: no usable flow (no FORWARDED or AUDIT connection start with TCP, UDP or SCTP ports); nothing was generated. Capture flows with "hubble observe -o json --last 10000 > ${path.basename(file)}" while the application serves traffic.\n`);
+    stderr.push(`error: ${file}: no usable flow (no FORWARDED or AUDIT connection start with TCP, UDP or SCTP ports and valid values; see above); nothing was generated. Capture flows with "hubble observe -o json --last 10000 > ${path.basename(file)}" while the application serves traffic.\n`);
     return { stdout: '', stderr: stderr.join(''), exitCode: 2 };
   }
   const plan = inferPlan(parsed.flows, { excludedNamespaces: options.excludedNamespaces });

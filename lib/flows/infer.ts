@@ -18,9 +18,12 @@
  *   and port by the rule of `groupAddresses`; ports with the same CIDRs share one allow.
  * - Other reserved identities (host, remote-node, health, ...) cannot be named by a NetworkPolicy peer; their flows
  *   are counted in a note.
+ * - Pods recorded without any labels (`FlowEndpoint.labelsMissing`: an export field mask removed them) cannot be
+ *   selected either; one note names them and how to include the labels in the export.
  */
 import { groupAddresses } from './cidrs';
 import { FlowEndpoint, FlowProtocol, ObservedFlow } from './hubble';
+import { checkObservedFlow } from './validate';
 import { chooseSelectors, stableLabels, workloadName } from './workloads';
 
 /** An observed workload. */
@@ -125,16 +128,24 @@ type End =
   | { readonly type: 'address'; readonly ip: string }
   | { readonly type: 'other'; readonly what: string };
 
-/** Turns observed flows (FORWARDED and AUDIT connection starts) into a plan. */
+/**
+ * Turns observed flows (FORWARDED and AUDIT connection starts) into a plan. A flow with a value no NetworkPolicy can
+ * hold (see `checkObservedFlow`; `parseHubbleFlows` never returns one) is skipped with a note naming its line.
+ */
 export function inferPlan(flows: ObservedFlow[], options: InferOptions = {}): FlowPlan {
   const excluded = new Set(options.excludedNamespaces ?? [DNS_NAMESPACE]);
   const notes = new Set<string>();
   const identities = new Map<string, { namespaceName: string; labels: { [key: string]: string }; name: string; varying: Set<string> }>();
+  const withoutLabels = new Set<string>();
 
   const classify = (endpoint: FlowEndpoint): End => {
     const reserved = endpoint.labels.filter(l => l.startsWith('reserved:')).map(l => l.slice('reserved:'.length));
     if (endpoint.namespace) {
       const labels = stableLabels(endpoint);
+      if (Object.keys(labels).length === 0 && endpoint.labelsMissing) {
+        withoutLabels.add(`${endpoint.namespace}/${endpoint.podName ?? endpoint.workloadName ?? '?'}`);
+        return { type: 'other', what: 'pods whose labels are missing from the export' };
+      }
       if (Object.keys(labels).length === 0) {
         notes.add(`pod ${endpoint.namespace}/${endpoint.podName ?? '?'} has no stable labels, so no selector can pick it; its flows were skipped. Label its workload (e.g. app=<name>) and observe again`);
         return { type: 'other', what: 'unlabelled pod' };
@@ -176,7 +187,14 @@ export function inferPlan(flows: ObservedFlow[], options: InferOptions = {}): Fl
   const skipped = new Map<string, number>();
   const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
 
+  const usable: ObservedFlow[] = [];
   for (const flow of flows) {
+    const problems = checkObservedFlow(flow);
+    if (problems.length === 0) usable.push(flow);
+    else notes.add(`the flow of line ${flow.line} was skipped: ${problems.map(p => `${p.side ? `${p.side} ` : ''}${p.field} ${JSON.stringify(p.value)}: ${p.problem}`).join('; ')}`);
+  }
+
+  for (const flow of usable) {
     const src = classify(flow.source);
     const dst = classify(flow.destination);
     if (src.type === 'other' || dst.type === 'other') {
@@ -276,8 +294,19 @@ export function inferPlan(flows: ObservedFlow[], options: InferOptions = {}): Fl
 
   const cidrAllows = cidrAllowsOf([...external.values()].map(e => ({ ...e, workload: workloads.get(e.workload)! })), notes);
 
+  if (withoutLabels.size > 0) notes.add(missingLabelsNote([...withoutLabels].sort()));
   for (const [why, count] of skipped) notes.add(`skipped ${count} flow${count === 1 ? '' : 's'} ${why}`);
-  return { namespaces, connections, cidrAllows, notes: [...notes].sort(), flowCount: flows.length };
+  return { namespaces, connections, cidrAllows, notes: [...notes].sort(), flowCount: usable.length };
+}
+
+/** Pods recorded without labels: the export's field mask left them out, so say how to include them. */
+function missingLabelsNote(pods: string[]): string {
+  const shown = pods.length > 3 ? `${pods.slice(0, 3).join(', ')} and ${pods.length - 3} more` : pods.join(', ');
+  return `the labels of ${pods.length} pod${pods.length === 1 ? '' : 's'} are missing from the export (${shown}): their records have no `
+    + 'source.labels or destination.labels, which a field mask of the export removes, so no selector could be chosen and their flows were skipped. '
+    + 'Include the labels and capture again: for the Hubble exporter, add source.labels and destination.labels to its field mask '
+    + '(hubble-export-fieldmask; Helm: hubble.export.static.fieldMask); for hubble observe, add them to --experimental-field-mask '
+    + '(--field-mask from Cilium 1.19) or leave the mask out';
 }
 
 /** Per workload and direction: CIDRs per port, then ports with identical CIDRs merged into one allow. */

@@ -1,8 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { run } from '../../lib/cli/main';
 import { fromFlows } from '../../lib/flows/cli';
-import { fixture } from './support';
+import { fixture, fixtureText } from './support';
+
+/** Runs `cdk8s-netpol ARGS...` in-process, as the installed command does. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { out: t => { stdout += t; }, err: t => { stderr += t; } });
+  return { code, stdout, stderr };
+}
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'from-flows-')); });
@@ -61,7 +70,7 @@ describe('fromFlows', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`error: ${file}:2: not JSON`);
     expect(result.stderr).toContain('1 DROPPED flows ignored');
-    expect(result.stderr).toContain(`error: ${file}: no usable flow (no FORWARDED or AUDIT connection start with TCP, UDP or SCTP ports); nothing was generated.`);
+    expect(result.stderr).toContain(`error: ${file}: no usable flow (no FORWARDED or AUDIT connection start with TCP, UDP or SCTP ports and valid values; see above); nothing was generated.`);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
@@ -77,5 +86,62 @@ describe('fromFlows', () => {
   test('exits 2 on a chart name that is not a DNS label', () => {
     const result = fromFlows(fixture('shop.jsonl'), { chartName: 'My Chart' });
     expect(result).toEqual({ stdout: '', stderr: 'from-flows: chart name "My Chart" is not a DNS label; use lowercase letters, digits and "-", e.g. "observed-traffic".\n', exitCode: 2 });
+  });
+
+  test('a record with an invalid label value or namespace is reported and skipped; the other 51 flows still become policies', async () => {
+    // GIVEN the shop capture with three bad records appended (lines 70-72): a label with a space, a namespace with capitals and "_",
+    // and a 64-character label value, each on a pod of its own
+    const good = fixtureText('shop.jsonl').trimEnd().split('\n');
+    const template = JSON.parse(good[7]);
+    const bad = (destination: object) => JSON.stringify({ ...template, flow: { ...template.flow, destination: { ...template.flow.destination, ...destination } } });
+    const file = path.join(dir, 'flows.jsonl');
+    fs.writeFileSync(file, [...good,
+      bad({ labels: ['k8s:app=bad value'], pod_name: 'odd-1', workloads: [{ name: 'odd', kind: 'Deployment' }] }),
+      bad({ namespace: 'Prod_NS' }),
+      bad({ labels: [`k8s:app=${'a'.repeat(64)}`], pod_name: 'long-1', workloads: [{ name: 'long', kind: 'Deployment' }] }),
+    ].join('\n') + '\n');
+    // WHEN the command runs
+    const result = await cli('from-flows', file, '--out-dir', path.join(dir, 'out'), '--chart-name', 'shop');
+    // THEN it succeeds from the 51 good flows, and names each bad record's line, field, value and what is allowed
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ShopChart from 51 flows: 4 namespaces, 7 workload allows, 3 external allows.');
+    expect(result.stderr).toContain(`warning: ${file}:70: flow.destination.labels[0] "k8s:app=bad value": label value "bad value" is not valid: use letters, digits,`);
+    expect(result.stderr).toContain(`warning: ${file}:71: flow.destination.namespace "Prod_NS": namespace name "Prod_NS" is not a DNS-1123 label`);
+    expect(result.stderr).toContain(`warning: ${file}:72: flow.destination.labels[0] "k8s:app=${'a'.repeat(64)}": label value "${'a'.repeat(64)}" is 64 characters long; at most 63 are allowed`);
+    expect(result.stderr).toContain(`warning: ${file}: 3 records with values no NetworkPolicy can hold skipped (see the lines above)`);
+    expect(fs.readFileSync(path.join(dir, 'out', 'shop.k8s.yaml'), 'utf8')).not.toMatch(/Prod_NS|bad value|odd|long/);
+  });
+
+  test('a capture without is_reply: replies never become allows, and records of unknown direction are reported', async () => {
+    const result = await cli('from-flows', fixture('no-is-reply.jsonl'), '--out-dir', path.join(dir, 'out'));
+    expect(result.code).toBe(0);
+    const source = fs.readFileSync(path.join(dir, 'out', 'observed-traffic.ts'), 'utf8');
+    // THEN frontend -> api on 8080 and DNS, nothing to an ephemeral port, nothing from the records of unknown direction
+    expect(source).toContain("destination: shop.pods(Selector.labels({ app: 'api' })),\n      ports: [Port.tcp(8080)],");
+    expect(source).toContain("new IsolatedNamespace(this, 'shop', { namespaceName: 'shop', dns: { dnsPods: DnsAccess.KUBE_DNS_PODS } });");
+    expect(source.match(/new AllowConnection\(/g)).toHaveLength(1);
+    expect(source).not.toMatch(/44864|44870|45110|41000|51000|47000|7002|allowFrom|allowEgressCidr/);
+    expect(result.stderr).toContain('no-is-reply.jsonl:10: cannot tell whether 2 TCP records from shop/worker-7d9c5f6b8-q4t2l to shop/api-6c4d9b8f7-m2wzn');
+    expect(result.stderr).toContain('3 records of unknown direction (reply or connection start) skipped, and no allow generated from them');
+  });
+
+  test('reads pretty-printed records and a JSON array of records, naming the line of a broken one', async () => {
+    // GIVEN the pretty fixture, and the shop capture as a JSON array (jq -s .) next to the same capture one record per line
+    const pretty = await cli('from-flows', fixture('pretty.json'));
+    fs.mkdirSync(path.join(dir, 'array'));
+    fs.mkdirSync(path.join(dir, 'lines'));
+    const records = fixtureText('shop.jsonl').trimEnd().split('\n').map(l => JSON.parse(l));
+    fs.writeFileSync(path.join(dir, 'array', 'flows.json'), JSON.stringify(records, null, 2));
+    fs.writeFileSync(path.join(dir, 'lines', 'flows.json'), fixtureText('shop.jsonl'));
+    const array = await cli('from-flows', path.join(dir, 'array', 'flows.json'));
+    const lines = await cli('from-flows', path.join(dir, 'lines', 'flows.json'));
+    // THEN
+    expect(pretty.code).toBe(0);
+    expect(pretty.stderr).toContain(`error: ${fixture('pretty.json')}:88: truncated JSON (line 126 ends inside a string); lines 88-126 were skipped.`);
+    expect(pretty.stdout).toContain('ports: [Port.tcp(6379)],');
+    expect(array.code).toBe(0);
+    expect(array.stderr).not.toMatch(/error|truncated/);
+    expect(array.stdout).toEqual(lines.stdout);
   });
 });

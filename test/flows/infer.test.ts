@@ -1,4 +1,5 @@
-import { parseHubbleFlows } from '../../lib/flows/hubble';
+import { generateYaml } from '../../lib/flows/codegen';
+import { FlowEndpoint, parseHubbleFlows } from '../../lib/flows/hubble';
 import { inferPlan } from '../../lib/flows/infer';
 import { fixtureText } from './support';
 import { COREDNS, flow, pod, world } from './flows';
@@ -97,6 +98,47 @@ describe('inferPlan', () => {
     const plan = inferPlan([flow(bare, api, 'TCP', 8080)]);
     expect(plan.connections).toEqual([]);
     expect(plan.notes).toContain('pod shop/bare-1-x has no stable labels, so no selector can pick it; its flows were skipped. Label its workload (e.g. app=<name>) and observe again');
+  });
+
+  test('pods whose labels an export field mask removed: one note naming them and how to include the labels, not "label the workload"', () => {
+    // GIVEN records of an exporter whose field mask left out source.labels and destination.labels
+    const masked = (endpoint: FlowEndpoint): FlowEndpoint => ({ ...endpoint, labels: [], labelsMissing: true });
+    const plan = inferPlan([flow(masked(web), masked(api), 'TCP', 8080), flow(masked(web), masked(db), 'TCP', 5432)]);
+    // THEN nothing is allowed, and the note says the labels are missing from the export
+    expect(plan.connections).toEqual([]);
+    expect(plan.notes).toEqual([
+      'skipped 2 flows involving pods whose labels are missing from the export, which no NetworkPolicy peer can name',
+      'the labels of 3 pods are missing from the export (data/db-7c9f8d6b5-x2k4j, shop/api-7c9f8d6b5-x2k4j, shop/web-7c9f8d6b5-x2k4j): their records have no '
+        + 'source.labels or destination.labels, which a field mask of the export removes, so no selector could be chosen and their flows were skipped. '
+        + 'Include the labels and capture again: for the Hubble exporter, add source.labels and destination.labels to its field mask '
+        + '(hubble-export-fieldmask; Helm: hubble.export.static.fieldMask); for hubble observe, add them to --experimental-field-mask '
+        + '(--field-mask from Cilium 1.19) or leave the mask out',
+    ]);
+    expect(plan.notes.join('\n')).not.toContain('Label its workload');
+  });
+
+  test('from a Hubble export with the labels masked out (parsed), the note is the field-mask one', () => {
+    const record = (source: object, destination: object) => JSON.stringify({ flow: { verdict: 'FORWARDED', is_reply: false, source, destination, l4: { TCP: { source_port: 40112, destination_port: 8080, flags: { SYN: true } } } } });
+    const text = record({ namespace: 'shop', pod_name: 'web-1', identity: 31001 }, { namespace: 'shop', pod_name: 'api-1', identity: 31002 });
+    const plan = inferPlan(parseHubbleFlows(text).flows);
+    expect(plan.notes.some(n => n.startsWith('the labels of 2 pods are missing from the export (shop/api-1, shop/web-1)'))).toBe(true);
+  });
+
+  test('a flow with a value no policy can hold, given directly, is skipped with a note naming its line, and never reaches the constructs', () => {
+    // GIVEN flows built by a caller (not parsed): an invalid namespace, label value and port next to a good one
+    const bad = [
+      flow(web, { ...api, namespace: 'Prod_NS' }, 'TCP', 8080, { line: 3 }),
+      flow(web, pod('shop', 'odd', { app: 'bad value' }), 'TCP', 8080, { line: 4 }),
+      flow(web, api, 'TCP', 0, { line: 5 }),
+    ];
+    const plan = inferPlan([flow(web, api, 'TCP', 9090), ...bad]);
+    // THEN only the good one is planned, and each bad one is noted
+    expect(plan.connections.map(c => c.ports.map(p => p.port))).toEqual([[9090]]);
+    expect(plan.flowCount).toBe(1);
+    expect(plan.notes).toContain('the flow of line 3 was skipped: destination namespace "Prod_NS": namespace name "Prod_NS" is not a DNS-1123 label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "prod-ns")');
+    expect(plan.notes).toContain('the flow of line 4 was skipped: destination labels[0] "k8s:app=bad value": label value "bad value" is not valid: use letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (or the empty string)');
+    expect(plan.notes).toContain('the flow of line 5 was skipped: port 0: port 0 is not an integer from 1 to 65535');
+    expect(() => generateYaml(plan)).not.toThrow();
   });
 
   test('workloads with the same derived name but different labels get distinct names', () => {

@@ -8,7 +8,7 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Protocol } from '../../lib';
 import { Analysis } from '../../lib/analysis';
-import { buildPlan } from '../../lib/flows/codegen';
+import { buildPlan, generateTypeScript, generateYaml } from '../../lib/flows/codegen';
 import { parseHubbleFlows } from '../../lib/flows/hubble';
 import { inferPlan } from '../../lib/flows/infer';
 import { clusterOf } from '../../lib/cluster-of';
@@ -114,3 +114,53 @@ describe('from-flows on random captures', () => {
     }), { numRuns: 60 });
   });
 });
+
+/** Records as real Hubble records are shaped, with odd values in every field a policy could end up holding. */
+const oddRecord = fc.record({
+  namespace: fc.oneof(fc.constantFrom('shop', 'kube-system', 'Prod_NS', '', 'a'.repeat(64), undefined), fc.string({ maxLength: 70 }), fc.integer()),
+  labelKey: fc.oneof(fc.constantFrom('app', 'app.kubernetes.io/name', 'k8s-app', 'bad key', 'a/b/c', '', 'pod-template-hash'), fc.string({ maxLength: 70 })),
+  labelValue: fc.oneof(fc.constantFrom('api', 'kube-dns', 'bad value', 'x'.repeat(64), '-a', ''), fc.string({ maxLength: 70 })),
+  oddLabel: fc.oneof(fc.constant(undefined), fc.constant(42), fc.constant(null), fc.string({ maxLength: 20 })),
+  protocol: fc.constantFrom('TCP', 'UDP', 'SCTP', 'ICMPv4', 'tcp'),
+  port: fc.oneof(fc.integer({ min: -1, max: 70000 }), fc.constantFrom(53, 8080, '443', 'http', undefined, null, 1.5)),
+  sourcePort: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(53, 443, 40112, undefined)),
+  flags: fc.constantFrom(undefined, { SYN: true }, { SYN: true, ACK: true }, { ACK: true }, { ACK: true, FIN: true }, {}),
+  isReply: fc.constantFrom(true, false, undefined, null, {}, { value: true }, 'yes'),
+  reply: fc.constantFrom(true, false, undefined),
+  verdict: fc.constantFrom('FORWARDED', 'AUDIT', 'DROPPED', 'ERROR', 1, 4, undefined),
+  world: fc.boolean(),
+  ip: fc.oneof(fc.constantFrom('203.0.113.7', '2001:db8::1', '203.0.113.300', 'example.com', ''), fc.string({ maxLength: 20 })),
+  wrapped: fc.boolean(),
+});
+
+function oddLine(r: typeof oddRecord extends fc.Arbitrary<infer T> ? T : never): string {
+  const labels: unknown[] = [`k8s:${r.labelKey}=${r.labelValue}`, 'k8s:io.kubernetes.pod.namespace=shop'];
+  if (r.oddLabel !== undefined) labels.push(r.oddLabel);
+  const pod = { namespace: r.namespace, labels, pod_name: 'api-5d4b8c7f9-m7wq2', workloads: [{ name: 'api', kind: 'Deployment' }] };
+  const client = { namespace: 'shop', labels: ['k8s:app=web'], pod_name: 'web-7c9f8d6b5-x2k4j' };
+  const flow = {
+    verdict: r.verdict, Type: 'L3_L4', is_reply: r.isReply, reply: r.reply,
+    IP: { source: r.world ? r.ip : '10.244.1.5', destination: '10.244.2.9' },
+    l4: { [r.protocol]: { source_port: r.sourcePort, destination_port: r.port, flags: r.flags } },
+    source: r.world ? { identity: 2, labels: ['reserved:world'] } : client, destination: pod,
+  };
+  return JSON.stringify(r.wrapped ? { flow, node_name: 'kind-worker', time: '2026-11-20T09:14:02Z' } : flow);
+}
+
+describe('from-flows on records with odd values', () => {
+  test('never throws, and accounts for every record: kept, a reply, not L4, dropped, another verdict, invalid or of unknown direction', () => {
+    fc.assert(fc.property(fc.array(oddRecord, { minLength: 1, maxLength: 12 }), records => {
+      const parsed = parseHubbleFlows(records.map(oddLine).join('\n'));
+      const plan = inferPlan(parsed.flows);
+      expect(() => generateTypeScript(plan)).not.toThrow();
+      expect(() => generateYaml(plan)).not.toThrow();
+      const s = parsed.stats;
+      const others = Object.values(s.otherVerdicts).reduce((a, b) => a + b, 0);
+      expect(s.kept + s.replies + s.notL4 + s.dropped + others + s.invalid + s.undecided).toBe(s.records);
+      expect(s.records + s.unreadable).toBe(records.length);
+      // AND nothing kept names an invalid namespace or port
+      for (const f of parsed.flows) expect(f.port >= 1 && f.port <= 65535 && (f.destination.namespace === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f.destination.namespace))).toBe(true);
+    }), { numRuns: 80 });
+  });
+});
+

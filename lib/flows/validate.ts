@@ -1,0 +1,64 @@
+/**
+ * The values of an observed flow that end up in a generated policy, checked against Kubernetes' rules before any
+ * construct sees them: the namespace of each pod end, the stable labels its selector is chosen from, the address of
+ * an end outside the cluster, and the protocol and port. A flow with a problem is skipped and reported with its line;
+ * it never reaches the building blocks, which would throw.
+ */
+import { parseCidr } from '../model/cidr';
+import { checkLabelKey, checkLabelValue, checkNamespaceName, checkPortNumber } from '../model/validation';
+import { FlowEndpoint, ObservedFlow } from './hubble';
+import { stableLabels } from './workloads';
+
+/** One invalid value of a flow. */
+export interface FlowProblem {
+  /** Which end (`source` or `destination`), or undefined for the flow's port and protocol. */
+  readonly side?: 'source' | 'destination';
+  /** The field within the end (`namespace`, `labels[2]`, `ip`) or the flow (`port`, `protocol`). */
+  readonly field: string;
+  /** The value as recorded. */
+  readonly value: unknown;
+  /** What is wrong and what is allowed, e.g. `label value "bad value" is not valid: use letters, ...`. */
+  readonly problem: string;
+}
+
+/** The invalid values of an end of a flow (see the module comment); empty when it can be used. */
+export function checkFlowEndpoint(endpoint: FlowEndpoint, side: 'source' | 'destination'): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  if (endpoint.namespace !== undefined) {
+    const problem = checkNamespaceName(endpoint.namespace);
+    if (problem) problems.push({ side, field: 'namespace', value: endpoint.namespace, problem });
+    // Only the labels a selector may be chosen from matter; bookkeeping and rollout labels are never used.
+    const stable = stableLabels(endpoint);
+    endpoint.labels.forEach((label, index) => {
+      if (!label.startsWith('k8s:')) return;
+      const body = label.slice('k8s:'.length);
+      const eq = body.indexOf('=');
+      const key = eq < 0 ? body : body.slice(0, eq);
+      const value = eq < 0 ? '' : body.slice(eq + 1);
+      if (!(key in stable)) return;
+      const keyProblem = checkLabelKey(key);
+      const valueProblem = keyProblem ? undefined : checkLabelValue(value);
+      if (keyProblem || valueProblem) problems.push({ side, field: `labels[${index}]`, value: label, problem: (keyProblem ?? valueProblem)! });
+    });
+  } else if (endpoint.ip !== undefined && !isIpAddress(endpoint.ip)) {
+    problems.push({ side, field: 'ip', value: endpoint.ip, problem: `"${endpoint.ip}" is not an IPv4 or IPv6 address` });
+  }
+  return problems;
+}
+
+/** The invalid values of a flow: both ends, the protocol and the port. Empty when every value can be used. */
+export function checkObservedFlow(flow: ObservedFlow): FlowProblem[] {
+  const problems = [...checkFlowEndpoint(flow.source, 'source'), ...checkFlowEndpoint(flow.destination, 'destination')];
+  if (!['TCP', 'UDP', 'SCTP'].includes(flow.protocol)) {
+    problems.push({ field: 'protocol', value: flow.protocol, problem: `protocol ${JSON.stringify(flow.protocol)} is not one a NetworkPolicy port can name (TCP, UDP or SCTP)` });
+  }
+  const portProblem = checkPortNumber(flow.port);
+  if (portProblem) problems.push({ field: 'port', value: flow.port, problem: portProblem });
+  return problems;
+}
+
+/** Whether `text` is one IPv4 or IPv6 address (no prefix length). */
+export function isIpAddress(text: string): boolean {
+  if (typeof text !== 'string' || text.includes('/')) return false;
+  return typeof parseCidr(`${text}/${text.includes(':') ? 128 : 32}`) !== 'string';
+}
