@@ -8,9 +8,18 @@
  * the smallest size in the same run, on a sample of source pods for three probes; its full time is extrapolated
  * linearly from the sample, and its verdicts are checked against the engine's.
  *
+ * It then measures 100 cluster-scoped policies (v1alpha2 ClusterNetworkPolicy, 80 Admin and 20 Baseline) over the
+ * 5,000-pod cluster: the ratio of the full connection list's time with them to the time without, per round (each
+ * round the fastest of three runs of each, alternated), with the median and spread over the rounds.
+ * BENCH_CLUSTER_POLICIES sets the number of rounds (default 5; 0 skips it, which saves about 5 seconds).
+ *
  *     npx ts-node --project tsconfig.dev.json bench/analysis.bench.ts
+ *     BENCH_CLUSTER_POLICIES=9 npx ts-node --project tsconfig.dev.json bench/analysis.bench.ts
  */
 import { Analysis, ConnectionSet, endpointName, formatConnlist } from '../lib/analysis';
+import {
+  CLUSTER_POLICY_V1ALPHA2, ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyModel, ClusterPolicyRuleModel, ClusterPolicyTier,
+} from '../lib/model/cluster-policy';
 import { ClusterModel, LabelOperator, NamespaceModel, PolicyModel, PolicyType, Protocol, WorkloadModel } from '../lib/model/types';
 import { referenceAllowed } from '../test/support/reference';
 
@@ -79,6 +88,99 @@ function generate(replicas: number, uniqueLabels = false): ClusterModel {
   return { namespaces, workloads, policies };
 }
 
+/**
+ * 100 cluster-scoped policies of realistic shape for the generated cluster: 80 Admin tier policies (per team: deny
+ * dev namespaces the data ports, pass team-internal traffic, let Prometheus scrape the named metrics port, keep pods
+ * off the metadata service, allow DNS) and 20 Baseline tier guardrails (no egress to the internet but the corporate
+ * range, no ingress from dev namespaces), each with a priority of its own.
+ */
+function clusterPolicies(): ClusterPolicyModel[] {
+  const team = (i: number) => ({ matchLabels: { team: `t${i % 17}` } });
+  const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+  const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.TCP, port, ...(endPort ? { endPort } : {}) });
+  const rule = (action: ClusterPolicyAction, peers: ClusterPolicyRuleModel['peers'], ports?: ClusterPolicyRuleModel['ports']): ClusterPolicyRuleModel => ({ action, peers, ...(ports ? { ports } : {}) });
+  const out: ClusterPolicyModel[] = [];
+  for (let i = 0; i < 100; i++) {
+    const admin = i < 80;
+    const base = { kind: ClusterPolicyKind.CLUSTER_NETWORK_POLICY, apiVersion: CLUSTER_POLICY_V1ALPHA2, name: `cnp-${i}`, tier: admin ? ClusterPolicyTier.ADMIN : ClusterPolicyTier.BASELINE, priority: i };
+    if (!admin) {
+      out.push(i % 2 === 0
+        ? { ...base, subject: { namespaces: team(i) }, egress: [rule(ClusterPolicyAction.ACCEPT, [{ networks: ['10.0.0.0/8'] }]), rule(ClusterPolicyAction.DENY, [{ networks: ['0.0.0.0/0'] }])] }
+        : { ...base, subject: { namespaces: { matchLabels: { tier: 'system' } } }, ingress: [rule(ClusterPolicyAction.DENY, [{ namespaces: { matchLabels: { env: 'dev' } } }], [tcp(9000 + i)])] });
+      continue;
+    }
+    switch (i % 5) {
+      case 0:
+        out.push({ ...base, subject: { namespaces: team(i) }, ingress: [rule(ClusterPolicyAction.DENY, [{ namespaces: { matchLabels: { env: 'dev' } } }], [tcp(5432), tcp(6379)])] });
+        break;
+      case 1:
+        out.push({ ...base, subject: { namespaces: { matchLabels: { ...team(i).matchLabels, env: 'prod' } } }, ingress: [rule(ClusterPolicyAction.PASS, [{ namespaces: team(i) }]), rule(ClusterPolicyAction.DENY, [{ namespaces: { matchLabels: { env: 'dev' } } }])] });
+        break;
+      case 2:
+        out.push({
+          ...base, subject: { pods: { namespaceSelector: team(i), podSelector: { matchLabels: { app: 'db' } } } },
+          ingress: [rule(ClusterPolicyAction.ACCEPT, [{ pods: { namespaceSelector: byName('monitoring'), podSelector: { matchLabels: { app: 'prometheus' } } } }], [{ portName: 'metrics' }])],
+        });
+        break;
+      case 3:
+        out.push({
+          ...base, subject: { namespaces: team(i) },
+          egress: [
+            rule(ClusterPolicyAction.DENY, [{ networks: ['169.254.169.254/32'] }]),
+            rule(ClusterPolicyAction.ACCEPT, [{ pods: { namespaceSelector: byName('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } } }], [{ protocol: Protocol.UDP, port: 53 }, tcp(53)]),
+          ],
+        });
+        break;
+      default:
+        out.push({ ...base, subject: { namespaces: team(i) }, egress: [rule(ClusterPolicyAction.PASS, [{ namespaces: team(i) }]), rule(ClusterPolicyAction.DENY, [{ networks: [`192.168.${i}.0/24`] }], [tcp(1, 1024)])] });
+    }
+  }
+  return out;
+}
+
+/** The median of some numbers. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Rounds of the 5,000-pod cluster's full connection list (build, list, print), without and with the 100 cluster
+ * policies, alternated so that both see the same machine load; prints each round and the ratio's median and spread.
+ * The "with" run also checks that the policies change the answer (fewer lines), so the ratio measures real work.
+ */
+function clusterPolicyBench(rounds: number): void {
+  const plain = generate(5);
+  const tiered: ClusterModel = { ...plain, clusterPolicies: clusterPolicies() };
+  // A round times each variant three times and keeps the fastest, which leaves out most of the garbage collector.
+  const once = (cluster: ClusterModel) => {
+    let best = { lines: 0, seconds: Infinity };
+    for (let i = 0; i < 3; i++) {
+      if (global.gc) global.gc();
+      const [lines, seconds] = time(() => { const analysis = Analysis.of(cluster); const connections = analysis.connections(); formatConnlist(connections); return connections.length; });
+      if (seconds < best.seconds) best = { lines, seconds };
+    }
+    return best;
+  };
+  once(plain); // warm-up: the first round pays for the JIT
+  once(tiered);
+  const ratios: number[] = [];
+  console.log('');
+  console.log(`100 cluster policies (80 Admin, 20 Baseline) over ${plain.workloads.length} pods and ${plain.policies.length} NetworkPolicies, ${rounds} rounds:`);
+  for (let r = 0; r < rounds; r++) {
+    const without = once(plain);
+    const withTiers = once(tiered);
+    ratios.push(withTiers.seconds / without.seconds);
+    console.log(`  round ${r + 1}: without ${without.seconds.toFixed(3)} s (${without.lines} lines), with ${withTiers.seconds.toFixed(3)} s (${withTiers.lines} lines), ratio ${(withTiers.seconds / without.seconds).toFixed(2)}x`);
+  }
+  console.log(`  ratio: median ${median(ratios).toFixed(2)}x, min ${Math.min(...ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x`);
+  if (once(tiered).lines >= once(plain).lines) {
+    console.log('  the cluster policies did not change the connection list: the case measures nothing');
+    process.exitCode = 1;
+  }
+}
+
 function time<T>(fn: () => T): [T, number] {
   const start = process.hrtime.bigint();
   const result = fn();
@@ -143,6 +245,9 @@ function main(): void {
   console.log(`  engine full list at the same size: ${rows[0].total.toFixed(3)} s  => reference/engine ratio ~${(referenceFull / rows[0].total).toFixed(0)}x`);
   console.log(`  disagreements between engine and reference: ${disagreements}`);
   if (disagreements > 0) process.exitCode = 1;
+
+  const rounds = Number(process.env.BENCH_CLUSTER_POLICIES ?? 5);
+  if (rounds > 0) clusterPolicyBench(rounds);
 }
 
 main();

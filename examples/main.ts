@@ -1,7 +1,11 @@
-/** The example app `cdk8s synth` builds (see cdk8s.yaml): the field guide's manifests and a multi-namespace shop. */
+/**
+ * The example app `cdk8s synth` builds (see cdk8s.yaml): the field guide's manifests, a multi-namespace shop, and the
+ * platform's cluster-wide policies over both.
+ */
 import { App } from 'cdk8s';
 import { connectivitySummary } from '../lib/testing';
 import { GuideChart, MonitoringChart, OrFormChart } from './guide';
+import { PlatformChart } from './platform';
 import { ShopChart } from './shop';
 
 /** Builds the example app into `outdir`. */
@@ -11,6 +15,7 @@ export function buildApp(outdir?: string): App {
   new MonitoringChart(app, 'monitoring');
   new OrFormChart(app, 'guide-or-form');
   new ShopChart(app, 'shop');
+  new PlatformChart(app, 'platform');
   return app;
 }
 

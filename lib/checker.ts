@@ -45,7 +45,7 @@ export interface CheckerOptions {
   readonly skipRules?: string[];
   /**
    * Check although the app holds policy kinds the checker does not model (Cilium's and Calico's own policies,
-   * AdminNetworkPolicy, ClusterNetworkPolicy, ...): its findings leave them out, and a note on stderr says so.
+   * Antrea's, ...): its findings leave them out, and a note on stderr says so.
    * Without it, each such object fails synthesis with an error at its construct. Also the default of
    * `analyze(app)` and the jest matchers of `cdk8s-netpol/lib/testing`.
    * @default false
@@ -200,6 +200,13 @@ export class Checker {
       for (const d of unmodelled) report((d.file !== undefined ? findByPath(root, d.file) : undefined) ?? firstChart(), `[${DiagnosticCode.UNMODELLED_POLICY}] ${unmodelledMessage(d)}`);
     } else if (unmodelled.length > 0 && reportOn !== CheckLevel.OFF) {
       process.stderr.write(`cdk8s-netpol: ${unmodelledNote(unmodelledPolicies(unmodelled))}\n`);
+    }
+    // A raw ApiObject (or included manifest) the API server would reject fails synth at its construct, as the CLI
+    // fails on it: the loader left it out, so every answer would be about a cluster without it.
+    for (const d of diagnostics) {
+      if (d.severity !== DiagnosticSeverity.ERROR || d.code === DiagnosticCode.UNMODELLED_POLICY || d.file === undefined || patched.has(d.file)) continue;
+      const what = `${d.kind ?? 'object'}${d.name ? ` ${JSON.stringify(d.name)}` : ''}`;
+      report(findByPath(root, d.file) ?? firstChart(), `[invalid-manifest] ${what}: ${d.field ? `${d.field}: ` : ''}${d.message}. The API server would reject it: fix the object.`);
     }
     // A JSON patch that leaves a manifest invalid fails synth at its object (its own validation); the rules would
     // only add findings about the cluster without it.

@@ -1,7 +1,7 @@
 /**
- * The cluster a cdk8s construct tree describes, read straight from the constructs: this library's policies and
- * isolated namespaces through `toModel()`, everything else (namespaces, cdk8s-plus workloads, raw ApiObjects)
- * through `ApiObject.toJson()` and the manifest loader. No YAML is written or parsed.
+ * The cluster a cdk8s construct tree describes, read straight from the constructs: this library's policies
+ * (cluster-wide ones included) and isolated namespaces through `toModel()`, everything else (namespaces, cdk8s-plus
+ * workloads, raw ApiObjects) through `ApiObject.toJson()` and the manifest loader. No YAML is written or parsed.
  *
  * A policy or isolated namespace of this library that carries JSON patches (`addJsonPatch`) is read as its patched
  * manifest, through the same loader, so the answer is about the manifest as it is written.
@@ -10,7 +10,9 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Analysis } from './analysis';
 import { Checker } from './checker';
+import { ClusterNetworkPolicy } from './cluster-network-policy';
 import { ErrorCode, NetpolError } from './errors';
+import { ClusterPolicyModel } from './model/cluster-policy';
 import { ClusterModel, NamespaceModel, PolicyModel, SourceModel } from './model/types';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, loadObjects } from './model/load';
 import type { IsolatedNamespace } from './isolated-namespace';
@@ -19,13 +21,16 @@ import { NetworkPolicy, patchedManifest, patchErrorText, patchProblemText } from
 
 /** The model of a construct tree, and what the loader had to say about its objects. */
 export interface ConstructsCluster {
-  /** Namespaces, workloads and policies, each with the construct path it came from. */
+  /** Namespaces, workloads, NetworkPolicies and cluster-wide policies, each with the construct path it came from. */
   readonly cluster: ClusterModel;
   /** Loader diagnostics (e.g. kinds the analysis does not read), each naming the construct path as its `file`. */
   readonly diagnostics: Diagnostic[];
 }
 
-/** Reads the namespaces, workloads and NetworkPolicies of a construct tree (an App, a Chart, or any scope). */
+/**
+ * Reads the namespaces, workloads, NetworkPolicies and cluster-wide policies (`clusterPolicies`) of a construct tree
+ * (an App, a Chart, or any scope).
+ */
 export function clusterOf(scope: IConstruct): ConstructsCluster {
   const { cluster, diagnostics } = readTree(scope);
   return { cluster, diagnostics };
@@ -37,6 +42,7 @@ export function clusterOf(scope: IConstruct): ConstructsCluster {
  */
 export function readTree(scope: IConstruct): ConstructsCluster & { readonly patched: ReadonlySet<string> } {
   const policies: PolicyModel[] = [];
+  const clusterPolicies: ClusterPolicyModel[] = [];
   const namespaces: NamespaceModel[] = [];
   const objects: unknown[] = [];
   const paths: string[] = [];
@@ -60,6 +66,8 @@ export function readTree(scope: IConstruct): ConstructsCluster & { readonly patc
       patched.add(construct.node.path);
     } else if (NetworkPolicy.isNetworkPolicy(construct)) {
       policies.push(construct.toModel());
+    } else if (ClusterNetworkPolicy.isClusterNetworkPolicy(construct)) {
+      clusterPolicies.push(construct.toModel());
     } else if (ISOLATED_NAMESPACE in construct) {
       namespaces.push((construct as unknown as IsolatedNamespace).toModel());
     } else if (construct instanceof ApiObject) {
@@ -81,17 +89,23 @@ export function readTree(scope: IConstruct): ConstructsCluster & { readonly patc
       namespaces: [...namespaces, ...loaded.cluster.namespaces.filter(n => !declared.has(n.name)).map(withPath)],
       workloads: loaded.cluster.workloads.map(withPath),
       policies: [...policies, ...loaded.cluster.policies.map(withPath)],
+      ...withClusterPolicies([...clusterPolicies, ...(loaded.cluster.clusterPolicies ?? []).map(withPath)]),
     },
     diagnostics: [...unreadable, ...diagnostics],
     patched,
   };
 }
 
+/** The `clusterPolicies` field of a cluster: absent when there are none, as the loader writes it. */
+function withClusterPolicies(clusterPolicies: ClusterPolicyModel[]): { clusterPolicies?: ClusterPolicyModel[] } {
+  return clusterPolicies.length > 0 ? { clusterPolicies } : {};
+}
+
 /** Options of `analyze()`. */
 export interface AnalyzeOptions {
   /**
    * Answer although the tree holds policy kinds the analysis does not model (Cilium's and Calico's own policies,
-   * AdminNetworkPolicy, ClusterNetworkPolicy, ...): the answer leaves them out, although on the cluster they can
+   * Antrea's, ...): the answer leaves them out, although on the cluster they can
    * allow or deny more.
    * @default - what `Checker.configure(app, { ignoreUnmodelled })` says for the app, else false: such policies make
    * `analyze()` throw a NetpolError with code UNMODELLED_POLICY

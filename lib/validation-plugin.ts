@@ -27,7 +27,7 @@ export interface NetpolValidationProps {
   readonly skipRules?: string[];
   /**
    * Check although the manifests hold policy kinds the checker does not model (Cilium's and Calico's own
-   * policies, AdminNetworkPolicy, ...): its findings leave them out, and the plugin's log says so. Otherwise each
+   * policies, Antrea's, ...): its findings leave them out, and the plugin's log says so. Otherwise each
    * such object is a violation that fails `cdk8s synth`.
    * @default false
    */

@@ -51,11 +51,18 @@ describe('the checker at synth, on a policy kind it does not model', () => {
     expect(() => app.synthYaml()).toThrow('[shop/cilium] [unmodelled-policy] CiliumNetworkPolicy "deny-api": the checker does not model this policy kind, so its answers leave it out (on the cluster it can allow or deny more). Remove it, or accept that with Checker.configure(app, { ignoreUnmodelled: true }).');
   });
 
-  test('also names a cluster-scoped AdminNetworkPolicy', () => {
+  test('also names a cluster-scoped policy of a version it does not model (ClusterNetworkPolicy v1beta1)', () => {
+    const { app, chart } = shop();
+    new ApiObject(chart, 'cnp', { apiVersion: 'policy.networking.k8s.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name: 'deny-all' } });
+    Checker.configure(app, { failOn: CheckLevel.ERROR, reportOn: CheckLevel.OFF });
+    expect(() => app.synthYaml()).toThrow(/\[shop\/cnp\] \[unmodelled-policy\] ClusterNetworkPolicy "deny-all": /);
+  });
+
+  test('a raw object the API server would reject fails synth at its construct (an AdminNetworkPolicy without spec)', () => {
     const { app, chart } = shop();
     new ApiObject(chart, 'anp', { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'deny-all' } });
     Checker.configure(app, { failOn: CheckLevel.ERROR, reportOn: CheckLevel.OFF });
-    expect(() => app.synthYaml()).toThrow(/\[shop\/anp\] \[unmodelled-policy\] AdminNetworkPolicy "deny-all": /);
+    expect(() => app.synthYaml()).toThrow(/\[shop\/anp\] \[invalid-manifest\] AdminNetworkPolicy "deny-all": .*The API server would reject it/);
   });
 
   test('passes with ignoreUnmodelled, and says on stderr what its answers leave out', () => {

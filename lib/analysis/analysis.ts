@@ -15,6 +15,7 @@ import { ConnectionSet } from './connection-set';
 import { Endpoint, endpointName, ExternalEndpoint, WorkloadEndpoint } from './endpoints';
 import { Address, AnalysisOptions, checkProtocolPort, Engine } from './engine';
 import { Explanation, explainConnection } from './explain';
+import { exposureOf, WorkloadExposure } from './exposure';
 import { formatIpv4Range, Ipv4Range, parseAddress } from './external';
 
 /** One allowed connection between two endpoints. */
@@ -62,6 +63,7 @@ export class Analysis {
   }
 
   private cachedConnections?: Connection[];
+  private cachedExposure?: WorkloadExposure[];
   private cachedWorkloadIndex?: Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>;
 
   private constructor(
@@ -151,6 +153,16 @@ export class Analysis {
     const unique = out.filter((c, i) => i === 0 || c.srcName !== out[i - 1].srcName || c.dstName !== out[i - 1].dstName);
     this.cachedConnections = unique.map(({ src, dst, conns }) => ({ src, dst, conns }));
     return this.cachedConnections;
+  }
+
+  /**
+   * What every workload is open to beyond the workloads of the cluster model (the entire cluster, pods of namespaces
+   * with given labels, addresses outside the cluster, ...), per direction, sorted by workload name: np-guard's
+   * exposure analysis. See `lib/analysis/exposure.ts` for the rules.
+   */
+  public exposure(): WorkloadExposure[] {
+    this.cachedExposure ??= exposureOf(this);
+    return this.cachedExposure;
   }
 
   /**

@@ -10,6 +10,7 @@ import { CompiledPolicy, CompiledRule, compilePolicy, resolvePorts, SelectorPeer
 import { ConnectionSet } from './connection-set';
 import { CompiledIpBlock, Ipv4Range, partitionIpv4 } from './external';
 import { matchesSelector, selectorKey } from './selectors';
+import { ClusterTiers, compileTiers, CompiledTiers, sameClusterPolicies, TierPeer, tierIpBlocks } from './tiers';
 
 /** How the engine treats pods with `hostNetwork: true`. */
 export enum HostNetworkMode {
@@ -68,6 +69,11 @@ export class Engine {
   public readonly egressRanges: readonly Ipv4Range[];
   /** The host-network mode. */
   public readonly hostNetwork: HostNetworkMode;
+  /**
+   * The cluster-scoped policies' tiers (Admin before NetworkPolicies, Baseline after), or undefined when the cluster
+   * has none: then every answer is the NetworkPolicies' alone.
+   */
+  public readonly tiers?: ClusterTiers;
 
   private readonly classesByNamespace = new Map<string, WorkloadClass[]>();
   private readonly policiesByNamespace: Map<string, CompiledPolicy[]>;
@@ -92,12 +98,17 @@ export class Engine {
       if (list) list.push(cls);
       else this.classesByNamespace.set(cls.namespace.name, [cls]);
     }
+    const clusterPolicies = cluster.clusterPolicies ?? [];
+    // Reused only when the cluster-scoped policies are the same too (the egress partition depends on them).
+    if (base && !sameClusterPolicies(base.tiers?.compiled.models ?? [], clusterPolicies)) base = undefined;
+    let compiledTiers: CompiledTiers | undefined;
     if (base) {
       // Compiled policies and the address partitions depend on the policies alone.
       this.policies = base.policies;
       this.policiesByNamespace = base.policiesByNamespace;
       this.ingressRanges = base.ingressRanges;
       this.egressRanges = base.egressRanges;
+      compiledTiers = base.tiers?.compiled;
     } else {
       this.policiesByNamespace = new Map();
       const policies: CompiledPolicy[] = [];
@@ -116,9 +127,15 @@ export class Engine {
         addIpBlocks(p.ingress, ingress);
         addIpBlocks(p.egress, egress);
       }
+      // So does every `networks` peer of a cluster-scoped policy (egress only: ingress peers have no networks).
+      if (clusterPolicies.length > 0) {
+        compiledTiers = compileTiers(clusterPolicies);
+        egress.push(...tierIpBlocks(compiledTiers));
+      }
       this.ingressRanges = partitionIpv4(ingress);
       this.egressRanges = partitionIpv4(egress);
     }
+    if (compiledTiers) this.tiers = new ClusterTiers(compiledTiers, this);
     this.sides = { [PolicyType.INGRESS]: new Array(this.classes.length), [PolicyType.EGRESS]: new Array(this.classes.length) };
   }
 
@@ -267,8 +284,23 @@ export class Engine {
     return result;
   }
 
-  /** What egress from `src` allows towards the class `dst` (ALL when `src` is not egress-isolated). */
+  /**
+   * What egress from `src` allows towards the class `dst`: the cluster-scoped policies' tiers around what the
+   * NetworkPolicies allow (ALL when no tier decides and `src` is not egress-isolated).
+   */
   public egressToClass(src: WorkloadClass, dst: WorkloadClass): ConnectionSet {
+    if (!this.tiers) return this.networkPolicyEgressToClass(src, dst);
+    return this.tiers.resolve(PolicyType.EGRESS, src, { cls: dst }, dst, this.side(PolicyType.EGRESS, src).isolated, () => this.networkPolicyEgressToClass(src, dst));
+  }
+
+  /** What ingress at `dst` allows from the class `src`: the tiers around what the NetworkPolicies allow. */
+  public ingressFromClass(dst: WorkloadClass, src: WorkloadClass): ConnectionSet {
+    if (!this.tiers) return this.networkPolicyIngressFromClass(dst, src);
+    return this.tiers.resolve(PolicyType.INGRESS, dst, { cls: src }, dst, this.side(PolicyType.INGRESS, dst).isolated, () => this.networkPolicyIngressFromClass(dst, src));
+  }
+
+  /** What the NetworkPolicies alone allow for egress from `src` towards `dst` (ALL when `src` is not egress-isolated). */
+  public networkPolicyEgressToClass(src: WorkloadClass, dst: WorkloadClass): ConnectionSet {
     const side = this.side(PolicyType.EGRESS, src);
     if (!side.isolated) return ConnectionSet.ALL;
     let result = ConnectionSet.NONE;
@@ -278,8 +310,8 @@ export class Engine {
     return result;
   }
 
-  /** What ingress at `dst` allows from the class `src` (ALL when `dst` is not ingress-isolated). */
-  public ingressFromClass(dst: WorkloadClass, src: WorkloadClass): ConnectionSet {
+  /** What the NetworkPolicies alone allow for ingress at `dst` from `src` (ALL when `dst` is not ingress-isolated). */
+  public networkPolicyIngressFromClass(dst: WorkloadClass, src: WorkloadClass): ConnectionSet {
     const side = this.side(PolicyType.INGRESS, dst);
     if (!side.isolated) return ConnectionSet.ALL;
     let result = ConnectionSet.NONE;
@@ -308,6 +340,16 @@ export class Engine {
 
   /** The connections between a class and range `rangeIndex` of the direction's partition. */
   public classAndRange(direction: PolicyType, cls: WorkloadClass, rangeIndex: number): ConnectionSet {
+    return this.withTiers(direction, cls, { rangeIndex }, () => this.networkPolicyClassAndRange(direction, cls, rangeIndex));
+  }
+
+  /** The tiers around `allowedByNetworkPolicies` for a class and an address or range (no tiers: that alone). */
+  private withTiers(direction: PolicyType, cls: WorkloadClass, other: TierPeer, allowedByNetworkPolicies: () => ConnectionSet): ConnectionSet {
+    if (!this.tiers) return allowedByNetworkPolicies();
+    return this.tiers.resolve(direction, cls, other, direction === PolicyType.INGRESS ? cls : undefined, this.side(direction, cls).isolated, allowedByNetworkPolicies);
+  }
+
+  private networkPolicyClassAndRange(direction: PolicyType, cls: WorkloadClass, rangeIndex: number): ConnectionSet {
     const side = this.side(direction, cls);
     if (!side.isolated) return ConnectionSet.ALL;
     let result = ConnectionSet.NONE;
@@ -326,10 +368,17 @@ export class Engine {
     if (!side.isolated || side.hasAnyPeerRule) return this.classes;
     const union = new BitSet(this.classes.length);
     for (const rule of side.rules) if (rule.selectorPeers.length > 0) union.addAll(this.ruleClasses(rule));
+    // An Admin tier Allow rule reaches its peers whatever the NetworkPolicies say (Pass and no match leave it to them).
+    const admitted = this.tiers?.adminAllowedClasses(src);
+    if (admitted) union.addAll(admitted);
     return union.toArray().map(i => this.classes[i]);
   }
 
   private sideToAddress(direction: PolicyType, cls: WorkloadClass, address: Address): ConnectionSet {
+    return this.withTiers(direction, cls, { address: address.address, family: address.family }, () => this.networkPolicySideToAddress(direction, cls, address));
+  }
+
+  private networkPolicySideToAddress(direction: PolicyType, cls: WorkloadClass, address: Address): ConnectionSet {
     const side = this.side(direction, cls);
     if (!side.isolated) return ConnectionSet.ALL;
     let result = ConnectionSet.NONE;

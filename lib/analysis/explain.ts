@@ -1,12 +1,51 @@
 /**
- * Explanations of single connections: which policies isolate each end, which rules allow the connection, and for a
- * denial which rules came close (matching peer, wrong port) so the fix is obvious.
+ * Explanations of single connections: which tier decided each end (an Admin tier rule of a cluster-scoped policy,
+ * the NetworkPolicies, a Baseline tier rule, or nobody), which policies isolate each end, which rules allow the
+ * connection, and for a denial which rules came close (matching peer, wrong port) so the fix is obvious.
  */
+import { ClusterPolicyTier } from '../model/cluster-policy';
 import { PolicyType, Protocol } from '../model/types';
 import type { ResolvedEndpoint } from './analysis';
 import { CompiledRule } from './compiled';
 import { endpointShortName } from './endpoints';
 import { Engine } from './engine';
+import { clusterRuleLabel, CompiledClusterRule, TierAction, TierPeer } from './tiers';
+
+/** Which tier decided one side of a connection. */
+export enum DecidingTier {
+  /** An Admin tier rule of a cluster-scoped policy allowed or denied it; NetworkPolicies were not consulted. */
+  ADMIN = 'Admin',
+  /** The NetworkPolicies that isolate the pod decided. */
+  NETWORK_POLICY = 'NetworkPolicy',
+  /** No NetworkPolicy isolates the pod, and a Baseline tier rule allowed, denied or passed it. */
+  BASELINE = 'Baseline',
+  /** Nothing decided: allowed, as Kubernetes allows by default. */
+  DEFAULT = 'Default',
+}
+
+/** A rule of a cluster-scoped policy that matched the connection. */
+export interface ClusterRuleVerdict {
+  /** The policy's kind (`AdminNetworkPolicy`, `BaselineAdminNetworkPolicy`, `ClusterNetworkPolicy`). */
+  readonly kind: string;
+  /** The policy's apiVersion. */
+  readonly apiVersion: string;
+  /** The policy's name. */
+  readonly policy: string;
+  /** Its tier. */
+  readonly tier: ClusterPolicyTier;
+  /** Its priority (none for a BaselineAdminNetworkPolicy). */
+  readonly priority?: number;
+  /** Ingress or Egress. */
+  readonly direction: PolicyType;
+  /** The rule's index in `spec.ingress` / `spec.egress`. */
+  readonly ruleIndex: number;
+  /** The rule's name, if it has one. */
+  readonly ruleName?: string;
+  /** The action as written (`Allow`, `Accept`, `Deny`, `Pass`). */
+  readonly action: string;
+  /** The rule as text: `AdminNetworkPolicy pass-monitoring ingress rule 0 (priority 10): Pass`. */
+  readonly text: string;
+}
 
 /** How one rule relates to the connection being explained. */
 export interface RuleVerdict {
@@ -44,6 +83,12 @@ export interface SideVerdict {
   readonly allowed: boolean;
   /** One sentence saying why. */
   readonly reason: string;
+  /** Which tier decided (DEFAULT also for an end no policy can apply to). */
+  readonly decidedBy: DecidingTier;
+  /** The Admin tier rule that matched first (Allow/Accept, Deny or Pass), if a cluster-scoped policy has one. */
+  readonly adminRule?: ClusterRuleVerdict;
+  /** The Baseline tier rule that matched first, when the Baseline tier was consulted and has one. */
+  readonly baselineRule?: ClusterRuleVerdict;
 }
 
 /** The explanation of one connection. */
@@ -70,6 +115,15 @@ function ruleName(rule: CompiledRule): string {
   return `${rule.policy.model.name} ${rule.direction === PolicyType.INGRESS ? 'ingress' : 'egress'}[${rule.index}]`;
 }
 
+function clusterRuleVerdict(rule: CompiledClusterRule): ClusterRuleVerdict {
+  const p = rule.policy.model;
+  return {
+    kind: p.kind, apiVersion: p.apiVersion, policy: p.name, tier: rule.policy.tier, ...(p.priority !== undefined ? { priority: p.priority } : {}),
+    direction: rule.direction, ruleIndex: rule.index, ...(rule.model.name ? { ruleName: rule.model.name } : {}), action: rule.model.action,
+    text: clusterRuleLabel(rule),
+  };
+}
+
 function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEndpoint, other: ResolvedEndpoint,
   destination: ResolvedEndpoint, protocol: Protocol, port: number): SideVerdict {
   const dirWord = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
@@ -77,16 +131,45 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   const otherName = endpointShortName(other.endpoint);
   const base = { direction, subject: subjectName };
   if (subject.type === 'address') {
-    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${subjectName} is outside the cluster, so no NetworkPolicy applies to its ${dirWord}` };
+    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, decidedBy: DecidingTier.DEFAULT, reason: `${subjectName} is outside the cluster, so no NetworkPolicy applies to its ${dirWord}` };
   }
   if (engine.isUnpolicied(subject.cls)) {
-    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${subjectName} uses the host network, which NetworkPolicies do not isolate` };
+    return { ...base, enforced: false, isolated: false, isolatedBy: [], rules: [], allowed: true, decidedBy: DecidingTier.DEFAULT, reason: `${subjectName} uses the host network, which NetworkPolicies do not isolate` };
+  }
+  const dstClass = destination.type === 'workload' ? destination.cls : undefined;
+  const tiers = engine.tiers;
+  const peer: TierPeer = other.type === 'workload' ? { cls: other.cls } : { address: other.address.address, family: other.address.family };
+  const what = `${otherName} ${protocol} ${port}`;
+  // The Admin tier first: a matching Allow/Accept or Deny decides; a Pass, or no match, leaves it to what follows.
+  let adminRule: ClusterRuleVerdict | undefined;
+  let before = '';
+  const adminRules = tiers ? tiers.rulesFor(ClusterPolicyTier.ADMIN, direction, subject.cls) : [];
+  if (tiers && adminRules.length > 0) {
+    const rule = tiers.decidingRule(adminRules, peer, dstClass, protocol, port);
+    adminRule = rule ? clusterRuleVerdict(rule) : undefined;
+    if (rule && rule.action !== TierAction.PASS) {
+      const allowed = rule.action === TierAction.ALLOW;
+      return {
+        ...base, enforced: true, isolated: engine.side(direction, subject.cls).isolated, isolatedBy: engine.side(direction, subject.cls).policies.map(p => p.id),
+        rules: [], allowed, decidedBy: DecidingTier.ADMIN, adminRule,
+        reason: `${dirWord} of ${subjectName} is ${allowed ? 'allowed' : 'denied'} by the Admin tier, before any NetworkPolicy: ${adminRule!.text} matches ${what}`,
+      };
+    }
+    before = rule ? `${adminRule!.text} matches ${what} and passes it on; ` : `no Admin tier rule matches ${what}; `;
   }
   const side = engine.side(direction, subject.cls);
   if (!side.isolated) {
-    return { ...base, enforced: true, isolated: false, isolatedBy: [], rules: [], allowed: true, reason: `${dirWord} of ${subjectName} is not isolated: no NetworkPolicy selects it for ${direction}` };
+    const notIsolated = `${dirWord} of ${subjectName} is not isolated: no NetworkPolicy selects it for ${direction}`;
+    const open = { ...base, enforced: true, isolated: false, isolatedBy: [], rules: [], ...(adminRule ? { adminRule } : {}) };
+    const baselineRules = tiers ? tiers.rulesFor(ClusterPolicyTier.BASELINE, direction, subject.cls) : [];
+    if (!tiers || baselineRules.length === 0) return { ...open, allowed: true, decidedBy: DecidingTier.DEFAULT, reason: `${before}${notIsolated}` };
+    const rule = tiers.decidingRule(baselineRules, peer, dstClass, protocol, port);
+    if (!rule) return { ...open, allowed: true, decidedBy: DecidingTier.DEFAULT, reason: `${before}${notIsolated}, and no Baseline tier rule matches ${what}` };
+    const baselineRule = clusterRuleVerdict(rule);
+    const allowed = rule.action !== TierAction.DENY;
+    const verb = rule.action === TierAction.PASS ? 'passes it on, so it is allowed' : allowed ? 'allows it' : 'denies it';
+    return { ...open, allowed, decidedBy: DecidingTier.BASELINE, baselineRule, reason: `${before}${notIsolated}, so the Baseline tier decides: ${baselineRule.text} matches ${what} and ${verb}` };
   }
-  const dstClass = destination.type === 'workload' ? destination.cls : undefined;
   const rules: RuleVerdict[] = side.rules.map(rule => {
     const peerMatches = other.type === 'workload' ? engine.ruleMatchesClass(rule, other.cls) : engine.ruleMatchesAddress(rule, other.address);
     const ports = engine.rulePorts(rule, dstClass);
@@ -99,14 +182,15 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   const isolatedText = side.policies.map(p => p.model.name).join(', ');
   const allowing = rules.filter(r => r.peerMatches && r.portMatches);
   const names = (list: RuleVerdict[]) => list.map(r => ruleName(side.rules.find(x => x.policy.id === r.policy && x.index === r.ruleIndex)!));
+  const decided = { ...base, enforced: true, isolated: true, isolatedBy, rules, decidedBy: DecidingTier.NETWORK_POLICY, ...(adminRule ? { adminRule } : {}) };
   if (allowing.length > 0) {
-    return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: true, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} ${allowing.length > 1 ? 'allow' : 'allows'} ${otherName} ${protocol} ${port}` };
+    return { ...decided, allowed: true, reason: `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} ${allowing.length > 1 ? 'allow' : 'allows'} ${otherName} ${protocol} ${port}` };
   }
   const near = rules.filter(r => r.peerMatches);
   const detail = near.length
     ? ` (${near.map((r, i) => `${names(near)[i]} matches ${otherName} but ${r.ports === 'No Connections' ? 'allows none of its ports: the rule\'s named ports do not resolve on the destination' : `allows only ${r.ports}`}`).join('; ')})`
     : '';
-  return { ...base, enforced: true, isolated: true, isolatedBy, rules, allowed: false, reason: `${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}` };
+  return { ...decided, allowed: false, reason: `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}` };
 }
 
 /** Explains one connection between resolved endpoints (at least one a workload). */

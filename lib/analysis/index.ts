@@ -19,15 +19,24 @@
  * - Host-network pods are treated like other pods by default (as the reference tool does); `HostNetworkMode.NODE`
  *   treats them like their node instead.
  * - Namespaces referenced but not declared exist with only their name label.
+ * - Cluster-scoped policies (v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy, v1alpha2
+ *   ClusterNetworkPolicy) decide in tiers around the NetworkPolicies: Admin first, Baseline only for pods no
+ *   NetworkPolicy isolates; see ./tiers.
+ * - Exposure (`Analysis.exposure()`, ./exposure): what each workload is open to beyond the workloads of the input,
+ *   from the NetworkPolicies' selectors, as np-guard's `list --exposure` reports it.
  */
 export * from './analysis';
 export * from './classes';
 export * from './compiled';
 export * from './connection-set';
+export * from './diff';
 export * from './endpoints';
 export { HostNetworkMode } from './engine';
 export type { Address, AnalysisOptions, SideRules } from './engine';
 export * from './explain';
+export * from './exposure';
 export * from './external';
 export * from './output';
+export * from './output/exposure';
 export * from './selectors';
+export * from './tiers';

@@ -1,9 +1,11 @@
 /**
  * `cdk8s-netpol analyze PATH...`: prints every allowed connection of the manifests, by default in the connlist format
- * of np-guard netpol-analyzer (`k8snetpolicy list`), line for line.
+ * of np-guard netpol-analyzer (`k8snetpolicy list`), line for line. With `--exposure`, also what each workload is
+ * open to beyond the workloads of the manifests (`k8snetpolicy list --exposure`).
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { Analysis, formatConnections, OUTPUT_FORMATS } from '../analysis';
+import { Analysis, formatConnections, formatConnlistWithExposure, formatJsonWithExposure, OUTPUT_FORMATS, WorkloadExposure } from '../analysis';
+import { NetpolError } from '../errors';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests, parseFailOn } from './manifests';
 
@@ -17,7 +19,12 @@ export interface AnalyzeOptions {
   readonly verbose?: boolean;
   /** Answer without the policy kinds the analysis does not model. */
   readonly ignoreUnmodelled?: boolean;
+  /** Also print what each workload is open to beyond the workloads of the manifests. */
+  readonly exposure?: boolean;
 }
+
+/** The output formats `--exposure` can be written in. */
+export const EXPOSURE_FORMATS = ['connlist', 'json'] as const;
 
 /** Parses `--output`; a commander `argParser`. */
 export function parseOutputFormat(value: string): string {
@@ -34,14 +41,24 @@ Exit codes:
      without workloads (whose list is always empty)
   2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server
      would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port), or a
-     policy kind the analysis does not model (Cilium, Calico, AdminNetworkPolicy, ...) without --ignore-unmodelled;
+     policy kind the analysis does not model (Cilium, Calico, Antrea, ...) without --ignore-unmodelled;
      nothing is printed to standard output, so a pipeline never consumes a partial result
+     (so is --exposure with --output md, csv, dot or mermaid, or on an input with cluster-scoped policies)
+
+Exposure (--exposure, as np-guard netpol-analyzer's "k8snetpolicy list --exposure"):
+  after the connection list, an "Exposure Analysis Result:" section lists, per workload and direction, the
+  peers beyond the manifests that the policies admit: entire-cluster, <ns>/[all pods], <ns>/[pod with {...}],
+  [namespace with {...}]/[all pods], [namespace with {...}]/[pod with {...}], [all namespaces]/[pod with {...}],
+  and the external ranges; then the workloads no policy selects per direction ("is not protected on Ingress").
+  Named ports of egress rules stay names (TCP http), since the peer's pods are unknown. --output json adds an
+  "exposure" list next to "connections"; the other formats do not carry exposure.
 
 Diagnostics go to standard error as "file#document field: severity: message [code]" lines.
 
 Examples:
   $ cdk8s-netpol analyze dist/
   $ cdk8s-netpol analyze manifests/ --output mermaid > connections.mmd
+  $ cdk8s-netpol analyze dist/ --exposure
   $ cdk8s-netpol analyze app.yaml --fail-on warning`;
 
 /**
@@ -54,6 +71,16 @@ export function noWorkloadsWarning(policies: number): string {
   return `warning: ${read}the input holds no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or ReplicationController), so there is no connection to list. Pass the workloads' manifests too, e.g. cdk8s-netpol analyze policies/ workloads/`;
 }
 
+/** The exposure of the analysis; an input it cannot answer for (cluster-scoped policies) is bad input, exit 2. */
+function exposureOrBadInput(analysis: Analysis): WorkloadExposure[] {
+  try {
+    return analysis.exposure();
+  } catch (e) {
+    if (e instanceof NetpolError) throw new CliError(`--exposure: ${e.message}.`);
+    throw e;
+  }
+}
+
 /** Registers `analyze`. */
 export const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -63,15 +90,25 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addOption(new Option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).argParser(parseOutputFormat).default('connlist'))
     .addOption(new Option('--fail-on <level>', `which diagnostics fail the command: ${Object.values(FailOn).join(', ')}`).argParser(parseFailOn).default(FailOn.ERROR))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .option('--exposure', `also list what each workload is open to beyond the workloads of the manifests (output ${EXPOSURE_FORMATS.join(' or ')})`)
     .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: AnalyzeOptions) => {
+      if (options.exposure && !(EXPOSURE_FORMATS as readonly string[]).includes(options.output)) {
+        throw new CliError(`--exposure is written in ${EXPOSURE_FORMATS.join(' or ')} output only, not ${options.output}; use --output connlist or --output json, or leave --exposure out.`);
+      }
       const loaded = loadManifests(paths, io, {
         failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true, ignoreUnmodelled: options.ignoreUnmodelled,
       });
       const noWorkloads = loaded.cluster.workloads.length === 0;
       if (noWorkloads) io.err(`${noWorkloadsWarning(loaded.cluster.policies.length)}\n`);
-      io.out(formatConnections(Analysis.of(loaded.cluster).connections(), options.output));
+      const analysis = Analysis.of(loaded.cluster);
+      if (!options.exposure) {
+        io.out(formatConnections(analysis.connections(), options.output));
+      } else {
+        const exposure = exposureOrBadInput(analysis);
+        io.out(options.output === 'json' ? formatJsonWithExposure(analysis.connections(), exposure) : formatConnlistWithExposure(analysis.connections(), exposure));
+      }
       const warnings = loaded.warnings + (noWorkloads ? 1 : 0);
       if (options.failOn === FailOn.WARNING && warnings > 0) {
         throw new CliError(`${warnings} warning${warnings === 1 ? '' : 's'} in the input (see above) and --fail-on warning was given. Fix them, or use --fail-on error to accept them.`, ExitCode.FINDINGS);

@@ -50,6 +50,17 @@ export function parseExpect(value: string): 'allow' | 'deny' {
   return value as 'allow' | 'deny';
 }
 
+/** The formats `--output` accepts: the explanation's sentence, or the whole explanation as JSON. */
+export const EXPLAIN_FORMATS = ['text', 'json'] as const;
+
+/** Parses `--output`; a commander `argParser`. */
+export function parseExplainFormat(value: string): 'text' | 'json' {
+  if (!(EXPLAIN_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Use one of ${EXPLAIN_FORMATS.join(', ')}, e.g. --output json.`);
+  }
+  return value as 'text' | 'json';
+}
+
 /** The options of `explain`, as commander parses them. */
 export interface ExplainOptions {
   /** The source: `namespace/name`, `namespace/name[Kind]` or an IP address. */
@@ -64,6 +75,8 @@ export interface ExplainOptions {
   readonly verbose?: boolean;
   /** Answer without the policy kinds the analysis does not model. */
   readonly ignoreUnmodelled?: boolean;
+  /** `text` (the default): one sentence; `json`: the explanation with each side's deciding tier and rules. */
+  readonly output?: 'text' | 'json';
 }
 
 const REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
@@ -104,12 +117,17 @@ Exit codes:
   0  the explanation was printed (and, with --expect, the verdict is the expected one)
   1  --expect was given and the verdict differs (the explanation is still printed)
   2  bad input: a missing or bad option (an unknown workload, a port outside 1-65535), a missing path,
-     malformed YAML or an invalid NetworkPolicy; nothing is printed to standard output
+     malformed YAML or an invalid NetworkPolicy or cluster policy; nothing is printed to standard output
+
+An AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy in the input is part of the answer:
+the explanation names the Admin or Baseline tier rule that decided, e.g.
+  AdminNetworkPolicy pass-monitoring ingress rule 0 (priority 10): Pass
 
 Examples:
   $ cdk8s-netpol explain --from production/frontend --to production/api --port 8080 dist/
   $ cdk8s-netpol explain --from production/api --to 52.94.1.1 --port 443/TCP dist/ --expect allow
-  $ cdk8s-netpol explain --from production/frontend --to production/postgres --port 5432 dist/ --expect deny`;
+  $ cdk8s-netpol explain --from production/frontend --to production/postgres --port 5432 dist/ --expect deny
+  $ cdk8s-netpol explain --from production/frontend --to production/api --port 8080 dist/ --output json`;
 
 /** Registers `explain`. */
 export const register: RegisterCommand = (program, io, setExit) => {
@@ -122,6 +140,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addOption(new Option('--port <port[/protocol]>', 'the destination port and protocol (TCP, UDP, SCTP; default TCP), e.g. 8080 or 53/UDP')
       .argParser(parsePortSpec).makeOptionMandatory())
     .addOption(new Option('--expect <verdict>', `fail with exit 1 unless the verdict is this: ${EXPECT_VALUES.join(', ')}`).argParser(parseExpect))
+    .addOption(new Option('-o, --output <format>', 'text (one sentence) or json (each side\'s deciding tier, cluster policy rules and NetworkPolicy rules)').argParser(parseExplainFormat).default('text'))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
     .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
@@ -136,7 +155,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
       } catch (err) {
         throw new CliError(`${(err as Error).message}. Change --from or --to.`);
       }
-      io.out(`${explanation.text}\n`);
+      io.out(options.output === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : `${explanation.text}\n`);
       if (options.expect && (options.expect === 'allow') !== explanation.allowed) {
         throw new CliError(`--expect ${options.expect}: the connection is ${explanation.allowed ? 'allowed' : 'denied'} (see above).`, ExitCode.FINDINGS);
       }

@@ -23,7 +23,7 @@ Exit codes:
   0  no unsuppressed finding at or above --fail-on
   1  unsuppressed findings at or above --fail-on (the report is still printed)
   2  bad input: a missing path, malformed YAML or an invalid NetworkPolicy, or a policy kind the checker does not
-     model (Cilium, Calico, AdminNetworkPolicy, ...) without --ignore-unmodelled (nothing on standard output)
+     model (Cilium, Calico, Antrea, ...) without --ignore-unmodelled (nothing on standard output)
 
 Suppress a finding with a reason of at least 10 characters, on the NetworkPolicy or its Namespace:
   metadata:

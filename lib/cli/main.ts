@@ -32,12 +32,14 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import * as analyze from './analyze';
 import { CliError, ExitCode, RegisterCommand } from './command';
+import * as diff from './diff';
 import * as explain from './explain';
 import * as fromFlows from './from-flows';
 import * as graph from './graph';
 import { CliIo, processIo } from './io';
 import * as lint from './lint';
 import * as probe from './probe';
+import * as replay from './replay';
 
 export * from './command';
 export * from './io';
@@ -46,10 +48,12 @@ export * from './io';
 export const COMMANDS: readonly RegisterCommand[] = [
   analyze.register,
   explain.register,
+  diff.register,
   lint.register,
   fromFlows.register,
   graph.register,
   probe.register,
+  replay.register,
 ];
 
 /** The package version, read at run time so this file compiles under jsii's `rootDir`. */

@@ -61,7 +61,7 @@ export interface LoadManifestsOptions {
 }
 
 /** The option that lets a command answer although the input holds policy kinds the analysis does not model. */
-export const IGNORE_UNMODELLED_OPTION = ['--ignore-unmodelled', 'answer although the input holds policy kinds the analysis does not model (Cilium, Calico, AdminNetworkPolicy, ...): they are left out of the answer, which says so'] as const;
+export const IGNORE_UNMODELLED_OPTION = ['--ignore-unmodelled', 'answer although the input holds policy kinds the analysis does not model (Cilium, Calico, Antrea, ...): they are left out of the answer, which says so'] as const;
 
 /** What the info diagnostics are about, by code, for the one-line count. */
 const INFO_KINDS: { [code: string]: string } = {

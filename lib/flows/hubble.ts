@@ -14,9 +14,10 @@
  * the same knowledge as `is_reply`, and leaves it unknown when that is missing.
  *
  * FORWARDED and AUDIT flows are kept (AUDIT is traffic a policy in audit mode would have denied: exactly what the
- * allows must cover); DROPPED and every other verdict are counted and ignored. Every part of the input that cannot
- * be read (truncated, not JSON, not a flow) and every kept record with a value no NetworkPolicy can hold (an invalid
- * namespace, label, port or address) is reported with its line number and skipped, never silently.
+ * allows must cover); DROPPED and every other verdict are counted and ignored, unless `keepDropped` asks to keep
+ * DROPPED connection starts too (for `replay`, which explains them; never for generating allows). Every part of the
+ * input that cannot be read (truncated, not JSON, not a flow) and every kept record with a value no NetworkPolicy can
+ * hold (an invalid namespace, label, port or address) is reported with its line number and skipped, never silently.
  *
  * @see https://docs.cilium.io/en/stable/observability/hubble/
  * @see https://github.com/cilium/cilium/blob/main/api/v1/flow/flow.proto
@@ -69,6 +70,22 @@ export interface ObservedFlow {
   readonly direction?: string;
   /** DNS names Hubble associated with the destination (`destination_names`), if any. */
   readonly destinationNames: string[];
+  /**
+   * Why Cilium dropped it (`drop_reason_desc`, e.g. `POLICY_DENIED`; the number when recorded as a number), for
+   * DROPPED flows kept with `ParseHubbleOptions.keepDropped`.
+   * @default - not a DROPPED flow, or no reason recorded
+   */
+  readonly dropReason?: string;
+}
+
+/** Options of `parseHubbleFlows`. */
+export interface ParseHubbleOptions {
+  /**
+   * Keep DROPPED connection starts too (with their `dropReason`), read and checked like the kept verdicts; they are
+   * then counted in `FlowStats.kept` as well as in `FlowStats.dropped`.
+   * @default false
+   */
+  readonly keepDropped?: boolean;
 }
 
 /** How serious a flow-reading diagnostic is. */
@@ -90,7 +107,7 @@ export interface FlowStats {
   readonly lines: number;
   /** Flow records (JSON values that are flows). */
   readonly records: number;
-  /** Connection starts kept (FORWARDED or AUDIT). */
+  /** Connection starts kept (FORWARDED or AUDIT; and DROPPED with `keepDropped`). */
   readonly kept: number;
   /** Of the kept, how many had the AUDIT verdict. */
   readonly audited: number;
@@ -98,7 +115,7 @@ export interface FlowStats {
   readonly replies: number;
   /** L7 records and records without TCP/UDP/SCTP ports (ICMP, ...). */
   readonly notL4: number;
-  /** DROPPED connection starts (ignored: they were never allowed). */
+  /** DROPPED connection starts (ignored: they were never allowed; kept too with `keepDropped`). */
   readonly dropped: number;
   /** Connection starts with another verdict (ERROR, TRACED, REDIRECTED, ...), by verdict. */
   readonly otherVerdicts: { [verdict: string]: number };
@@ -148,9 +165,11 @@ const FIX_UNKNOWN_DIRECTION = 'If this traffic must be allowed, capture it with 
  *
  * @param text the file's content
  * @param file the file's name, used in diagnostics
+ * @param options what to keep besides FORWARDED and AUDIT connection starts
  * @example parseHubbleFlows(fs.readFileSync('flows.jsonl', 'utf8'), 'flows.jsonl').flows
  */
-export function parseHubbleFlows(text: string, file = '<input>'): ParsedFlows {
+export function parseHubbleFlows(text: string, file = '<input>', options: ParseHubbleOptions = {}): ParsedFlows {
+  const keepDropped = options.keepDropped === true;
   const stats = {
     lines: text.split(/\r?\n/).filter(l => l.trim() !== '').length,
     records: 0, kept: 0, audited: 0, replies: 0, notL4: 0, dropped: 0, unreadable: 0, invalid: 0, undecided: 0,
@@ -216,6 +235,7 @@ export function parseHubbleFlows(text: string, file = '<input>'): ParsedFlows {
   const flows: ObservedFlow[] = [];
   const repliesBy: { [how: string]: number } = {};
   let startsFromCapture = 0;
+  let keptDropped = 0;
   for (const c of candidates) {
     const decision = capture.decide(c);
     if (decision.direction === 'reply') {
@@ -223,9 +243,9 @@ export function parseHubbleFlows(text: string, file = '<input>'): ParsedFlows {
       repliesBy[decision.how] = (repliesBy[decision.how] ?? 0) + 1;
       continue;
     }
-    if (!KEPT_VERDICTS.has(c.verdict)) {
-      if (c.verdict === 'DROPPED') stats.dropped++;
-      else stats.otherVerdicts[c.verdict] = (stats.otherVerdicts[c.verdict] ?? 0) + 1;
+    if (c.verdict === 'DROPPED') stats.dropped++;
+    if (!KEPT_VERDICTS.has(c.verdict) && !(keepDropped && c.verdict === 'DROPPED')) {
+      if (c.verdict !== 'DROPPED') stats.otherVerdicts[c.verdict] = (stats.otherVerdicts[c.verdict] ?? 0) + 1;
       continue;
     }
     const problems = [
@@ -257,9 +277,11 @@ export function parseHubbleFlows(text: string, file = '<input>'): ParsedFlows {
       verdict: c.verdict,
       direction: readTrafficDirection(flow.traffic_direction),
       destinationNames: Array.isArray(flow.destination_names) ? flow.destination_names.filter((n): n is string => typeof n === 'string') : [],
+      ...(c.verdict === 'DROPPED' ? readDropReason(flow) : {}),
     });
     stats.kept++;
     if (c.verdict === 'AUDIT') stats.audited++;
+    if (c.verdict === 'DROPPED') keptDropped++;
   }
 
   for (const { key, lines } of invalid.groups()) {
@@ -267,7 +289,7 @@ export function parseHubbleFlows(text: string, file = '<input>'): ParsedFlows {
   }
   for (const group of undecided.values()) report('warning', group[0].candidate.line, undecidedMessage(group));
   lineDiagnostics.sort((a, b) => a.line! - b.line!);
-  const diagnostics = [...lineDiagnostics, ...summaries(file, stats, repliesBy, startsFromCapture)];
+  const diagnostics = [...lineDiagnostics, ...summaries(file, stats, repliesBy, startsFromCapture, keepDropped ? keptDropped : undefined)];
   return { flows, diagnostics, stats };
 }
 
@@ -542,6 +564,18 @@ function readVerdict(verdict: unknown): string {
   return 'VERDICT_UNKNOWN';
 }
 
+/** The names of Cilium's policy drop reasons, for records written with enums as numbers (others keep their number). */
+const DROP_REASON_NAMES: { [n: number]: string } = { 133: 'POLICY_DENIED', 181: 'POLICY_DENY', 189: 'AUTH_REQUIRED' };
+
+/** `drop_reason_desc` (a name, or a number), else the deprecated numeric `drop_reason`; nothing when neither is recorded. */
+function readDropReason(flow: Json): { dropReason?: string } {
+  for (const value of [flow.drop_reason_desc, flow.drop_reason]) {
+    if (typeof value === 'string' && value !== '' && value !== 'DROP_REASON_UNKNOWN') return { dropReason: value };
+    if (typeof value === 'number' && value > 0) return { dropReason: DROP_REASON_NAMES[value] ?? String(value) };
+  }
+  return {};
+}
+
 function readTrafficDirection(direction: unknown): string | undefined {
   if (typeof direction === 'string') return direction;
   if (typeof direction === 'number' && direction > 0) return TRAFFIC_DIRECTIONS[direction];
@@ -655,18 +689,18 @@ const REPLY_HOW: { [how: string]: string } = {
   ports: 'by port numbers alone (a well-known source port to an ephemeral destination port)',
 };
 
-function summaries(file: string, stats: FlowStats, repliesBy: { [how: string]: number }, startsFromCapture: number): FlowDiagnostic[] {
+function summaries(file: string, stats: FlowStats, repliesBy: { [how: string]: number }, startsFromCapture: number, keptDropped?: number): FlowDiagnostic[] {
   const out: FlowDiagnostic[] = [];
   const info = (message: string) => out.push({ severity: 'info', message: `${file}: ${message}` });
   const warning = (message: string) => out.push({ severity: 'warning', message: `${file}: ${message}` });
-  info(`${stats.records} flow records: ${stats.kept} connection starts kept (${stats.audited} AUDIT), ${stats.replies} replies and ${stats.notL4} L7 or non-TCP/UDP/SCTP records skipped`);
+  info(`${stats.records} flow records: ${stats.kept} connection starts kept (${stats.audited} AUDIT${keptDropped !== undefined ? `, ${keptDropped} DROPPED` : ''}), ${stats.replies} replies and ${stats.notL4} L7 or non-TCP/UDP/SCTP records skipped`);
   const inferred = Object.keys(REPLY_HOW).filter(how => repliesBy[how]).map(how => `${repliesBy[how]} ${REPLY_HOW[how]}`);
   if (inferred.length > 0) info(`replies recognised other than by is_reply: ${inferred.join(', ')}; none of them was turned into an allow`);
   if (startsFromCapture > 0) {
     const records = startsFromCapture === 1 ? '1 record without is_reply was taken as a connection start' : `${startsFromCapture} records without is_reply were taken as connection starts`;
     info(`${records} by the rest of the capture (the same connection's start, or an ephemeral source port to a port the destination accepts connections on)`);
   }
-  if (stats.dropped > 0) info(`${stats.dropped} DROPPED flows ignored: dropped traffic is never turned into an allow. If it should be allowed, add it by hand after review`);
+  if (stats.dropped > 0 && keptDropped === undefined) info(`${stats.dropped} DROPPED flows ignored: dropped traffic is never turned into an allow. If it should be allowed, add it by hand after review`);
   const others = Object.entries(stats.otherVerdicts).sort(([a], [b]) => (a < b ? -1 : 1));
   if (others.length > 0) info(`flows with other verdicts ignored: ${others.map(([v, n]) => `${n} ${v}`).join(', ')}`);
   if (stats.invalid > 0) warning(`${stats.invalid} record${stats.invalid === 1 ? '' : 's'} with values no NetworkPolicy can hold skipped (see the lines above)`);

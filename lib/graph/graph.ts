@@ -82,6 +82,23 @@ export interface GraphOptions {
    * @default true
    */
   readonly denied?: boolean;
+  /**
+   * The declared-but-denied edges, as `deniedEdges` returns them for this cluster and analysis, to reuse.
+   * @default - computed
+   */
+  readonly deniedEdges?: readonly DeniedEdgeInfo[];
+}
+
+/** A declared-but-denied workload pair, as `deniedEdges` lists it. */
+export interface DeniedEdgeInfo {
+  /** The pair, with its label (`TCP 5432 (declared by shop/db-ingress)`). */
+  readonly edge: DeniedEdge;
+  /** The declared ports. */
+  readonly conns: ConnectionSet;
+  /** The policies that declare it (`namespace/name`, sorted). */
+  readonly declaredBy: string[];
+  /** The policies isolating the end that denies it (sorted). */
+  readonly deniedBy: string[];
 }
 
 function compare(a: string, b: string): number {
@@ -97,7 +114,7 @@ function workloadEndpoint(w: WorkloadModel): WorkloadEndpoint {
  * which the rule invents for namespaces without workloads, are left out, as they are no nodes of the picture), and
  * merged per workload pair. Suppressing NP009 does not hide an edge: the picture shows the cluster as it is.
  */
-export function deniedEdges(cluster: ClusterModel, analysis: Analysis = Analysis.of(cluster)): { edge: DeniedEdge; conns: ConnectionSet; declaredBy: string[]; deniedBy: string[] }[] {
+export function deniedEdges(cluster: ClusterModel, analysis: Analysis = Analysis.of(cluster)): DeniedEdgeInfo[] {
   const context = new RuleContext(cluster, { analysis });
   const merged = new Map<string, { src: Endpoint; dst: Endpoint; conns: ConnectionSet; declaredBy: Set<string>; deniedBy: Set<string> }>();
   for (const { policy, pairs } of oneSidedConnections(context)) {
@@ -138,7 +155,7 @@ export function deniedEdges(cluster: ClusterModel, analysis: Analysis = Analysis
 export function buildGraph(cluster: ClusterModel, options: GraphOptions = {}): ConnectivityGraph {
   const analysis = options.analysis ?? Analysis.of(cluster);
   const connections = analysis.connections();
-  const denied = options.denied === false ? [] : deniedEdges(cluster, analysis);
+  const denied = options.denied === false ? [] : options.deniedEdges ?? deniedEdges(cluster, analysis);
   const formatOptions: GraphFormatOptions = { endpoints: analysis.workloads(), denied: denied.map(d => d.edge) };
   const byName = graphNodesWith(connections, formatOptions);
   const id = (e: Endpoint) => byName.get(endpointName(e))!.id;

@@ -6,6 +6,7 @@
  * Kubernetes name is a reserved word in a jsii target language (`from`/`to` → `peers`, `except` → `exceptCidrs`,
  * `namespace` → `namespaceName`) or a union type (`port` → `port` or `portName`).
  */
+import type { ClusterPolicyModel } from './cluster-policy';
 
 /** A transport protocol a NetworkPolicy port can name. */
 export enum Protocol {
@@ -273,4 +274,10 @@ export interface ClusterModel {
   readonly workloads: WorkloadModel[];
   /** The NetworkPolicies. */
   readonly policies: PolicyModel[];
+  /**
+   * The cluster-scoped policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy), in input
+   * order; the engine orders them by tier and priority.
+   * @default - none
+   */
+  readonly clusterPolicies?: ClusterPolicyModel[];
 }

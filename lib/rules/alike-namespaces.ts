@@ -73,6 +73,8 @@ export function collapseAlikeNamespaces(cluster: ClusterModel, dnsNamespace: str
     shape(p.namespaceName ?? DEFAULT_NAMESPACE)[1] += `${policyShape(p)}\n`;
   }
   for (const w of cluster.workloads) shape(w.namespaceName)[2] += `${workloadShape(w)}\n`;
+  // Cluster-wide policies select namespaces by labels too: every string in them may name a namespace.
+  for (const c of cluster.clusterPolicies ?? []) mentionStrings([c.subject, c.ingress, c.egress], mentioned);
 
   // The first two namespaces of each group stand for it: two, so that what holds between two alike namespaces (an
   // egress rule of one naming the other, whose isolation denies it) is seen too, not only what holds within one.
@@ -91,6 +93,7 @@ export function collapseAlikeNamespaces(cluster: ClusterModel, dnsNamespace: str
   if (kept.size === shapes.size) return undefined;
   return {
     cluster: {
+      ...cluster,
       namespaces: cluster.namespaces.filter(n => kept.has(n.name)),
       workloads: cluster.workloads.filter(w => kept.has(w.namespaceName)),
       policies: cluster.policies.filter(p => kept.has(p.namespaceName ?? DEFAULT_NAMESPACE)),
@@ -107,4 +110,16 @@ function policyShape(policy: PolicyModel): string {
 function workloadShape(workload: WorkloadModel): string {
   const { namespaceName: _namespace, source: _source, ...rest } = workload;
   return JSON.stringify(rest);
+}
+
+/** Adds every string in `value` (keys and values, recursively) to `into`. */
+function mentionStrings(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) for (const v of value) mentionStrings(v, into);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      mentionStrings(v, into);
+    }
+  }
 }

@@ -29,7 +29,7 @@ export interface LintPathsOptions {
   readonly skip?: readonly string[];
   /**
    * Lint although the input holds policy kinds the checker does not model (Cilium's and Calico's own policies,
-   * AdminNetworkPolicy, ...), leaving them out; the report says so. Otherwise they make the exit code 2.
+   * Antrea's, ...), leaving them out; the report says so. Otherwise they make the exit code 2.
    * @default false
    */
   readonly ignoreUnmodelled?: boolean;

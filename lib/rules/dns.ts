@@ -34,6 +34,10 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
   const port = context.dns.port;
   // What a rule allows towards DNS does not depend on the source: computed once per rule (bit 1: UDP, bit 2: TCP).
   const perRule = new Map<CompiledRule, number>();
+  const ipBlockBits = (rule: CompiledRule): number => {
+    const conns = engine.rulePorts(rule, undefined);
+    return (conns.contains(Protocol.UDP, port) ? 1 : 0) | (conns.contains(Protocol.TCP, port) ? 2 : 0);
+  };
   const toDns = (rule: CompiledRule): number => {
     let bits = perRule.get(rule);
     if (bits === undefined) {
@@ -56,6 +60,14 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
       const bits = toDns(rule);
       if (bits & 1) udpRules.push(rule);
       all |= bits;
+    }
+    if (engine.tiers) {
+      // Cluster-scoped policies decide around the NetworkPolicies (an Admin-tier Accept of DNS, a Deny): ask the
+      // whole evaluation for the DNS pods; answers by ipBlock (a node-local cache) stand as the rules give them.
+      let conns = ConnectionSet.NONE;
+      for (const d of dns) conns = conns.union(engine.egressToClass(cls, d));
+      all = (all & ~3) | (conns.contains(Protocol.UDP, port) ? 1 : 0) | (conns.contains(Protocol.TCP, port) ? 2 : 0)
+        | side.rules.reduce((bits, rule) => bits | (rule.ipBlockPeers.length > 0 ? ipBlockBits(rule) : 0), 0);
     }
     const isolatedBy = side.policies.find(p => isEmptySelector(p.model.podSelector)) ?? side.policies[0];
     result.push({ cls, udp: (all & 1) !== 0, tcp: (all & 2) !== 0, udpRules, isolatedBy });

@@ -4,5 +4,7 @@
  */
 export * from '../cluster-of';
 export * from './matchers';
+export * from './exposure';
 export * from './truth-table';
 export * from './summary';
+export * from './replay';

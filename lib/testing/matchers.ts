@@ -5,6 +5,7 @@
  *   expect(app).toAllowConnection({ from: 'production/frontend', to: 'production/api', port: 8080 });
  *   expect(app).toDenyConnection({ from: { namespace: 'monitoring', labels: { app: 'grafana' } }, to: api, port: 9090 });
  *   expect(app).toPassNetpolChecks('warning');
+ *   expect(app).toBeExposedOnlyTo('production/api', [{ namespaceLabels: { purpose: 'monitoring' } }, { namespace: 'kube-system' }]);
  *
  * A connection failure message is the engine's explanation: which policy isolated which side, and why no rule matched
  * (or which rules allowed what should have been denied). A checks failure lists each finding with its rule, construct
@@ -16,6 +17,7 @@ import { Analysis } from '../analysis';
 import { answerableCluster } from '../cluster-of';
 import { Checker } from '../checker';
 import type { ClusterDns } from '../cluster-dns';
+import { AllowedExposure, exposedOnlyToMatcher, ExposureQueryOptions } from './exposure';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
 import { failingFindings, Finding, findingBlock, lint } from '../rules';
@@ -147,7 +149,7 @@ function withWouldBePods(cluster: ClusterModel, pods: WouldBePod[]): { cluster: 
     workloads.push({ kind: 'Pod', name, namespaceName: pod.namespace, podLabels: { ...pod.labels }, ports: pod.ports ? [...pod.ports] : undefined });
     return `${pod.namespace}/${name}`;
   });
-  return { cluster: { namespaces, workloads, policies: cluster.policies }, refs };
+  return { cluster: { ...cluster, namespaces, workloads }, refs };
 }
 
 function describeEndpoint(endpoint: ConnectionEndpoint, ref: string): string {
@@ -206,6 +208,13 @@ export const netpolMatchers = {
   toPassNetpolChecks(received: IConstruct, failOn: ChecksLevel = 'warning', options: ChecksOptions = {}): MatcherResult {
     return checkFindings(received, failOn, options);
   },
+  /**
+   * Passes when the workload (`namespace/name` or its construct) is exposed beyond the app's workloads only to the
+   * allowed peers: every exposure (`Analysis.exposure()`) is covered by one of them. See `lib/testing/exposure.ts`.
+   */
+  toBeExposedOnlyTo(received: IConstruct, workload: string | IConstruct, allowed: readonly AllowedExposure[], options: ExposureQueryOptions = {}): MatcherResult {
+    return exposedOnlyToMatcher(received, workload, allowed, options);
+  },
 };
 
 declare global {
@@ -218,6 +227,8 @@ declare global {
       toDenyConnection(query: ConnectionQuery): R;
       /** Passes when the checker has no unsuppressed finding at or above `failOn` (default `warning`). */
       toPassNetpolChecks(failOn?: ChecksLevel, options?: ChecksOptions): R;
+      /** Passes when the workload is exposed beyond the app's workloads only to the allowed peers. */
+      toBeExposedOnlyTo(workload: string | IConstruct, allowed: readonly AllowedExposure[], options?: ExposureQueryOptions): R;
     }
   }
 }

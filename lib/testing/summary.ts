@@ -16,7 +16,7 @@ export function connectivitySummary(scope: IConstruct): string {
   const ingress = new Set(connections.filter(c => c.src.type === 'external').map(c => connlistLine(c).split(' => ')[1].split(' : ')[0]));
   const namespaces = new Set([...cluster.namespaces.map(n => n.name), ...cluster.workloads.map(w => w.namespaceName)]);
   return [
-    `cdk8s-netpol: ${cluster.policies.length} NetworkPolicies, ${cluster.workloads.length} workloads in ${namespaces.size} namespaces`,
+    `cdk8s-netpol: ${cluster.policies.length} NetworkPolicies${clusterWide(cluster.clusterPolicies?.length ?? 0)}, ${cluster.workloads.length} workloads in ${namespaces.size} namespaces`,
     `allowed connections between workloads (${internal.length}):`,
     ...internal.map(c => `  ${connlistLine(c)}`),
     `workloads that may reach addresses outside the cluster: ${egress.size}; reachable from outside: ${ingress.size}`,
@@ -24,3 +24,7 @@ export function connectivitySummary(scope: IConstruct): string {
   ].join('\n') + '\n';
 }
 
+/** `, 5 cluster-wide policies`, or nothing. */
+function clusterWide(count: number): string {
+  return count === 0 ? '' : `, ${count} cluster-wide polic${count === 1 ? 'y' : 'ies'}`;
+}

@@ -21,7 +21,7 @@ describe('the program', () => {
     // THEN
     expect(viaOption.code).toBe(0);
     expect(viaOption.stdout).toContain('Usage: cdk8s-netpol analyze [options] <path...>');
-    expect(viaOption.stdout).toContain('2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server\n     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port), or a\n     policy kind the analysis does not model (Cilium, Calico, AdminNetworkPolicy, ...) without --ignore-unmodelled;');
+    expect(viaOption.stdout).toContain('2  bad input: an unknown option value, a missing path, malformed YAML or JSON, or an object the API server\n     would reject (an invalid NetworkPolicy, Namespace, workload name, label or container port), or a\n     policy kind the analysis does not model (Cilium, Calico, Antrea, ...) without --ignore-unmodelled;');
     expect(viaCommand).toEqual(viaOption);
   });
 

@@ -11,5 +11,5 @@ test('docs/examples-graph.svg is up to date (regenerate: npx ts-node --project t
   // THEN
   expect(rendered).toBe(checkedIn);
   expect(rendered.match(/<g id="node\d+" class="node">/g)).toHaveLength(10);
-  expect(rendered.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(8);
+  expect(rendered.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(14);
 });

@@ -153,9 +153,16 @@ describe('the graph of the examples', () => {
   test('has one solid edge per allowed pair with its ports, and nothing dashed', () => {
     // WHEN
     const graph = buildGraph(cluster);
-    // THEN the OR-form's one-sided rule (NP009, suppressed) names only pods the app does not have, so it draws nothing
+    // THEN the OR-form's one-sided rule (NP009, suppressed) names only pods the app does not have, so it draws nothing;
+    // the platform's Admin-tier guardrail lets prometheus scrape every workload on 9090, whatever the NetworkPolicies
     expect(edgeLines(graph)).toEqual([
       'monitoring/prometheus -> production/api : TCP 9090',
+      'monitoring/prometheus -> production/frontend : TCP 9090',
+      'monitoring/prometheus -> production/postgres : TCP 9090',
+      'monitoring/prometheus -> shop-data/orders-db : TCP 9090',
+      'monitoring/prometheus -> shop-data/redis : TCP 9090',
+      'monitoring/prometheus -> shop-web/checkout : TCP 9090',
+      'monitoring/prometheus -> shop-web/storefront : TCP 9090',
       'production/api -> 52.94.0.0-52.94.255.255 : TCP 443',
       'production/api -> production/postgres : TCP 5432',
       'production/frontend -> production/api : TCP 8080',

@@ -118,7 +118,7 @@ metadata: {name: web-tls}
       [DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY, 'CiliumNetworkPolicy', 1],
       [DiagnosticSeverity.WARNING, DiagnosticCode.UNKNOWN_KIND, 'Certificate', 2],
     ]);
-    expect(diagnostics[1].message).toBe('CiliumNetworkPolicy "l7" (apiVersion cilium.io/v2) is a network policy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped');
+    expect(diagnostics[1].message).toBe('CiliumNetworkPolicy "l7" (apiVersion cilium.io/v2) is a network policy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies and the cluster policies of policy.networking.k8s.io v1alpha1 and v1alpha2 only), so an answer without it can be wrong; skipped');
   });
 
   test('excludes an invalid NetworkPolicy and reports checkPolicy\'s message with file, document and field path', () => {
@@ -422,16 +422,15 @@ metadata: {name: log-all, namespace: shop}
 spec: {selector: all(), types: [Ingress], ingress: [{action: Log}]}
 `, 'calico.yaml');
     expect(cluster.policies).toEqual([]);
-    expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped');
+    expect(diagnostics.map(d => d.message)).toContain('NetworkPolicy "log-all" of apiVersion projectcalico.org/v3 is a CNI-specific policy, not a Kubernetes NetworkPolicy that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies and the cluster policies of policy.networking.k8s.io v1alpha1 and v1alpha2 only), so an answer without it can be wrong; skipped');
     expect(diagnostics.map(d => d.code)).toContain(DiagnosticCode.UNMODELLED_POLICY);
   });
 
   test.each([
     ['cilium.io/v2', 'CiliumClusterwideNetworkPolicy'],
     ['projectcalico.org/v3', 'GlobalNetworkPolicy'],
-    ['policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy'],
-    ['policy.networking.k8s.io/v1alpha1', 'BaselineAdminNetworkPolicy'],
-    ['policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy'],
+    ['policy.networking.k8s.io/v1beta1', 'ClusterNetworkPolicy'],
+    ['policy.networking.k8s.io/v1alpha1', 'ClusterNetworkPolicy'],
     ['crd.antrea.io/v1beta1', 'ClusterNetworkPolicy'],
     ['example.com/v1', 'TenantNetworkPolicy'],
   ])('%s %s is an unmodelled policy', (apiVersion, kind) => {

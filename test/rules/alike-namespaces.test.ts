@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyTier } from '../../lib/model/cluster-policy';
 import { ClusterModel, PolicyModel, PolicyType, Protocol } from '../../lib/model/types';
 import { lint, RULES } from '../../lib/rules';
 import { collapseAlikeNamespaces } from '../../lib/rules/alike-namespaces';
@@ -79,6 +80,18 @@ describe('alike namespaces are linted as two', () => {
     const named = { ...cluster, policies: [...cluster.policies, peerOf('team-2')] };
     // team-0 now differs (one more policy); team-2 is named; team-1, team-3 and team-4 are alike, and team-4 goes.
     expect(collapseAlikeNamespaces(named)!.cluster.namespaces.map(n => n.name)).toEqual(['team-0', 'team-1', 'team-2', 'team-3', 'kube-public', 'default']);
+  });
+
+  test('cluster-wide policies are kept, and a namespace they name stays on its own', () => {
+    const names = NAMES.slice(0, 5);
+    const clusterPolicies = [{
+      kind: ClusterPolicyKind.CLUSTER_NETWORK_POLICY, apiVersion: 'policy.networking.k8s.io/v1alpha2', name: 'no-team-3', tier: ClusterPolicyTier.ADMIN, priority: 1,
+      subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'team-3' } } },
+      egress: [{ action: ClusterPolicyAction.DENY, peers: [{ namespaces: {} }] }],
+    }];
+    const collapsed = collapseAlikeNamespaces({ ...platform(names), clusterPolicies })!;
+    expect(collapsed.cluster.namespaces.map(n => n.name)).toEqual(['team-0', 'team-1', 'team-3']);
+    expect(collapsed.cluster.clusterPolicies).toEqual(clusterPolicies);
   });
 
   test('a finding in the last of many alike namespaces is reported there', () => {

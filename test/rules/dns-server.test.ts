@@ -3,7 +3,7 @@
  * against the configured server, and any egress rule that reaches its pods on its port counts, whatever the peer.
  */
 import { App, Chart, Testing } from 'cdk8s';
-import { Checker, CheckLevel, ClusterDns, DnsAccess, ErrorCode, Errors, IsolatedNamespace } from '../../lib';
+import { Checker, CheckLevel, ClusterDns, ClusterGuardrails, ClusterNetworkPolicy, ClusterPeer, ClusterPolicyAction, ClusterPolicyTier, ClusterSubject, DnsAccess, ErrorCode, Errors, IsolatedNamespace, Port, Selector } from '../../lib';
 import { failingChecks } from '../../lib/testing';
 import { clusterOf } from '../../lib/cluster-of';
 import { lint } from '../../lib/rules';
@@ -149,5 +149,30 @@ describe('the checker at synth and the testing helpers take the DNS server from 
     expect(failingChecks(openshiftApp(OPENSHIFT), 'error')).toEqual([]);
     expect(failingChecks(openshiftApp(), 'error').map(f => f.ruleId)).toEqual(['NP004']);
     expect(failingChecks(openshiftApp(), 'error', { dns: OPENSHIFT })).toEqual([]);
+  });
+});
+
+describe('DNS decided by cluster-wide policies', () => {
+  function isolatedWithoutDnsPolicy(app: App): void {
+    new IsolatedNamespace(new Chart(app, 'shop'), 'shop', { namespaceName: 'shop', allowDns: false });
+  }
+
+  test('an Admin-tier Accept of DNS reaches the DNS pods although no NetworkPolicy allows it: no NP004', () => {
+    const app = Testing.app();
+    isolatedWithoutDnsPolicy(app);
+    expect(failingChecks(app, 'error').map(f => f.ruleId)).toEqual(['NP004']);
+    new ClusterGuardrails(new Chart(app, 'platform'), 'guardrails');
+    expect(failingChecks(app, 'error')).toEqual([]);
+  });
+
+  test('an Admin-tier Deny of DNS cuts it although a NetworkPolicy allows it: NP004', () => {
+    const app = Testing.app();
+    new IsolatedNamespace(new Chart(app, 'shop'), 'shop', { namespaceName: 'shop' });
+    expect(failingChecks(app, 'error')).toEqual([]);
+    new ClusterNetworkPolicy(new Chart(app, 'platform'), 'no-dns', {
+      tier: ClusterPolicyTier.ADMIN, priority: 5, subject: ClusterSubject.namespaces(Selector.all()),
+      egress: [{ action: ClusterPolicyAction.DENY, peers: [ClusterPeer.namespaceNamed('kube-system')], ports: [Port.udp(53), Port.tcp(53)] }],
+    });
+    expect(failingChecks(app, 'error').map(f => f.ruleId)).toEqual(['NP004']);
   });
 });

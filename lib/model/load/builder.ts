@@ -2,8 +2,10 @@
  * Objects -> the cluster model: dispatches each object by kind (List items included), checks it as the API server
  * would, and accumulates namespaces, workloads and valid policies, with a diagnostic for everything left out.
  */
+import { checkClusterPolicy, ClusterPolicyKind, ClusterPolicyModel, clusterPolicyWarnings } from '../cluster-policy';
 import { ClusterModel, NamespaceModel, PolicyModel, SourceModel, WorkloadModel } from '../types';
 import { checkPolicy, Problem } from '../validation';
+import { clusterPolicyKindOf, parseClusterPolicy } from './cluster-policy';
 import { diagnostic, Diagnostic, DiagnosticCode, DiagnosticSeverity, join, Location } from './diagnostics';
 import { IGNORED_KINDS, isAnalysedField, isCniPolicy, isObject, isTemplateKind, isUnmodelledPolicy, Json, listItemKind, TEMPLATE_KINDS } from './kinds';
 import { metadataTypeProblems, nameProblems, namespaceProblems, readLabels, readPodSpec } from './objects';
@@ -32,6 +34,9 @@ export class ClusterBuilder {
   private readonly namespaces = new Map<string, NamespaceModel>();
   private readonly workloads = new Map<string, WorkloadModel>();
   private readonly policies = new Map<string, PolicyModel>();
+  private readonly clusterPolicies = new Map<string, ClusterPolicyModel>();
+  /** Where each cluster-scoped policy was read, for diagnostics about several of them. */
+  private readonly clusterPolicyLocations = new Map<ClusterPolicyModel, Location>();
   /** Where the current document's YAML 1.1 reading differs from YAML 1.2's, by field path. */
   private readings = new Map<string, YamlReading>();
   /** The readings already told in an error about their field. */
@@ -94,9 +99,11 @@ export class ClusterBuilder {
     if (kind === 'Namespace') this.addNamespace(name, metadata, source, at);
     else if (IGNORED_KINDS.has(kind)) {
       this.report(DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND, `${kind} "${name}" does not affect NetworkPolicy connectivity; skipped`, at, { kind, name });
+    } else if (clusterPolicyKindOf(kind, object.apiVersion)) {
+      this.addClusterPolicy(object, clusterPolicyKindOf(kind, object.apiVersion)!, name, metadata, source, at);
     } else if (isUnmodelledPolicy(kind, object.apiVersion)) {
       const what = kind === 'NetworkPolicy' && isCniPolicy(object.apiVersion) ? `NetworkPolicy "${name}" of apiVersion ${String(object.apiVersion)} is a CNI-specific policy, not a Kubernetes NetworkPolicy` : `${kind} "${name}" (apiVersion ${String(object.apiVersion ?? 'unset')}) is a network policy`;
-      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY, `${what} that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies only), so an answer without it can be wrong; skipped`, at, { kind, name });
+      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.UNMODELLED_POLICY, `${what} that the analysis does not model (it reads networking.k8s.io/v1 NetworkPolicies and the cluster policies of policy.networking.k8s.io v1alpha1 and v1alpha2 only), so an answer without it can be wrong; skipped`, at, { kind, name });
     } else if (kind === 'NetworkPolicy') this.addPolicy(object, name, namespace, metadata, source, at);
     else if (kind === 'Pod') this.addPod(object, name, namespace, metadata, source, at);
     else if (isTemplateKind(kind)) this.addTemplateWorkload(object, kind, name, namespace, metadata, source, at);
@@ -120,10 +127,59 @@ export class ClusterBuilder {
         `namespace "${ns}" is used but not declared; assumed to exist with only the label kubernetes.io/metadata.name=${ns}`,
         { prefix: '' }, { kind: 'Namespace', name: ns });
     }
+    this.reportSharedPriorities();
+    const clusterPolicies = [...this.clusterPolicies.values()];
     return {
-      cluster: { namespaces: [...this.namespaces.values()], workloads: [...this.workloads.values()], policies: [...this.policies.values()] },
+      cluster: {
+        namespaces: [...this.namespaces.values()], workloads: [...this.workloads.values()], policies: [...this.policies.values()],
+        ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}),
+      },
       diagnostics: this.diagnostics,
     };
+  }
+
+  /**
+   * Reads a cluster-scoped policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy): what the
+   * CRD would reject is an error and leaves the policy out; what the analysis reads with an assumption is a warning.
+   */
+  private addClusterPolicy(object: Json, kind: ClusterPolicyKind, name: string, metadata: Json, source: SourceModel, at: Location): void {
+    if (!name) {
+      this.report(DiagnosticSeverity.ERROR, DiagnosticCode.NOT_AN_OBJECT, `${kind} has no metadata.name; skipped`, at, { kind, field: 'metadata.name' });
+      return;
+    }
+    const structural: Problem[] = [];
+    const assumed: Problem[] = [];
+    const policy = parseClusterPolicy(object, kind, name, metadata, source, { problems: structural, warnings: assumed });
+    // A field the structure already faults is not faulted twice (a missing priority is not also out of range).
+    const problems = [...structural, ...checkClusterPolicy(policy).filter(p => !structural.some(s => s.field === p.field))];
+    for (const p of problems) this.report(DiagnosticSeverity.ERROR, DiagnosticCode.INVALID_POLICY, p.message, at, { field: p.field, kind, name });
+    if (problems.length > 0) return;
+    for (const p of [...assumed, ...clusterPolicyWarnings(policy)]) this.report(DiagnosticSeverity.WARNING, DiagnosticCode.POLICY_WARNING, p.message, at, { field: p.field, kind, name });
+    const key = `${kind}/${name}`;
+    if (this.clusterPolicies.has(key)) {
+      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.DUPLICATE, `${kind} "${name}" is defined more than once; the last definition is used, as kubectl apply would`, at, { kind, name });
+      this.clusterPolicies.delete(key);
+    }
+    this.clusterPolicies.set(key, policy);
+    this.clusterPolicyLocations.set(policy, at);
+  }
+
+  /** Warns about policies of one tier that share a priority: which of them decides a connection both match is up to the implementation. */
+  private reportSharedPriorities(): void {
+    const byKey = new Map<string, ClusterPolicyModel[]>();
+    for (const p of this.clusterPolicies.values()) {
+      if (p.priority === undefined) continue;
+      const key = `${p.tier}/${p.priority}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), p]);
+    }
+    for (const list of byKey.values()) {
+      if (list.length < 2) continue;
+      const names = list.map(p => `${p.kind} ${p.name}`).sort();
+      const first = list[0];
+      this.report(DiagnosticSeverity.WARNING, DiagnosticCode.POLICY_WARNING,
+        `${names.join(', ')} share priority ${first.priority} in the ${first.tier} tier: where both match a connection, the implementation may apply either. The analysis applies them in name order; give them distinct priorities`,
+        this.clusterPolicyLocations.get(first) ?? { prefix: '' }, { field: 'spec.priority', kind: first.kind, name: first.name });
+    }
   }
 
   /** Reports each problem of an object the API server would reject; true if there were any (the object is left out). */

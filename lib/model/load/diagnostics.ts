@@ -23,15 +23,23 @@ export enum DiagnosticCode {
   /** A kind the analysis does not know; the object was skipped. */
   UNKNOWN_KIND = 'unknown-kind',
   /**
-   * A policy kind that changes connectivity but that the analysis does not model (Cilium's, Calico's, AdminNetworkPolicy,
-   * ...); the object was skipped, and the CLI's answers refuse to run without `--ignore-unmodelled`.
+   * A policy kind that changes connectivity but that the analysis does not model (Cilium's, Calico's, Antrea's, a
+   * policy.networking.k8s.io version other than v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy and v1alpha2
+   * ClusterNetworkPolicy, ...); the object was skipped, and the CLI's answers refuse to run without
+   * `--ignore-unmodelled`.
    */
   UNMODELLED_POLICY = 'unmodelled-policy',
   /** A kind that does not affect connectivity (Service, ConfigMap, RBAC, ...); the object was skipped. */
   IGNORED_KIND = 'ignored-kind',
-  /** A NetworkPolicy the API server would reject; it is excluded from the analysis. */
+  /**
+   * A NetworkPolicy, or a cluster-scoped policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+   * ClusterNetworkPolicy), that the API server would reject; it is excluded from the analysis.
+   */
   INVALID_POLICY = 'invalid-policy',
-  /** A NetworkPolicy problem that does not change its meaning (e.g. its name); the policy is analysed. */
+  /**
+   * A policy problem that does not change its meaning (e.g. its name), or an assumption the analysis makes about a
+   * cluster-scoped policy (a nodes peer, two policies of one tier with one priority); the policy is analysed.
+   */
   POLICY_WARNING = 'policy-warning',
   /** A workload field that could not be read (e.g. no pod template); the workload is analysed without it. */
   INVALID_WORKLOAD = 'invalid-workload',

@@ -46,12 +46,23 @@ export function isCniPolicy(apiVersion: unknown): boolean {
 const POLICY_GROUPS = /^(cilium\.io|projectcalico\.org|crd\.projectcalico\.org|crd\.antrea\.io|k8s\.ovn\.org|network\.openshift\.io|policy\.networking\.k8s\.io)\//;
 
 /**
+ * Whether the kind and apiVersion are a cluster-scoped policy the analysis models: policy.networking.k8s.io/v1alpha1
+ * AdminNetworkPolicy and BaselineAdminNetworkPolicy, and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy.
+ * Other versions of the group (v1beta1, ...) stay unmodelled.
+ */
+export function isClusterPolicy(kind: string, apiVersion: unknown): boolean {
+  return (apiVersion === 'policy.networking.k8s.io/v1alpha1' && (kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy'))
+    || (apiVersion === 'policy.networking.k8s.io/v1alpha2' && kind === 'ClusterNetworkPolicy');
+}
+
+/**
  * Whether an object changes connectivity in a way the analysis does not model: any kind of the policy groups above,
- * and any other kind named like a network policy, except networking.k8s.io/v1 NetworkPolicy. Staged kinds, which
- * enforce nothing, are in IGNORED_KINDS and checked first.
+ * and any other kind named like a network policy, except networking.k8s.io/v1 NetworkPolicy and the cluster-scoped
+ * policies of `isClusterPolicy`. Staged kinds, which enforce nothing, are in IGNORED_KINDS and checked first.
  */
 export function isUnmodelledPolicy(kind: string, apiVersion: unknown): boolean {
   if (kind === 'NetworkPolicy' && apiVersion === 'networking.k8s.io/v1') return false;
+  if (isClusterPolicy(kind, apiVersion)) return false;
   return (typeof apiVersion === 'string' && POLICY_GROUPS.test(apiVersion)) || /NetworkPolicy$/.test(kind);
 }
 
@@ -66,8 +77,8 @@ function escape(text: string): string {
 
 /**
  * Whether the analysis uses the field at `field` of a document (e.g. `items[2].spec.ingress[0].ports[0].port`):
- * names, namespaces and labels of the kinds it reads, a NetworkPolicy's spec, a Namespace's annotations, and a pod's
- * container ports and hostNetwork.
+ * names, namespaces and labels of the kinds it reads, a NetworkPolicy's or cluster-scoped policy's spec, a Namespace's
+ * annotations, and a pod's container ports and hostNetwork.
  */
 export function isAnalysedField(document: unknown, field: string): boolean {
   let object = document;
@@ -83,6 +94,7 @@ export function isAnalysedField(document: unknown, field: string): boolean {
   if (kind === undefined) return false;
   const pod = (prefix: string) => new RegExp(`^${escape(prefix)}(metadata\\.labels|spec\\.hostNetwork|spec\\.containers\\[\\d+\\]\\.ports)(\\.|\\[|$)`);
   const own = /^metadata\.(name|namespace|labels)(\.|$)/;
+  if (isClusterPolicy(kind, object.apiVersion)) return own.test(rest) || /^spec(\.|\[|$)/.test(rest);
   if (kind === 'NetworkPolicy') return !isCniPolicy(object.apiVersion) && (own.test(rest) || /^(spec|metadata\.annotations)(\.|\[|$)/.test(rest));
   if (kind === 'Namespace') return own.test(rest) || /^metadata\.annotations(\.|$)/.test(rest);
   if (kind === 'Pod') return own.test(rest) || /^metadata\.ownerReferences(\.|\[|$)/.test(rest) || pod('').test(rest);

@@ -10,7 +10,8 @@ import { Problem } from '../validation';
 import { isObject, Json } from './kinds';
 import { readLabels } from './objects';
 
-function parseSelector(value: unknown, field: string, problems: Problem[]): SelectorModel {
+/** Reads a label selector; what its types get wrong is added to `problems` (absent or null: the empty selector). */
+export function parseSelector(value: unknown, field: string, problems: Problem[]): SelectorModel {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) {
     problems.push({ field, message: `a label selector must be a map with matchLabels and/or matchExpressions, got ${JSON.stringify(value)}` });

@@ -1,0 +1,81 @@
+/** A JSON rendering of a connectivity diff, stable for other tools (and for a lock file to compare against). */
+import type { ConnectivityDiff, DiffCounts, DiffType } from '../diff';
+import { ConnectionSet } from '../connection-set';
+import { Endpoint, endpointName } from '../endpoints';
+import { workloadsDiffInfo } from './diff-np-guard';
+
+/** A connection set in the JSON output. */
+export interface JsonConnectionSet {
+  /** The connlist text (`All Connections`, `No Connections`, `TCP 80,UDP 53`). */
+  readonly conn: string;
+  /** Whether every port of every protocol is allowed. */
+  readonly all: boolean;
+  /** Per protocol, the inclusive port ranges as `[first, last]` pairs (no key for a protocol without ports). */
+  readonly ports: { readonly [protocol: string]: [number, number][] };
+}
+
+/** One entry of the JSON diff. */
+export interface JsonConnectionDiff {
+  /** `changed`, `added` or `removed`. */
+  readonly type: DiffType;
+  /** The source name (`ns/name[Kind]` or `first-last[External]`). */
+  readonly src: string;
+  /** The destination name. */
+  readonly dst: string;
+  /** The source, structured. */
+  readonly source: Endpoint;
+  /** The destination, structured. */
+  readonly destination: Endpoint;
+  /** The connections before (`ref1`). */
+  readonly old: JsonConnectionSet;
+  /** The connections after (`ref2`). */
+  readonly new: JsonConnectionSet;
+  /** Allowed after but not before. */
+  readonly gained: JsonConnectionSet;
+  /** Allowed before but not after. */
+  readonly lost: JsonConnectionSet;
+  /** The names of the pair's workloads that exist on one side only. */
+  readonly workloads: string[];
+  /** netpol-analyzer's `workloads-diff-info` text (`''` when none). */
+  readonly workloadsDiffInfo: string;
+}
+
+/** The JSON document: the counts and the entries in the diff's order. */
+export interface JsonDiff {
+  /** The number of entries of each type. */
+  readonly counts: DiffCounts;
+  /** The entries. */
+  readonly diffs: JsonConnectionDiff[];
+}
+
+/** A connection set as plain JSON-ready data. */
+export function toJsonConnectionSet(set: ConnectionSet): JsonConnectionSet {
+  const ports: { [protocol: string]: [number, number][] } = {};
+  for (const p of set.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
+  return { conn: set.toString(), all: set.isAll(), ports };
+}
+
+/** The diff as plain JSON-ready objects. */
+export function toJsonDiff(diff: ConnectivityDiff): JsonDiff {
+  return {
+    counts: { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed },
+    diffs: diff.entries.map(e => ({
+      type: e.type,
+      src: endpointName(e.src),
+      dst: endpointName(e.dst),
+      source: e.src,
+      destination: e.dst,
+      old: toJsonConnectionSet(e.oldConns),
+      new: toJsonConnectionSet(e.newConns),
+      gained: toJsonConnectionSet(e.gained),
+      lost: toJsonConnectionSet(e.lost),
+      workloads: e.addedOrRemovedWorkloads.map(endpointName),
+      workloadsDiffInfo: workloadsDiffInfo(e),
+    })),
+  };
+}
+
+/** The diff as pretty-printed JSON with a trailing newline (`{"counts": {...}, "diffs": []}` when empty). */
+export function formatDiffJson(diff: ConnectivityDiff): string {
+  return `${JSON.stringify(toJsonDiff(diff), null, 2)}\n`;
+}

@@ -1,0 +1,114 @@
+/**
+ * The exposure outputs: np-guard netpol-analyzer's `k8snetpolicy list --exposure` text (the connection list, then an
+ * `Exposure Analysis Result:` section), and a JSON rendering that adds an `exposure` list to the connection list's.
+ */
+import type { Connection } from '../analysis';
+import { endpointName } from '../endpoints';
+import { DirectionExposure, Exposure, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
+import { formatConnlist } from './connlist';
+import { JsonConnection, toJsonConnections } from './json';
+
+/** The first line of the exposure section. */
+export const EXPOSURE_HEADER = 'Exposure Analysis Result:';
+
+/**
+ * One exposure line: the workload padded to `width`, then `\t=>\t` (egress) or `\t<=\t` (ingress), the peer and the
+ * connections, as np-guard prints it.
+ */
+export function exposureLine(workload: string, direction: 'ingress' | 'egress', exposure: Exposure, width = 0): string {
+  return `${workload.padEnd(width)} \t${direction === 'ingress' ? '<=' : '=>'} \t${exposure.peer.name} : ${exposure.conns.toString()}`;
+}
+
+/**
+ * The exposure section: `Exposure Analysis Result:`, then `Egress Exposure:`, `Ingress Exposure:` and
+ * `Workloads not protected by network policies:`, each only when it has lines. Only workloads exposed to more than
+ * addresses are listed (as np-guard does); their address lines are listed with them.
+ */
+export function formatExposureSection(exposure: readonly WorkloadExposure[]): string {
+  const shown = exposure.filter(hasClusterExposure);
+  const width = Math.max(0, ...shown.map(e => endpointName(e.workload).length));
+  const egress: string[] = [];
+  const ingress: string[] = [];
+  const unprotected: string[] = [];
+  for (const e of shown) {
+    const name = endpointName(e.workload);
+    for (const x of e.egress.exposures) egress.push(exposureLine(name, 'egress', x, width));
+    for (const x of e.ingress.exposures) ingress.push(exposureLine(name, 'ingress', x, width));
+    if (!e.ingress.protected) unprotected.push(`${name} is not protected on Ingress`);
+    if (!e.egress.protected) unprotected.push(`${name} is not protected on Egress`);
+  }
+  unprotected.sort();
+  let text = `${EXPOSURE_HEADER}\n`;
+  if (egress.length > 0) text += `Egress Exposure:\n${egress.join('\n')}\n`;
+  if (ingress.length > 0) text += `${egress.length > 0 ? '\n' : ''}Ingress Exposure:\n${ingress.join('\n')}\n`;
+  if (unprotected.length > 0) text += `\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`;
+  return text;
+}
+
+/** The text of `analyze --exposure`: the connection list, a blank line when it is not empty, the exposure section. */
+export function formatConnlistWithExposure(connections: readonly Connection[], exposure: readonly WorkloadExposure[]): string {
+  const connlist = formatConnlist(connections);
+  return `${connlist}${connlist ? '\n' : ''}${formatExposureSection(exposure)}`;
+}
+
+/** One exposure in the JSON output. */
+export interface JsonExposure {
+  /** The peer's printed name (`entire-cluster`, `ns/[all pods]`, `first-last[External]`, ...). */
+  readonly peer: string;
+  /** The peer, structured. */
+  readonly peerDetails: ExposurePeer;
+  /** The text of the connections. */
+  readonly conn: string;
+  /** Whether every port of every protocol is included. */
+  readonly all: boolean;
+  /** Per protocol, the numbered inclusive port ranges as `[first, last]` pairs. */
+  readonly ports: { readonly [protocol: string]: [number, number][] };
+  /** Per protocol, the named ports that could not be resolved to numbers. */
+  readonly namedPorts: { readonly [protocol: string]: string[] };
+}
+
+/** One direction of a workload's exposure in the JSON output. */
+export interface JsonDirectionExposure {
+  /** Whether a policy selects the workload for this direction. */
+  readonly protected: boolean;
+  /** The exposures, sorted by peer name. */
+  readonly exposures: JsonExposure[];
+}
+
+/** One workload's exposure in the JSON output. */
+export interface JsonWorkloadExposure {
+  /** The workload's name (`ns/name[Kind]`). */
+  readonly workload: string;
+  /** Who may connect to it. */
+  readonly ingress: JsonDirectionExposure;
+  /** Who it may connect to. */
+  readonly egress: JsonDirectionExposure;
+}
+
+function jsonDirection(direction: DirectionExposure): JsonDirectionExposure {
+  return {
+    protected: direction.protected,
+    exposures: direction.exposures.map(e => {
+      const ports: { [protocol: string]: [number, number][] } = {};
+      for (const p of e.conns.ports.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
+      const namedPorts: { [protocol: string]: string[] } = {};
+      for (const p of e.conns.namedPorts) (namedPorts[p.protocol] ??= []).push(p.name);
+      return { peer: e.peer.name, peerDetails: e.peer, conn: e.conns.toString(), all: e.conns.isAll(), ports, namedPorts };
+    }),
+  };
+}
+
+/** Every workload's exposure as plain JSON-ready objects, sorted by workload name. */
+export function toJsonExposure(exposure: readonly WorkloadExposure[]): JsonWorkloadExposure[] {
+  return exposure.map(e => ({ workload: endpointName(e.workload), ingress: jsonDirection(e.ingress), egress: jsonDirection(e.egress) }));
+}
+
+/**
+ * The connection list and the exposure as pretty-printed JSON: `{"connections": [...], "exposure": [...]}`, the
+ * connections exactly as `formatJson` writes them. Every workload is listed in `exposure`, also those exposed to
+ * nothing beyond the input.
+ */
+export function formatJsonWithExposure(connections: readonly Connection[], exposure: readonly WorkloadExposure[]): string {
+  const out: { connections: JsonConnection[]; exposure: JsonWorkloadExposure[] } = { connections: toJsonConnections(connections), exposure: toJsonExposure(exposure) };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

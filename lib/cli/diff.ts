@@ -1,0 +1,180 @@
+/**
+ * `cdk8s-netpol diff OLD NEW`: what a change to the manifests does to who may connect to whom. Per pair of peers,
+ * the connections added, removed and changed, by default in the text format of np-guard netpol-analyzer
+ * (`k8snetpolicy diff`), line for line; `--output md` is written to be posted as a pull-request comment.
+ */
+import { InvalidArgumentError, Option } from 'commander';
+import { Analysis, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff } from '../analysis';
+import { dotToSvg } from '../graph/graphviz';
+import { ClusterModel } from '../model/types';
+import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
+import type { CliIo } from './io';
+import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
+
+/** The formats of `diff --output`: those of `formatDiff`, and `svg` (the `dot` picture laid out by Graphviz). */
+export const DIFF_CLI_FORMATS = [...DIFF_OUTPUT_FORMATS, 'svg'] as const;
+
+/** What `--fail-on` can name: a diff type, `gained` (added, or changed to allow something new) or `any`. */
+export const DIFF_FAIL_ON = ['added', 'removed', 'changed', 'gained', 'any'] as const;
+
+/** One `--fail-on` value. */
+export type DiffFailOn = typeof DIFF_FAIL_ON[number];
+
+/** The options of `diff`, as commander parses them. */
+export interface DiffCommandOptions {
+  /** The old manifests (`--old PATH...`), instead of the first argument. */
+  readonly old?: string[];
+  /** The new manifests (`--new PATH...`), instead of the second argument. */
+  readonly new?: string[];
+  /** The output format, one of `DIFF_CLI_FORMATS`. */
+  readonly output: string;
+  /** The kinds of difference that make the command exit 1; none by default. */
+  readonly failOn?: DiffFailOn[];
+  /** Print info diagnostics too. */
+  readonly verbose?: boolean;
+  /** Answer without the policy kinds the analysis does not model. */
+  readonly ignoreUnmodelled?: boolean;
+}
+
+/** Parses `--output`; a commander `argParser`. */
+export function parseDiffFormat(value: string): string {
+  if (!(DIFF_CLI_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Use one of ${DIFF_CLI_FORMATS.join(', ')}, e.g. --output md.`);
+  }
+  return value;
+}
+
+/** Parses `--fail-on` (comma-separated, repeatable) into the accumulated list; a commander `argParser`. */
+export function parseDiffFailOn(value: string, previous: DiffFailOn[] | undefined): DiffFailOn[] {
+  const names = value.split(',').map(v => v.trim());
+  const bad = names.filter(n => !(DIFF_FAIL_ON as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(`Use ${DIFF_FAIL_ON.join(', ')}, or several separated by commas, e.g. --fail-on added,changed.`);
+  }
+  return [...new Set([...(previous ?? []), ...(names as DiffFailOn[])])];
+}
+
+/** The number of entries of the kinds `--fail-on` names. */
+export function failingEntries(diff: ConnectivityDiff, failOn: readonly DiffFailOn[]): number {
+  return diff.entries.filter(e => failOn.some(f => f === 'any' || f === e.type || (f === 'gained' && !e.gained.isEmpty()))).length;
+}
+
+const HELP_AFTER = `
+OLD and NEW are each a manifest file or a directory (read recursively, like a synthesized cdk8s app's dist/).
+For several paths per side, use --old PATH... --new PATH... instead of the two arguments.
+
+Each line is one pair of peers whose connections differ:
+  changed  both sides allow something, not the same thing
+  added    no connection before (workloads-diff-info names a workload that is new)
+  removed  no connection after (workloads-diff-info names a workload that is gone)
+Pairs with equal connections are not listed; an empty diff prints nothing in the txt, csv and md-np-guard formats.
+
+Formats (--output):
+  txt          np-guard netpol-analyzer's diff text, line for line (the default)
+  md           for a pull-request comment: a summary line, then newly allowed, changed and removed connections
+  md-np-guard  np-guard netpol-analyzer's one-table Markdown, line for line
+  csv          np-guard netpol-analyzer's CSV
+  json         counts and entries, with the old, new, gained and lost ports of each
+  dot, mermaid, svg
+               a picture: added edges thick green, changed amber (old → new), removed dashed red, with a legend
+
+Exit codes:
+  0  the diff was printed (whether or not there are differences, unless --fail-on says otherwise)
+  1  --fail-on was given and the diff has an entry of a kind it names (the diff is still printed):
+     added, removed, changed, gained (an added entry, or a changed one that allows something new) or any
+  2  bad input: a missing path, malformed YAML or JSON, an object the API server would reject, a policy kind the
+     analysis does not model without --ignore-unmodelled, or a bad option; nothing is printed to standard output
+
+Diagnostics go to standard error, each line prefixed with "old: " or "new: ".
+
+Examples:
+  $ cdk8s-netpol diff main/dist/ dist/
+  $ cdk8s-netpol diff --old base/policies base/workloads --new policies workloads --output md >> "$GITHUB_STEP_SUMMARY"
+  $ cdk8s-netpol diff old.yaml new.yaml --fail-on gained`;
+
+/** An io whose standard error lines start with a prefix (standard output unchanged). */
+function prefixedIo(io: CliIo, prefix: string): CliIo {
+  return {
+    out: text => io.out(text),
+    err: text => io.err(text.replace(/^(?=.)/gm, prefix)),
+  };
+}
+
+/** Which paths each side reads: the two arguments, or `--old`/`--new`. Throws a `CliError` naming what is wrong. */
+export function diffSides(args: readonly (string | undefined)[], options: DiffCommandOptions): { old: string[]; new: string[] } {
+  const positional = args.filter((a): a is string => a !== undefined);
+  const example = 'e.g. cdk8s-netpol diff main/dist/ dist/, or cdk8s-netpol diff --old a.yaml b.yaml --new c.yaml d.yaml';
+  if (options.old !== undefined || options.new !== undefined) {
+    if (positional.length > 0) {
+      throw new CliError(`give the manifests either as two arguments OLD NEW or with --old and --new, not both (got ${positional.map(p => `"${p}"`).join(', ')} besides --old/--new); ${example}`);
+    }
+    if (options.old === undefined || options.new === undefined) {
+      throw new CliError(`${options.old === undefined ? '--old' : '--new'} is missing: --old PATH... and --new PATH... go together; ${example}`);
+    }
+    return { old: options.old, new: options.new };
+  }
+  if (positional.length < 2) {
+    throw new CliError(`diff compares two sets of manifests and got ${positional.length === 0 ? 'none' : `only "${positional[0]}"`}: give OLD and NEW (a file or directory each), or --old PATH... --new PATH...; ${example}`);
+  }
+  return { old: [positional[0]], new: [positional[1]] };
+}
+
+/** Loads one side; returns the cluster, or the error message (prefixed with the side) when it cannot be analysed. */
+function loadSide(side: 'old' | 'new', paths: string[], io: CliIo, options: DiffCommandOptions): ClusterModel | string {
+  try {
+    return loadManifests(paths, prefixedIo(io, `${side}: `), {
+      failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'no diff computed', ignoreUnmodelled: options.ignoreUnmodelled,
+    }).cluster;
+  } catch (err) {
+    if (err instanceof CliError) return `${side} manifests (${paths.join(' ')}): ${err.message}`;
+    throw err;
+  }
+}
+
+/** Runs `diff`: loads both sides (reporting the errors of both), compares, prints, and judges `--fail-on`. */
+export async function diffAction(args: readonly (string | undefined)[], options: DiffCommandOptions, io: CliIo, setExit: SetExit): Promise<void> {
+  const sides = diffSides(args, options);
+  const before = loadSide('old', sides.old, io, options);
+  const after = loadSide('new', sides.new, io, options);
+  const failures = [before, after].filter((x): x is string => typeof x === 'string');
+  if (failures.length > 0) throw new CliError(`${failures.map(m => m.replace(/\.$/, '')).join('; ')}.`);
+  const oldCluster = before as ClusterModel;
+  const newCluster = after as ClusterModel;
+  const empty = (c: ClusterModel) => c.workloads.length === 0;
+  if (empty(oldCluster) || empty(newCluster)) {
+    const kinds = 'a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or ReplicationController)';
+    const what = empty(oldCluster) && empty(newCluster)
+      ? `neither the old nor the new manifests hold ${kinds}, so there is no connection to compare`
+      : `the ${empty(oldCluster) ? 'old' : 'new'} manifests hold no ${kinds.slice(2)}, so every connection of the ${empty(oldCluster) ? 'new ones shows as added' : 'old ones shows as removed'}`;
+    io.err(`warning: ${what}. Pass the workloads' manifests on both sides, e.g. --old policies/ workloads/ --new policies/ workloads/\n`);
+  }
+  const diff = diffConnectivity(Analysis.of(oldCluster), Analysis.of(newCluster));
+  const text = options.output === 'svg' ? await dotToSvg(formatDiff(diff, 'dot')) : formatDiff(diff, options.output);
+  io.out(options.output === 'svg' && !text.endsWith('\n') ? `${text}\n` : text);
+  if (diff.entries.length === 0) io.err('note: no connectivity difference between the old and the new manifests\n');
+  const failOn = options.failOn ?? [];
+  const failing = failingEntries(diff, failOn);
+  if (failing > 0) {
+    const { changed, added, removed } = diff.counts;
+    throw new CliError(`the diff has ${failing === 1 ? '1 entry' : `${failing} entries`} of the kinds --fail-on ${failOn.join(',')} names (of ${added} added, ${changed} changed, ${removed} removed). Review ${failing === 1 ? 'it' : 'them'}, or change --fail-on.`, ExitCode.FINDINGS);
+  }
+  setExit(ExitCode.OK);
+}
+
+/** Registers `diff`. */
+export const register: RegisterCommand = (program, io, setExit) => {
+  program
+    .command('diff')
+    .description('Compare the connections two versions of manifests allow: per pair of peers, what was added, removed and changed')
+    .argument('[old]', 'the manifests before the change: a file or directory (e.g. a synthesized dist/)')
+    .argument('[new]', 'the manifests after the change: a file or directory')
+    .allowExcessArguments(false)
+    .option('--old <path...>', 'the manifests before the change, several paths (instead of OLD)')
+    .option('--new <path...>', 'the manifests after the change, several paths (instead of NEW)')
+    .addOption(new Option('-o, --output <format>', `output format: ${DIFF_CLI_FORMATS.join(', ')}`).argParser(parseDiffFormat).default('txt'))
+    .option('--fail-on <kinds>', `exit 1 when the diff has entries of these kinds: ${DIFF_FAIL_ON.join(', ')} (comma-separated; default: never)`, parseDiffFailOn)
+    .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
+    .option(...IGNORE_UNMODELLED_OPTION)
+    .addHelpText('after', HELP_AFTER)
+    .action((oldPath: string | undefined, newPath: string | undefined, options: DiffCommandOptions) => diffAction([oldPath, newPath], options, io, setExit));
+};
