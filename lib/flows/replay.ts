@@ -31,7 +31,7 @@ import { Analysis, DecidingTier, Explanation, ResolvedEndpoint, SideVerdict, Wor
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
-import { stableLabels } from './workloads';
+import { kubernetesLabels, stableLabels } from './workloads';
 
 /** What the capture shows of a group: traffic that went through, or traffic the cluster dropped. */
 export type ReplayObserved =
@@ -311,12 +311,7 @@ function mergeTally(into: Tally, other: Tally): void {
 function splitLabels(endpoint: FlowEndpoint): { all: Labels; namespace: Labels } {
   const all: Labels = {};
   const namespace: Labels = {};
-  for (const label of endpoint.labels) {
-    if (!label.startsWith('k8s:')) continue;
-    const body = label.slice('k8s:'.length);
-    const eq = body.indexOf('=');
-    const key = eq < 0 ? body : body.slice(0, eq);
-    const value = eq < 0 ? '' : body.slice(eq + 1);
+  for (const { key, value } of kubernetesLabels(endpoint)) {
     if (key.startsWith(NAMESPACE_LABEL_PREFIX)) {
       const nsKey = key.slice(NAMESPACE_LABEL_PREFIX.length);
       if (!checkLabelKey(nsKey) && !checkLabelValue(value)) namespace[nsKey] = value;

@@ -27,15 +27,20 @@ const BOOKKEEPING_PREFIXES = ['io.kubernetes.', 'io.cilium.'];
 /** Keys preferred, alone, as a workload's selector, in this order. */
 export const PREFERRED_SELECTOR_KEYS: readonly string[] = ['app.kubernetes.io/name', 'app'];
 
-/** The stable Kubernetes labels of an endpoint, sorted by key. */
-export function stableLabels(endpoint: FlowEndpoint): { [key: string]: string } {
-  const labels: { [key: string]: string } = {};
+/** The Kubernetes labels among Cilium's identity labels (`k8s:key=value`), as key and value, in order. */
+export function* kubernetesLabels(endpoint: FlowEndpoint): Generator<{ key: string; value: string }> {
   for (const label of endpoint.labels) {
     if (!label.startsWith('k8s:')) continue;
     const body = label.slice('k8s:'.length);
     const eq = body.indexOf('=');
-    const key = eq < 0 ? body : body.slice(0, eq);
-    const value = eq < 0 ? '' : body.slice(eq + 1);
+    yield eq < 0 ? { key: body, value: '' } : { key: body.slice(0, eq), value: body.slice(eq + 1) };
+  }
+}
+
+/** The stable Kubernetes labels of an endpoint, sorted by key. */
+export function stableLabels(endpoint: FlowEndpoint): { [key: string]: string } {
+  const labels: { [key: string]: string } = {};
+  for (const { key, value } of kubernetesLabels(endpoint)) {
     if (UNSTABLE_LABEL_KEYS.includes(key) || BOOKKEEPING_PREFIXES.some(p => key.startsWith(p))) continue;
     labels[key] = value;
   }
