@@ -31,7 +31,7 @@ const APPS = ['frontend', 'backend', 'db', 'cache', 'worker'];
  * A generated cluster with `replicas` pods per app. With `uniqueLabels`, every pod also gets a label of its own
  * (like StatefulSet pods' `statefulset.kubernetes.io/pod-name`), the worst case for equivalence classes.
  */
-function generate(replicas: number, uniqueLabels = false): ClusterModel {
+export function generate(replicas: number, uniqueLabels = false): ClusterModel {
   const namespaces: NamespaceModel[] = [];
   const workloads: WorkloadModel[] = [];
   const policies: PolicyModel[] = [];
@@ -250,4 +250,5 @@ function main(): void {
   if (rounds > 0) clusterPolicyBench(rounds);
 }
 
-main();
+// Run only when executed, not when another benchmark imports `generate`.
+if (require.main === module) main();

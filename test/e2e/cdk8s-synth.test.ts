@@ -15,7 +15,7 @@ test('cdk8s synth writes one manifest file per chart, holding the guide\'s polic
   execFileSync('npx', ['cdk8s', 'synth', '--output', outdir], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CDK8S_NETPOL_CHECK: 'warning' } });
 
   // THEN
-  expect(fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()).toEqual(['guide-or-form.k8s.yaml', 'guide.k8s.yaml', 'monitoring.k8s.yaml', 'shop.k8s.yaml']);
+  expect(fs.readdirSync(outdir).filter(f => f.endsWith('.k8s.yaml')).sort()).toEqual(['guide-or-form.k8s.yaml', 'guide.k8s.yaml', 'monitoring.k8s.yaml', 'platform.k8s.yaml', 'shop.k8s.yaml']);
   const guide = YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, 'guide.k8s.yaml'), 'utf-8')).map(d => d.toJS());
   const policies = guide.filter(m => m.kind === 'NetworkPolicy').map(m => m.metadata.name);
   expect(policies).toEqual(expect.arrayContaining(['default-deny-all', 'allow-dns', 'api-ingress', 'db-ingress', 'api-egress', 'api-egress-aws', 'allow-monitoring-scrape']));
