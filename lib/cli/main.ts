@@ -38,6 +38,7 @@ import * as fromFlows from './from-flows';
 import * as graph from './graph';
 import { CliIo, processIo } from './io';
 import * as lint from './lint';
+import * as lock from './lock';
 import * as probe from './probe';
 import * as replay from './replay';
 
@@ -49,6 +50,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   analyze.register,
   explain.register,
   diff.register,
+  lock.register,
   lint.register,
   fromFlows.register,
   graph.register,

@@ -5,6 +5,7 @@
 export * from '../cluster-of';
 export * from './matchers';
 export * from './exposure';
+export * from './lock';
 export * from './truth-table';
 export * from './summary';
 export * from './replay';

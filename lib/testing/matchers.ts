@@ -18,6 +18,7 @@ import { answerableCluster } from '../cluster-of';
 import { Checker } from '../checker';
 import type { ClusterDns } from '../cluster-dns';
 import { AllowedExposure, exposedOnlyToMatcher, ExposureQueryOptions } from './exposure';
+import { lockMatchers } from './lock';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
 import { failingFindings, Finding, findingBlock, lint } from '../rules';
@@ -215,6 +216,8 @@ export const netpolMatchers = {
   toBeExposedOnlyTo(received: IConstruct, workload: string | IConstruct, allowed: readonly AllowedExposure[], options: ExposureQueryOptions = {}): MatcherResult {
     return exposedOnlyToMatcher(received, workload, allowed, options);
   },
+  /** Passes when the construct tree allows exactly the connections of the lock file. See `lib/testing/lock.ts`. */
+  ...lockMatchers,
 };
 
 declare global {

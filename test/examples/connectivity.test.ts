@@ -5,11 +5,15 @@
  * workload on 9090, nobody reaches the cloud metadata address, tenants (label team) stay apart, and namespaces
  * without NetworkPolicies start closed. Verdicts come from the analysis engine reading the construct tree.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildApp } from '../../examples/main';
 import { Analysis } from '../../lib/analysis';
 import { Protocol } from '../../lib/model/types';
 import { clusterOf, connectivitySummary, netpolMatchers, truthTable } from '../../lib/testing';
+import { cli } from '../cli/support';
 
 expect.extend(netpolMatchers);
 
@@ -155,5 +159,18 @@ describe('the summary printed after cdk8s synth', () => {
       'workloads that may reach addresses outside the cluster: 2; reachable from outside: 0',
       '',
     ]);
+  });
+});
+
+describe('the examples\' connectivity lock', () => {
+  test('the app matches examples/netpol.lock, committed with it (update: connectivityLock(buildApp()))', () => {
+    expect(buildApp()).toMatchConnectivityLock('examples/netpol.lock');
+  });
+
+  test('the CLI checks the same file against the synthesized manifests', async () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-lock-examples-'));
+    buildApp(outdir).synth();
+    const result = await cli('lock', '--check', '--file', 'examples/netpol.lock', outdir);
+    expect(result.code).toBe(0);
   });
 });
