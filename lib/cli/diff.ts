@@ -10,6 +10,7 @@ import { ClusterModel } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
+import { withSynthesizedSides } from './synth-ref';
 
 /** The formats of `diff --output`: those of `formatDiff`, and `svg` (the `dot` picture laid out by Graphviz). */
 export const DIFF_CLI_FORMATS = [...DIFF_OUTPUT_FORMATS, 'svg'] as const;
@@ -34,6 +35,10 @@ export interface DiffCommandOptions {
   readonly verbose?: boolean;
   /** Answer without the policy kinds the analysis does not model. */
   readonly ignoreUnmodelled?: boolean;
+  /** A git ref: synthesize the cdk8s app at it (old) and in the working tree (new), instead of OLD and NEW. */
+  readonly base?: string;
+  /** The directory of the cdk8s app for `--base` (holding `cdk8s.yaml`); the current directory by default. */
+  readonly appDir?: string;
 }
 
 /** Parses `--output`; a commander `argParser`. */
@@ -87,10 +92,20 @@ Exit codes:
 
 Diagnostics go to standard error, each line prefixed with "old: " or "new: ".
 
+With --base REF (in a cdk8s app's git repository), no OLD or NEW: the app is synthesized twice, as cdk8s synth
+does (the app command of cdk8s.yaml, with CDK8S_OUTDIR set to a temporary directory): at REF, in a temporary git
+worktree that reuses the working tree's node_modules (nothing is installed), and as it is in the working tree,
+uncommitted changes included. --app-dir DIR names the directory holding cdk8s.yaml (default: the current one).
+The worktree and the temporary directories are removed afterwards. Not a git repository, an unknown REF, no
+cdk8s.yaml or no app command in it, or an app that fails to synthesize (its last lines of standard error are shown)
+exit 2.
+
 Examples:
   $ cdk8s-netpol diff main/dist/ dist/
   $ cdk8s-netpol diff --old base/policies base/workloads --new policies workloads --output md >> "$GITHUB_STEP_SUMMARY"
-  $ cdk8s-netpol diff old.yaml new.yaml --fail-on gained`;
+  $ cdk8s-netpol diff old.yaml new.yaml --fail-on gained
+  $ cdk8s-netpol diff --base origin/main --output md > diff.md
+  $ cdk8s-netpol diff --base HEAD~1 --app-dir infra/ --fail-on gained`;
 
 /** An io whose standard error lines start with a prefix (standard output unchanged). */
 function prefixedIo(io: CliIo, prefix: string): CliIo {
@@ -120,22 +135,41 @@ export function diffSides(args: readonly (string | undefined)[], options: DiffCo
 }
 
 /** Loads one side; returns the cluster, or the error message (prefixed with the side) when it cannot be analysed. */
-function loadSide(side: 'old' | 'new', paths: string[], io: CliIo, options: DiffCommandOptions): ClusterModel | string {
+function loadSide(side: 'old' | 'new', paths: string[], io: CliIo, options: DiffCommandOptions, label?: string): ClusterModel | string {
   try {
     return loadManifests(paths, prefixedIo(io, `${side}: `), {
       failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'no diff computed', ignoreUnmodelled: options.ignoreUnmodelled,
     }).cluster;
   } catch (err) {
-    if (err instanceof CliError) return `${side} manifests (${paths.join(' ')}): ${err.message}`;
+    if (err instanceof CliError) return `${side} manifests (${label ?? paths.join(' ')}): ${err.message}`;
     throw err;
   }
 }
 
 /** Runs `diff`: loads both sides (reporting the errors of both), compares, prints, and judges `--fail-on`. */
 export async function diffAction(args: readonly (string | undefined)[], options: DiffCommandOptions, io: CliIo, setExit: SetExit): Promise<void> {
-  const sides = diffSides(args, options);
-  const before = loadSide('old', sides.old, io, options);
-  const after = loadSide('new', sides.new, io, options);
+  if (options.base === undefined) {
+    if (options.appDir !== undefined) {
+      throw new CliError(`--app-dir ${options.appDir} goes with --base REF (the app to synthesize at REF and in the working tree); e.g. cdk8s-netpol diff --base origin/main --app-dir ${options.appDir}`);
+    }
+    return diffPaths(diffSides(args, options), options, io, setExit);
+  }
+  const positional = args.filter((a): a is string => a !== undefined);
+  if (positional.length > 0 || options.old !== undefined || options.new !== undefined) {
+    const given = [...positional.map(p => `"${p}"`), ...(options.old ? ['--old'] : []), ...(options.new ? ['--new'] : [])];
+    throw new CliError(`--base ${options.base} synthesizes both sides itself, so it takes no OLD, NEW, --old or --new (got ${given.join(', ')}); e.g. cdk8s-netpol diff --base ${options.base}, or cdk8s-netpol diff OLD NEW`);
+  }
+  const base = options.base;
+  await withSynthesizedSides(options.appDir ?? '.', base, sides => diffPaths(
+    { old: [sides.oldDir], new: [sides.newDir] }, options, io, setExit,
+    { old: `the app at ${base}`, new: 'the app in the working tree' }));
+}
+
+/** Diffs the manifests of two sides; `labels` names the sides in errors instead of their paths. */
+async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffCommandOptions, io: CliIo, setExit: SetExit,
+  labels?: { old: string; new: string }): Promise<void> {
+  const before = loadSide('old', sides.old, io, options, labels?.old);
+  const after = loadSide('new', sides.new, io, options, labels?.new);
   const failures = [before, after].filter((x): x is string => typeof x === 'string');
   if (failures.length > 0) throw new CliError(`${failures.map(m => m.replace(/\.$/, '')).join('; ')}.`);
   const oldCluster = before as ClusterModel;
@@ -175,6 +209,8 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .option('--fail-on <kinds>', `exit 1 when the diff has entries of these kinds: ${DIFF_FAIL_ON.join(', ')} (comma-separated; default: never)`, parseDiffFailOn)
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
     .option(...IGNORE_UNMODELLED_OPTION)
+    .option('--base <ref>', 'git ref: synthesize the cdk8s app at REF and in the working tree, and diff them (instead of OLD NEW)')
+    .option('--app-dir <dir>', 'with --base: the directory holding the app\'s cdk8s.yaml (default: the current directory)')
     .addHelpText('after', HELP_AFTER)
     .action((oldPath: string | undefined, newPath: string | undefined, options: DiffCommandOptions) => diffAction([oldPath, newPath], options, io, setExit));
 };
