@@ -9,3 +9,4 @@ export * from './lock';
 export * from './truth-table';
 export * from './summary';
 export * from './replay';
+export type { MatcherResult } from './matcher-result';

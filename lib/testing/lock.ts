@@ -14,6 +14,7 @@ import { IConstruct } from 'constructs';
 import { Analysis } from '../analysis';
 import { compareLock, formatLock, lockMismatchText, parseLock } from '../cli/lock';
 import { answerableCluster } from '../cluster-of';
+import type { MatcherResult } from './matcher-result';
 
 /** Options of `connectivityLock` and `toMatchConnectivityLock`. */
 export interface ConnectivityLockOptions {
@@ -25,11 +26,6 @@ export interface ConnectivityLockOptions {
   readonly ignoreUnmodelled?: boolean;
 }
 
-/** What a jest matcher returns. */
-interface MatcherResult {
-  pass: boolean;
-  message: () => string;
-}
 
 function snapshotOf(scope: IConstruct, api: string, options: ConnectivityLockOptions) {
   const analysis = Analysis.of(answerableCluster(scope, api, options));

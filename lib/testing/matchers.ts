@@ -22,6 +22,7 @@ import { lockMatchers } from './lock';
 import { ClusterModel, ContainerPortModel, NamespaceModel, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue, checkNamespaceName } from '../model/validation';
 import { failingFindings, Finding, findingBlock, lint } from '../rules';
+import type { MatcherResult } from './matcher-result';
 
 /**
  * A pod that need not exist in the app, given by its namespace and labels: "a pod labelled app=grafana in namespace
@@ -88,11 +89,6 @@ export interface ChecksOptions {
 /** The lowest severity `toPassNetpolChecks` fails on. */
 export type ChecksLevel = 'error' | 'warning' | 'info';
 
-/** What a jest matcher returns. */
-interface MatcherResult {
-  pass: boolean;
-  message: () => string;
-}
 
 /** The `namespace/name` of a workload construct (its manifest's), or the string as given. */
 export function endpointRef(endpoint: string | IConstruct): string {
