@@ -17,6 +17,8 @@ export type { LintPathsOptions, LintPathsResult } from './cli';
 export { ALLOW_ALL_BESIDE_RULES } from './allow-all-beside-rules';
 export { ALLOW_ALL_RULE } from './allow-all-rule';
 export { ANY_ADDRESS } from './any-address';
+export { CLUSTER_PRIORITY_COLLISION } from './cluster-priority-collision';
+export { CLUSTER_SUBJECT_SELECTS_NOTHING } from './cluster-subject-selects-nothing';
 export { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
 export { DNS_ANY_NAMESPACE } from './dns-any-namespace';
 export { DNS_BLOCKED } from './dns-blocked';

@@ -5,6 +5,8 @@ import { ALLOW_ALL_BESIDE_RULES } from './allow-all-beside-rules';
 import { ALLOW_ALL_RULE } from './allow-all-rule';
 import { ANY_ADDRESS } from './any-address';
 import { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
+import { CLUSTER_PRIORITY_COLLISION } from './cluster-priority-collision';
+import { CLUSTER_SUBJECT_SELECTS_NOTHING } from './cluster-subject-selects-nothing';
 import { DNS_ANY_NAMESPACE } from './dns-any-namespace';
 import { DNS_BLOCKED } from './dns-blocked';
 import { DNS_UDP_ONLY } from './dns-udp-only';
@@ -44,6 +46,8 @@ export const RULES: readonly Rule[] = [
   IMPLICIT_INGRESS_ISOLATION,
   ALLOW_ALL_BESIDE_RULES,
   VOIDED_POLICY,
+  CLUSTER_PRIORITY_COLLISION,
+  CLUSTER_SUBJECT_SELECTS_NOTHING,
 ];
 
 /** The rule with an id, or undefined. */
