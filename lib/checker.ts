@@ -8,8 +8,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { ClusterDns } from './cluster-dns';
-import { readTree, someOf, unmodelledPolicies } from './cluster-of';
-import { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './model/load';
+import { readTree, unmodelledPolicies } from './cluster-of';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, someOf } from './model/load';
 import { ClusterModel } from './model/types';
 import { failingFindings, Finding, findingBlock, fixText, formatText, lint, LintResult, objectLabel, RULES, SEVERITY_RANK, Severity } from './rules';
 

@@ -14,7 +14,7 @@ import { ClusterNetworkPolicy } from './cluster-network-policy';
 import { ErrorCode, NetpolError } from './errors';
 import { ClusterPolicyModel } from './model/cluster-policy';
 import { ClusterModel, NamespaceModel, PolicyModel, SourceModel } from './model/types';
-import { Diagnostic, DiagnosticCode, DiagnosticSeverity, loadObjects } from './model/load';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, loadObjects, someOf } from './model/load';
 import type { IsolatedNamespace } from './isolated-namespace';
 import { ISOLATED_NAMESPACE } from './markers';
 import { NetworkPolicy, patchedManifest, patchErrorText, patchProblemText } from './network-policy';
@@ -118,10 +118,6 @@ export function unmodelledPolicies(diagnostics: readonly Diagnostic[]): string[]
   return diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY).map(d => `${d.kind} ${d.name} at ${d.file}`);
 }
 
-/** At most five items of a list, and how many more. */
-export function someOf(items: readonly string[]): string {
-  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
-}
 
 /**
  * The cluster of a construct tree, when it can answer: throws a NetpolError when one of this library's objects

@@ -10,7 +10,7 @@
  *       properties: { failOn: warning }
  */
 import { ClusterDns } from './cluster-dns';
-import { DiagnosticCode, DiagnosticSeverity, loadPaths } from './model/load';
+import { DiagnosticCode, DiagnosticSeverity, loadPaths, someOf } from './model/load';
 import { acceptText, failingFindings, Finding, lint, objectLabel, ruleById, SUPPRESS_ANNOTATION } from './rules';
 
 /** Properties of `NetpolValidation` (the `properties` of its cdk8s.yaml entry). */
@@ -56,10 +56,6 @@ export interface NetpolValidationProps {
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'];
 
-/** At most five items of a list, and how many more. */
-function someOf(items: string[]): string {
-  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
-}
 
 /** The DNS server the plugin's properties describe; a bad value is an error naming the property. */
 function pluginDns(props: NetpolValidationProps): ClusterDns {

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ClusterModel } from '../model/types';
-import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths } from '../model/load';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths, someOf } from '../model/load';
 import { CliError } from './command';
 import type { CliIo } from './io';
 
@@ -103,7 +103,7 @@ export function loadManifests(paths: string[], io: CliIo, options: LoadManifests
   }
   const unmodelled = diagnostics.filter(d => d.code === DiagnosticCode.UNMODELLED_POLICY).map(d => `${d.kind} ${d.name}`);
   if (unmodelled.length > 0) {
-    const names = `${unmodelled.slice(0, 5).join(', ')}${unmodelled.length > 5 ? ` and ${unmodelled.length - 5} more` : ''}`;
+    const names = someOf(unmodelled);
     if (!options.ignoreUnmodelled) {
       throw new CliError(`the input holds ${unmodelled.length} polic${unmodelled.length === 1 ? 'y' : 'ies'} that the analysis does not model (${names}), which can change the answer; ${options.nothingDone}. Leave them out of the input, or add --ignore-unmodelled to answer without them.`);
     }

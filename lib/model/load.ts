@@ -20,7 +20,7 @@ import { MANIFEST_EXTENSIONS, walkManifestFiles } from './load/files';
 import { MAX_FILE_BYTES, mebibytes } from './load/limits';
 
 export { LoadResult } from './load/builder';
-export { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic } from './load/diagnostics';
+export { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, someOf } from './load/diagnostics';
 export { ManifestDocument, readDocuments } from './load/documents';
 export { listManifestFiles, MANIFEST_EXTENSIONS, NOT_MANIFESTS } from './load/files';
 export { yamlChunks } from './load/yaml';

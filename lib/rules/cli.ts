@@ -6,7 +6,7 @@
  * Loader diagnostics go to stderr; the report to stdout.
  */
 import * as fs from 'fs';
-import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments } from '../model/load';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatDiagnostic, loadPaths, readDocuments, someOf } from '../model/load';
 import { DnsServer } from './context';
 import { failingFindings, FailOn, lint, LintOptions } from './lint';
 import { formatJson, formatSarif, formatText } from './report';
@@ -111,8 +111,7 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
 
 /** The first five `Kind name` of unmodelled-policy diagnostics, and how many more. */
 function namesOf(unmodelled: Diagnostic[]): string {
-  const names = unmodelled.map(d => `${d.kind} ${d.name}`);
-  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+  return someOf(unmodelled.map(d => `${d.kind} ${d.name}`));
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { IConstruct } from 'constructs';
 import { Analysis, connlistLine } from '../analysis';
-import { clusterOf, someOf, unmodelledPolicies } from '../cluster-of';
+import { clusterOf, unmodelledPolicies } from '../cluster-of';
+import { someOf } from '../model/load';
 
 /** Renders the summary as text lines; a last line names the policies it leaves out, of kinds it does not model. */
 export function connectivitySummary(scope: IConstruct): string {

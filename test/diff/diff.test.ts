@@ -203,8 +203,8 @@ describe('diffConnectivity on snapshots (plain data)', () => {
     const v6 = range('2001:db8::', '2001:db8::ffff');
     // WHEN diffed
     // THEN one changed entry for that exact endpoint
-    expect(lines({ workloads: [a], connections: [conn(a, v6, tcp(1))] }, { workloads: [a], connections: [conn(a, v6, tcp(2))] }))
-      .toEqual(['changed ns/a[Deployment] -> 2001:db8::-2001:db8::ffff[External] : TCP 1 => TCP 2']);
+    const diffed = lines({ workloads: [a], connections: [conn(a, v6, tcp(1))] }, { workloads: [a], connections: [conn(a, v6, tcp(2))] });
+    expect(diffed).toEqual(['changed ns/a[Deployment] -> 2001:db8::-2001:db8::ffff[External] : TCP 1 => TCP 2']);
   });
 
   test('is linear: diffing 2 x 60,600 connections calls ConnectionSet.equals a bounded number of times per connection', () => {

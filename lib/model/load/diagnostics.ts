@@ -128,3 +128,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   const location = [where || undefined, d.field].filter(Boolean).join(' ');
   return `${location ? `${location}: ` : ''}${d.severity}: ${subject ? `${subject}: ` : ''}${d.message} [${d.code}]`;
 }
+
+/** At most five items of a list, and how many more: for messages that name the objects concerned. */
+export function someOf(items: readonly string[]): string {
+  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
+}
