@@ -13,6 +13,7 @@ import { Problem } from './model/validation';
 import { checkMetadata, notePatched, restorePrototypeInstanceof } from './network-policy';
 import { Port, portsToModel } from './port';
 import { dnsWord } from './selector';
+import { addSuppression, SUPPRESS_ANNOTATION } from './suppress';
 
 /** Set on every ClusterNetworkPolicy (and building block made of one). */
 const CLUSTER_NETWORK_POLICY = Symbol.for('cdk8s-netpol.ClusterNetworkPolicy');
@@ -151,7 +152,7 @@ export class ClusterNetworkPolicy extends ApiObject {
 
   private readonly policyKind: ClusterPolicyKind;
   private readonly labels?: { [key: string]: string };
-  private readonly annotations?: { [key: string]: string };
+  private readonly annotations: { [key: string]: string };
   private readonly ingressRules: StoredRule[] = [];
   private readonly egressRules: StoredRule[] = [];
 
@@ -187,7 +188,7 @@ export class ClusterNetworkPolicy extends ApiObject {
     this.priority = baselineV1 ? undefined : props.priority;
     this.subject = props.subject;
     this.labels = props.labels;
-    this.annotations = props.annotations;
+    this.annotations = { ...props.annotations };
 
     const ingress = props.ingress === undefined ? [] : requireArray(api, 'ingress', props.ingress, isObject, '{ action: ClusterPolicyAction.DENY, peers: [...], ports: [...] }');
     const egress = props.egress === undefined ? [] : requireArray(api, 'egress', props.egress, isObject, '{ action: ClusterPolicyAction.DENY, peers: [...], ports: [...] }');
@@ -233,6 +234,18 @@ export class ClusterNetworkPolicy extends ApiObject {
     });
   }
 
+  /**
+   * Accepts the findings of checker rule `ruleId` (see RULES.md) on this policy, for a reason of at least 10
+   * characters. Written as the `cdk8s-netpol.io/suppress` annotation, so synth, the cdk8s.yaml plugin and the CLI
+   * all honour it; the findings are still reported, as suppressed.
+   * @example guardrail.suppress('NP023', 'the monitoring Pass is a reviewed carve-out')
+   */
+  public suppress(ruleId: string, reason: string): void {
+    const api = `${this.constructor.name}(${JSON.stringify(this.node.id)}).suppress()`;
+    this.annotations[SUPPRESS_ANNOTATION] = addSuppression(api, this, this.annotations[SUPPRESS_ANNOTATION], ruleId, reason);
+    Checker._touch(this);
+  }
+
   private addRule(direction: 'ingress' | 'egress', rule: ClusterNetworkPolicyRule, api: string): void {
     requireObject(api, 'the rule', rule, '{ action: ClusterPolicyAction.DENY, peers: [...], ports: [...] }');
     const rules = direction === 'ingress' ? this.ingressRules : this.egressRules;
@@ -267,7 +280,7 @@ export class ClusterNetworkPolicy extends ApiObject {
       ...(this.ingressRules.length > 0 ? { ingress: this.ingressRules.map(toRule) } : {}),
       ...(this.egressRules.length > 0 ? { egress: this.egressRules.map(toRule) } : {}),
       ...(this.labels && Object.keys(this.labels).length > 0 ? { labels: { ...this.labels } } : {}),
-      ...(this.annotations && Object.keys(this.annotations).length > 0 ? { annotations: { ...this.annotations } } : {}),
+      ...(Object.keys(this.annotations).length > 0 ? { annotations: { ...this.annotations } } : {}),
       source: { constructPath: this.node.path },
     };
   }

@@ -42,6 +42,9 @@ function rangeEndpoint(range: Ipv4Range): ExternalEndpoint {
   return { type: 'external', first, last };
 }
 
+/** By default, at most this many destination entries are kept for reuse across sources of the same class. */
+const DESTINATION_CACHE_ENTRIES = 4_000_000;
+
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -106,53 +109,50 @@ export class Analysis {
   /**
    * Every allowed connection, sorted by source then destination name. Workload pairs are listed once per pair of
    * distinct workloads (never a workload to itself); external ranges as the conformance README describes (IPv4 only).
+   * The list is built once and kept: for a large cluster, `eachConnection()` gives the same connections without
+   * holding them all.
    */
   public connections(): Connection[] {
-    if (this.cachedConnections) return this.cachedConnections;
-    const engine = this.engine;
-    const out: { src: Endpoint; dst: Endpoint; conns: ConnectionSet; srcName: string; dstName: string }[] = [];
-    const names = new Map<WorkloadModel, { endpoint: WorkloadEndpoint; text: string }>();
-    const named = (w: WorkloadModel) => {
-      let e = names.get(w);
-      if (!e) {
-        const endpoint = workloadEndpoint(w);
-        e = { endpoint, text: endpointName(endpoint) };
-        names.set(w, e);
-      }
-      return e;
-    };
-    const ranges = (direction: PolicyType) => (direction === PolicyType.INGRESS ? engine.ingressRanges : engine.egressRanges)
-      .map(range => { const endpoint = rangeEndpoint(range); return { endpoint, text: endpointName(endpoint) }; });
-    const ingressRanges = ranges(PolicyType.INGRESS);
-    const egressRanges = ranges(PolicyType.EGRESS);
-    for (const src of engine.classes) {
-      for (const dst of engine.candidateDestinations(src)) {
-        const conns = engine.classToClass(src, dst);
-        if (conns.isEmpty()) continue;
-        for (const ws of src.workloads) {
-          const s = named(ws);
-          for (const wd of dst.workloads) {
-            const d = named(wd);
-            if (s.text !== d.text) out.push({ src: s.endpoint, dst: d.endpoint, conns, srcName: s.text, dstName: d.text });
-          }
-        }
-      }
-      egressRanges.forEach((range, i) => {
-        const conns = engine.classAndRange(PolicyType.EGRESS, src, i);
-        if (conns.isEmpty()) return;
-        for (const ws of src.workloads) out.push({ src: named(ws).endpoint, dst: range.endpoint, conns, srcName: named(ws).text, dstName: range.text });
-      });
-      ingressRanges.forEach((range, i) => {
-        const conns = engine.classAndRange(PolicyType.INGRESS, src, i);
-        if (conns.isEmpty()) return;
-        for (const wd of src.workloads) out.push({ src: range.endpoint, dst: named(wd).endpoint, conns, srcName: range.text, dstName: named(wd).text });
-      });
-    }
-    out.sort((a, b) => compareStrings(a.srcName, b.srcName) || compareStrings(a.dstName, b.dstName));
-    // Several workloads with one name (e.g. a Pod listed twice) would print duplicate lines; keep the first.
-    const unique = out.filter((c, i) => i === 0 || c.srcName !== out[i - 1].srcName || c.dstName !== out[i - 1].dstName);
-    this.cachedConnections = unique.map(({ src, dst, conns }) => ({ src, dst, conns }));
+    this.cachedConnections ??= [...this.eachConnection()];
     return this.cachedConnections;
+  }
+
+  /**
+   * The connections of `connections()`, in the same order, one at a time: memory stays bounded by the cluster model
+   * (and the destination lists of a few workload classes), never by the number of connections, so the list of a
+   * cluster of any size can be written out as it is produced.
+   *
+   * @param destinationCacheEntries how many destination entries are kept for the next workloads of the same class
+   * (bounds the memory; the default holds a few million)
+   */
+  public *eachConnection(destinationCacheEntries = DESTINATION_CACHE_ENTRIES): Generator<Connection> {
+    if (this.cachedConnections) {
+      yield* this.cachedConnections;
+      return;
+    }
+    const order = new ConnectionOrder(this.engine, destinationCacheEntries);
+    const { sources, destinations } = order;
+    for (const src of sources) {
+      if (src.cls) {
+        const list = order.destinationsOf(src.cls);
+        const self = src.rank;
+        for (let i = 0; i < list.ranks.length; i++) {
+          if (list.ranks[i] === self) continue;
+          yield { src: src.endpoint, dst: destinations[list.ranks[i]].endpoint, conns: list.conns[i] };
+        }
+      } else {
+        const list = order.ingressDestinations(src.rangeIndex!);
+        for (let i = 0; i < list.ranks.length; i++) yield { src: src.endpoint, dst: destinations[list.ranks[i]].endpoint, conns: list.conns[i] };
+      }
+    }
+  }
+
+  /**
+   * The endpoints that take part in at least one connection of `connections()`, sorted by name: the nodes of a
+   * drawing of the list. Found on the workload classes, without listing the connections.
+   */
+  public connectedEndpoints(): Endpoint[] {
+    return new ConnectionOrder(this.engine, 0).connectedEndpoints();
   }
 
   /**
@@ -219,5 +219,191 @@ export class Analysis {
       throw new Error(`connections between two addresses outside the cluster ("${from}", "${to}") are not governed by NetworkPolicies`);
     }
     return explainConnection(this.engine, src, dst, protocol, port);
+  }
+}
+
+/** An endpoint in the sorted order of the connection list. */
+interface OrderedEndpoint {
+  /** The endpoint. */
+  readonly endpoint: Endpoint;
+  /** Its connlist name. */
+  readonly text: string;
+  /** Its workload class, for a workload. */
+  readonly cls?: WorkloadClass;
+  /** Its index in the direction's range partition, for an external range. */
+  readonly rangeIndex?: number;
+  /** Its position in the destination order (workloads only; -1 for a range). */
+  readonly rank: number;
+}
+
+/** Destinations of one source, sorted by name: positions in `ConnectionOrder.destinations`, each with its connections. */
+interface DestinationList {
+  /** The positions, ascending. */
+  readonly ranks: Int32Array;
+  /** The connections to each. */
+  readonly conns: readonly ConnectionSet[];
+}
+
+
+/**
+ * The order of the connection list: sources are the workloads and the ingress ranges, destinations the workloads and
+ * the egress ranges, each sorted by connlist name. A workload listed twice under one name (e.g. in two classes) is
+ * taken once, as its first occurrence in class order. The destinations of a workload depend only on its class, so
+ * they are computed per class, sorted once, and kept for the next sources of that class within a bounded budget.
+ */
+class ConnectionOrder {
+  /** The sources, in name order. */
+  public readonly sources: OrderedEndpoint[];
+  /** The destinations, in name order. */
+  public readonly destinations: OrderedEndpoint[];
+  /** Per class index, the destination positions of its workloads. */
+  private readonly membersByClass: number[][];
+  /** Per egress range index, its destination position. */
+  private readonly egressRank: number[];
+  private readonly cache = new Map<number, DestinationList>();
+  private cachedEntries = 0;
+
+  /**
+   * @param budget how many destination entries `destinationsOf` keeps for reuse
+   */
+  constructor(private readonly engine: Engine, private readonly budget: number) {
+    const workloads: { endpoint: WorkloadEndpoint; text: string; cls: WorkloadClass }[] = [];
+    const seen = new Set<string>();
+    for (const cls of engine.classes) {
+      for (const w of cls.workloads) {
+        const endpoint = workloadEndpoint(w);
+        const text = endpointName(endpoint);
+        if (seen.has(text)) continue;
+        seen.add(text);
+        workloads.push({ endpoint, text, cls });
+      }
+    }
+    const ranges = (direction: PolicyType) => (direction === PolicyType.INGRESS ? engine.ingressRanges : engine.egressRanges)
+      .map((range, rangeIndex) => { const endpoint = rangeEndpoint(range); return { endpoint, text: endpointName(endpoint), rangeIndex }; });
+    const byText = (a: { text: string }, b: { text: string }) => compareStrings(a.text, b.text);
+    const destinations: OrderedEndpoint[] = [...workloads.map(w => ({ ...w, rank: -1 })), ...ranges(PolicyType.EGRESS).map(r => ({ ...r, rank: -1 }))].sort(byText);
+    this.membersByClass = engine.classes.map(() => []);
+    this.egressRank = new Array(engine.egressRanges.length);
+    const rankOf = new Map<string, number>();
+    this.destinations = destinations.map((d, rank) => {
+      if (d.cls) {
+        this.membersByClass[d.cls.index].push(rank);
+        rankOf.set(d.text, rank);
+      } else {
+        this.egressRank[d.rangeIndex!] = rank;
+      }
+      return { ...d, rank: d.cls ? rank : -1 };
+    });
+    this.sources = [
+      ...workloads.map(w => ({ ...w, rank: rankOf.get(w.text)! })),
+      ...ranges(PolicyType.INGRESS).map(r => ({ ...r, rank: -1 })),
+    ].sort(byText);
+  }
+
+  /** The destinations of the workloads of a class (including each one itself, which the caller skips). */
+  public destinationsOf(src: WorkloadClass): DestinationList {
+    const cached = this.cache.get(src.index);
+    if (cached) return cached;
+    const builder = new DestinationBuilder();
+    for (const dst of this.engine.candidateDestinations(src)) {
+      const members = this.membersByClass[dst.index];
+      if (members.length === 0) continue;
+      const conns = this.engine.classToClass(src, dst);
+      if (!conns.isEmpty()) builder.add(members, conns);
+    }
+    for (let i = 0; i < this.egressRank.length; i++) {
+      const conns = this.engine.classAndRange(PolicyType.EGRESS, src, i);
+      if (!conns.isEmpty()) builder.add([this.egressRank[i]], conns);
+    }
+    const list = builder.build();
+    this.remember(src.index, list);
+    return list;
+  }
+
+  /** The destinations (workloads) of ingress range `rangeIndex` as a source. */
+  public ingressDestinations(rangeIndex: number): DestinationList {
+    const builder = new DestinationBuilder();
+    for (const dst of this.engine.classes) {
+      const members = this.membersByClass[dst.index];
+      if (members.length === 0) continue;
+      const conns = this.engine.classAndRange(PolicyType.INGRESS, dst, rangeIndex);
+      if (!conns.isEmpty()) builder.add(members, conns);
+    }
+    return builder.build();
+  }
+
+  /** The endpoints of every connection, sorted by name, found class by class. */
+  public connectedEndpoints(): Endpoint[] {
+    const connected = new Set<string>();
+    const markClass = (cls: WorkloadClass) => { for (const rank of this.membersByClass[cls.index]) connected.add(this.destinations[rank].text); };
+    for (const src of this.engine.classes) {
+      const members = this.membersByClass[src.index];
+      if (members.length === 0) continue;
+      for (const dst of this.engine.candidateDestinations(src)) {
+        const others = this.membersByClass[dst.index];
+        if (others.length === 0 || (dst === src && members.length < 2)) continue;
+        if (this.engine.classToClass(src, dst).isEmpty()) continue;
+        markClass(src);
+        markClass(dst);
+      }
+      for (let i = 0; i < this.egressRank.length; i++) {
+        if (this.engine.classAndRange(PolicyType.EGRESS, src, i).isEmpty()) continue;
+        markClass(src);
+        connected.add(this.destinations[this.egressRank[i]].text);
+      }
+    }
+    for (const source of this.sources) {
+      if (source.cls) continue;
+      const list = this.ingressDestinations(source.rangeIndex!);
+      if (list.ranks.length === 0) continue;
+      connected.add(source.text);
+      for (const rank of list.ranks) connected.add(this.destinations[rank].text);
+    }
+    const endpoints = new Map<string, Endpoint>();
+    for (const e of [...this.sources, ...this.destinations]) if (connected.has(e.text)) endpoints.set(e.text, e.endpoint);
+    return [...endpoints.keys()].sort(compareStrings).map(text => endpoints.get(text)!);
+  }
+
+  /** Keeps a class's list for its next sources, forgetting the oldest lists beyond the budget. */
+  private remember(index: number, list: DestinationList): void {
+    if (list.ranks.length > this.budget) return;
+    while (this.cachedEntries + list.ranks.length > this.budget) {
+      const [oldest, dropped] = this.cache.entries().next().value as [number, DestinationList];
+      this.cache.delete(oldest);
+      this.cachedEntries -= dropped.ranks.length;
+    }
+    this.cache.set(index, list);
+    this.cachedEntries += list.ranks.length;
+  }
+}
+
+/** Collects destination positions with their connections, then sorts them by position. */
+class DestinationBuilder {
+  private readonly positions: number[][] = [];
+  private readonly connections: ConnectionSet[] = [];
+  private size = 0;
+
+  /** Adds the positions, all with the same connections. */
+  public add(positions: readonly number[], conns: ConnectionSet): void {
+    this.positions.push(positions as number[]);
+    this.connections.push(conns);
+    this.size += positions.length;
+  }
+
+  /** The sorted list. Each entry is keyed position * groups + group, so one numeric sort orders both. */
+  public build(): DestinationList {
+    const groups = this.connections.length;
+    const keys = new Float64Array(this.size);
+    let k = 0;
+    this.positions.forEach((list, group) => { for (const position of list) keys[k++] = position * groups + group; });
+    keys.sort();
+    const ranks = new Int32Array(this.size);
+    const conns: ConnectionSet[] = new Array(this.size);
+    for (let i = 0; i < keys.length; i++) {
+      const position = Math.floor(keys[i] / groups);
+      ranks[i] = position;
+      conns[i] = this.connections[keys[i] - position * groups];
+    }
+    return { ranks, conns };
   }
 }

@@ -4,7 +4,10 @@
  * open to beyond the workloads of the manifests (`k8snetpolicy list --exposure`).
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { Analysis, formatConnections, formatConnlistWithExposure, formatJsonWithExposure, OUTPUT_FORMATS, WorkloadExposure } from '../analysis';
+import {
+  Analysis, chunkedWrite, Connection, ConnectionGrouping, formatGroupedConnections, GROUPED_FORMATS, groupConnections, OUTPUT_FORMATS,
+  WorkloadExposure, writeConnections, writeConnlistWithExposure, writeJsonWithExposure,
+} from '../analysis';
 import { NetpolError } from '../errors';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests, parseFailOn } from './manifests';
@@ -21,6 +24,21 @@ export interface AnalyzeOptions {
   readonly ignoreUnmodelled?: boolean;
   /** Also print what each workload is open to beyond the workloads of the manifests. */
   readonly exposure?: boolean;
+  /** `none`, or how to group the list: by namespace or by workload class. */
+  readonly group: string;
+  /** Only the connections from or to this namespace's workloads. */
+  readonly namespace?: string;
+}
+
+/** The values of `--group`. */
+export const ANALYZE_GROUPS = ['none', ConnectionGrouping.NAMESPACE, ConnectionGrouping.CLASS] as const;
+
+/** Parses `--group`; a commander `argParser`. */
+export function parseAnalyzeGroup(value: string): string {
+  if (!(ANALYZE_GROUPS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Use one of ${ANALYZE_GROUPS.join(', ')}, e.g. --group namespace.`);
+  }
+  return value;
 }
 
 /** The output formats `--exposure` can be written in. */
@@ -53,13 +71,23 @@ Exposure (--exposure, as np-guard netpol-analyzer's "k8snetpolicy list --exposur
   Named ports of egress rules stay names (TCP http), since the peer's pods are unknown. --output json adds an
   "exposure" list next to "connections"; the other formats do not carry exposure.
 
+Large clusters (--group, --namespace):
+  the list is written as it is produced, so its length never bounds the memory; to make it readable,
+  --group namespace prints one line per pair of namespaces and set of connections, with how many workload
+  pairs have exactly that set ("TCP 8080 (15 of 5,625 pairs)": the other pairs have other or no connections);
+  --group class prints one line per pair of workload classes (the workloads of a namespace that every policy
+  treats alike), each line holding for every pair of their workloads. --namespace NS keeps the lines from or
+  to NS, to drill into one namespace. Grouping is written as connlist, json, md or csv.
+
 Diagnostics go to standard error as "file#document field: severity: message [code]" lines.
 
 Examples:
   $ cdk8s-netpol analyze dist/
   $ cdk8s-netpol analyze manifests/ --output mermaid > connections.mmd
   $ cdk8s-netpol analyze dist/ --exposure
-  $ cdk8s-netpol analyze app.yaml --fail-on warning`;
+  $ cdk8s-netpol analyze app.yaml --fail-on warning
+  $ cdk8s-netpol analyze cluster/ --group namespace
+  $ cdk8s-netpol analyze cluster/ --group class --namespace payments`;
 
 /**
  * The warning printed when the input holds no workload: every connection is between workloads (or a workload and
@@ -81,6 +109,20 @@ function exposureOrBadInput(analysis: Analysis): WorkloadExposure[] {
   }
 }
 
+/** `{ namespace }` of a workload endpoint, `{}` of an external one. */
+function endpointNamespace(e: Connection['src']): { namespace?: string } {
+  return e.type === 'workload' ? { namespace: e.namespace } : {};
+}
+
+/** `--namespace` must name a namespace with workloads, or the list would be empty for a typo. */
+function checkNamespace(analysis: Analysis, namespace: string): void {
+  const known = [...new Set(analysis.engine.classes.map(c => c.namespace.name))].sort();
+  if (!known.includes(namespace)) {
+    const shown = known.length > 10 ? `${known.slice(0, 10).join(', ')}, and ${known.length - 10} more` : known.join(', ');
+    throw new CliError(`--namespace "${namespace}": no workload of the input is in that namespace; namespaces with workloads: ${shown || 'none'}.`);
+  }
+}
+
 /** Registers `analyze`. */
 export const register: RegisterCommand = (program, io, setExit) => {
   program
@@ -91,23 +133,41 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addOption(new Option('--fail-on <level>', `which diagnostics fail the command: ${Object.values(FailOn).join(', ')}`).argParser(parseFailOn).default(FailOn.ERROR))
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
     .option('--exposure', `also list what each workload is open to beyond the workloads of the manifests (output ${EXPOSURE_FORMATS.join(' or ')})`)
+    .addOption(new Option('--group <by>', `group the list: ${ANALYZE_GROUPS.join(', ')}`).argParser(parseAnalyzeGroup).default('none'))
+    .option('--namespace <name>', 'only the connections from or to the workloads of this namespace')
     .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: AnalyzeOptions) => {
       if (options.exposure && !(EXPOSURE_FORMATS as readonly string[]).includes(options.output)) {
         throw new CliError(`--exposure is written in ${EXPOSURE_FORMATS.join(' or ')} output only, not ${options.output}; use --output connlist or --output json, or leave --exposure out.`);
       }
+      const grouping = options.group === 'none' ? undefined : options.group as ConnectionGrouping;
+      if (grouping && options.exposure) throw new CliError(`--group ${grouping} and --exposure cannot be combined; leave one out.`);
+      if (grouping && !(GROUPED_FORMATS as readonly string[]).includes(options.output)) {
+        throw new CliError(`--group ${grouping} is written in ${GROUPED_FORMATS.join(', ')}, not ${options.output}; for a grouped picture use cdk8s-netpol graph --group ${grouping}.`);
+      }
+      if (options.namespace !== undefined && options.exposure) throw new CliError('--namespace and --exposure cannot be combined; leave one out.');
       const loaded = loadManifests(paths, io, {
         failOn: options.failOn, verbose: options.verbose, nothingDone: 'no connections printed', hasFailOn: true, ignoreUnmodelled: options.ignoreUnmodelled,
       });
       const noWorkloads = loaded.cluster.workloads.length === 0;
       if (noWorkloads) io.err(`${noWorkloadsWarning(loaded.cluster.policies.length)}\n`);
       const analysis = Analysis.of(loaded.cluster);
-      if (!options.exposure) {
-        io.out(formatConnections(analysis.connections(), options.output));
+      const namespace = options.namespace;
+      if (namespace !== undefined) checkNamespace(analysis, namespace);
+      const inNamespace = (c: { src: { namespace?: string }; dst: { namespace?: string } }) => c.src.namespace === namespace || c.dst.namespace === namespace;
+      if (grouping) {
+        const lines = groupConnections(analysis, grouping);
+        io.out(formatGroupedConnections(namespace === undefined ? lines : lines.filter(inNamespace), options.output as typeof GROUPED_FORMATS[number]));
+      } else if (!options.exposure) {
+        // The list is written as it is produced, so its length never bounds the memory.
+        writeConnections(analysis, options.output, text => io.out(text), namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) }));
       } else {
         const exposure = exposureOrBadInput(analysis);
-        io.out(options.output === 'json' ? formatJsonWithExposure(analysis.connections(), exposure) : formatConnlistWithExposure(analysis.connections(), exposure));
+        const chunks = chunkedWrite(text => io.out(text));
+        if (options.output === 'json') writeJsonWithExposure(analysis.eachConnection(), exposure, chunks.write);
+        else writeConnlistWithExposure(analysis.eachConnection(), exposure, chunks.write);
+        chunks.flush();
       }
       const warnings = loaded.warnings + (noWorkloads ? 1 : 0);
       if (options.failOn === FailOn.WARNING && warnings > 0) {

@@ -1,9 +1,15 @@
 /**
  * NP002 and NP003: a namespace without default deny for ingress / for egress. Shared logic; the two rules are
  * registered separately so each direction can be suppressed on its own.
+ *
+ * A default deny is either the namespace's own (a NetworkPolicy with `podSelector: {}` for the direction and no
+ * allow-all rule) or the cluster's: a Baseline-tier policy whose subject holds every pod of the namespace and whose
+ * rules for the direction end in a catch-all Deny (`baselineDefaultDeny`, e.g. cdk8s-netpol's ClusterBaseline). The
+ * Baseline tier decides exactly for the pods no NetworkPolicy isolates, which is what a namespace's default deny is for.
  */
-import { CompiledPolicy, isEmptySelector } from '../analysis';
+import { clusterPolicyLabel, CompiledPolicy, isEmptySelector } from '../analysis';
 import { PolicyType } from '../model/types';
+import { baselineDefaultDeny } from './cluster-tiers';
 import { RuleContext, SYSTEM_NAMESPACES } from './context';
 import { Rule, RuleFinding, Severity } from './rule';
 import { count, listText } from './util';
@@ -33,6 +39,9 @@ function checkDirection(context: RuleContext, direction: PolicyType): RuleFindin
   for (const ns of [...engine.namespaces.keys()].sort()) {
     if (SYSTEM_NAMESPACES.includes(ns)) continue;
     if (context.policiesIn(ns).some(p => deniesByDefault(p, direction))) continue;
+    // The cluster's Baseline tier denies by default for the pods no NetworkPolicy isolates: the namespace needs none.
+    const baseline = baselineDefaultDeny(engine, ns, direction);
+    if (baseline.rule) continue;
     const classes = context.classesIn(ns);
     const open = classes.filter(c => !engine.side(direction, c).isolated).flatMap(c => c.workloads.map(w => `${ns}/${w.name}`));
     const total = classes.reduce((n, c) => n + c.workloads.length, 0);
@@ -43,6 +52,9 @@ function checkDirection(context: RuleContext, direction: PolicyType): RuleFindin
       total === 0 ? undefined
         : open.length === 0 ? `its ${count(total, 'workload')} ${total === 1 ? 'is' : 'are'} isolated for ${word} by other policies, but a workload added later would not be`
           : `${open.length} of ${count(total, 'workload')} ${open.length === 1 ? 'is' : 'are'} not isolated for ${word} (${listText(open)})`,
+      baseline.policies.length > 0
+        ? `the Baseline tier (${listText(baseline.policies.map(p => clusterPolicyLabel(p.model)))}) applies to it but does not end its ${word} rules in a catch-all Deny`
+        : undefined,
     ].filter(Boolean).join('; ');
     out.push({
       object: { kind: 'Namespace', name: ns },
@@ -54,18 +66,23 @@ function checkDirection(context: RuleContext, direction: PolicyType): RuleFindin
 }
 
 const whyCommon = 'Without a default deny, every pod that no policy selects — including every pod added later — is open in this '
-  + 'direction, so security depends on remembering a policy for each new workload. Namespaces kube-system, kube-public '
-  + 'and kube-node-lease are skipped (the cluster\'s operators own them).';
+  + 'direction, so security depends on remembering a policy for each new workload. A cluster-wide default deny counts as the '
+  + 'namespace\'s: a Baseline-tier policy (BaselineAdminNetworkPolicy, ClusterNetworkPolicy with tier Baseline) whose subject '
+  + 'holds every pod of the namespace and whose rules for the direction end in a Deny of every port and every pod (for egress, '
+  + 'of every address: a networks peer with 0.0.0.0/0), with no such Accept or Pass before it. Namespaces kube-system, '
+  + 'kube-public and kube-node-lease are skipped (the cluster\'s operators own them).';
 
 /** NP002: a namespace without default deny for ingress. */
 export const NO_DEFAULT_DENY_INGRESS: Rule = {
   id: 'NP002',
   name: 'no-default-deny-ingress',
   severity: Severity.WARNING,
-  summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for ingress.',
+  summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for ingress, and no Baseline-tier '
+    + 'cluster policy denies its pods by default.',
   why: whyCommon,
   fix: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] and no ingress rules (cdk8s-netpol: '
-    + 'DefaultDeny or IsolatedNamespace), then allow what is needed.',
+    + 'DefaultDeny or IsolatedNamespace), then allow what is needed; or deny by default for the whole cluster in the Baseline '
+    + 'tier (cdk8s-netpol: ClusterBaseline).',
   suppressible: true,
   check: context => checkDirection(context, PolicyType.INGRESS),
 };
@@ -75,10 +92,12 @@ export const NO_DEFAULT_DENY_EGRESS: Rule = {
   id: 'NP003',
   name: 'no-default-deny-egress',
   severity: Severity.WARNING,
-  summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for egress.',
+  summary: 'A namespace (declared, or used by a workload or policy) has no default-deny policy for egress, and no Baseline-tier '
+    + 'cluster policy denies its pods by default.',
   why: `${whyCommon} Open egress lets a compromised pod reach any service and exfiltrate data.`,
   fix: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Egress] and no egress rules (cdk8s-netpol: '
-    + 'DefaultDeny or IsolatedNamespace), plus a DNS allow to kube-system (DnsAccess).',
+    + 'DefaultDeny or IsolatedNamespace), plus a DNS allow to kube-system (DnsAccess); or deny by default for the whole '
+    + 'cluster in the Baseline tier, DNS excepted (cdk8s-netpol: ClusterBaseline).',
   suppressible: true,
   check: context => checkDirection(context, PolicyType.EGRESS),
 };

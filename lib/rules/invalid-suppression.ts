@@ -25,6 +25,13 @@ export const INVALID_SUPPRESSION: Rule = {
         out.push({ object: { kind: 'Namespace', name: ns.name }, message: `Namespace ${ns.name}: ${problem}; not honoured`, source: ns.source ?? {}, field: `metadata.annotations.${SUPPRESS_ANNOTATION}` });
       }
     }
+    for (const p of context.cluster.clusterPolicies ?? []) {
+      const value = p.annotations?.[SUPPRESS_ANNOTATION];
+      if (value === undefined) continue;
+      for (const problem of parseSuppressions(value, ids, never).problems) {
+        out.push({ object: { kind: p.kind, name: p.name }, message: `${p.kind} ${p.name}: ${problem}; not honoured`, source: p.source ?? {}, field: `metadata.annotations.${SUPPRESS_ANNOTATION}` });
+      }
+    }
     for (const p of context.cluster.policies) {
       const value = p.annotations?.[SUPPRESS_ANNOTATION];
       if (value === undefined) continue;

@@ -3,6 +3,7 @@
  * rule id, then namespace and name (suppressed findings included, marked).
  */
 import { Analysis, DEFAULT_NAMESPACE } from '../analysis';
+import { ClusterPolicyKind } from '../model/cluster-policy';
 import { ClusterModel } from '../model/types';
 import { collapseAlikeNamespaces } from './alike-namespaces';
 import { DnsServer, KUBERNETES_DNS, RuleContext } from './context';
@@ -118,6 +119,11 @@ export function lintCluster(cluster: ClusterModel, options: LintOptions = {}): L
     const value = ns.annotations?.[SUPPRESS_ANNOTATION];
     if (value !== undefined) byNamespace.set(ns.name, parseSuppressions(value, knownRuleIds, unsuppressible).valid);
   }
+  // Cluster-scoped policies have no namespace: their suppressions are keyed `Kind/name`, as findings name them.
+  for (const p of cluster.clusterPolicies ?? []) {
+    const value = p.annotations?.[SUPPRESS_ANNOTATION];
+    if (value !== undefined) byPolicy.set(`${p.kind}/${p.name}`, parseSuppressions(value, knownRuleIds, unsuppressible).valid);
+  }
 
   const findings: Finding[] = [];
   for (const rule of [...selected].sort((a, b) => compare(a.id, b.id))) {
@@ -146,12 +152,16 @@ export function lintCluster(cluster: ClusterModel, options: LintOptions = {}): L
   };
 }
 
+/** The kinds of cluster-scoped policies, whose findings are suppressed on the policy itself (they have no namespace). */
+const CLUSTER_POLICY_KINDS: ReadonlySet<string> = new Set(Object.values(ClusterPolicyKind));
+
 function applySuppression(rule: Rule, f: RuleFinding, byPolicy: Map<string, Suppression[]>, byNamespace: Map<string, Suppression[]>): Finding {
   const base = { ...f, ruleId: rule.id, severity: rule.severity };
   if (!rule.suppressible) return { ...base, suppressed: false };
   const { object } = f;
-  if (object.kind === 'NetworkPolicy') {
-    const hit = byPolicy.get(`${object.namespace}/${object.name}`)?.find(s => s.id === rule.id);
+  if (object.kind === 'NetworkPolicy' || CLUSTER_POLICY_KINDS.has(object.kind)) {
+    const key = object.kind === 'NetworkPolicy' ? `${object.namespace}/${object.name}` : `${object.kind}/${object.name}`;
+    const hit = byPolicy.get(key)?.find(s => s.id === rule.id);
     if (hit) return { ...base, suppressed: true, suppressionReason: hit.reason, suppressedBy: objectLabel(object) };
   }
   const namespace = object.kind === 'Namespace' ? object.name : object.namespace;

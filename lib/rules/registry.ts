@@ -5,6 +5,9 @@ import { ALLOW_ALL_BESIDE_RULES } from './allow-all-beside-rules';
 import { ALLOW_ALL_RULE } from './allow-all-rule';
 import { ANY_ADDRESS } from './any-address';
 import { NO_DEFAULT_DENY_EGRESS, NO_DEFAULT_DENY_INGRESS } from './default-deny';
+import { CLUSTER_DENY_SHADOWS_ALLOW } from './cluster-deny-shadows-allow';
+import { CLUSTER_PASS_WIDENS_DENY } from './cluster-pass-widens-deny';
+import { CLUSTER_POLICY_BLOCKS_DNS } from './cluster-policy-blocks-dns';
 import { CLUSTER_PRIORITY_COLLISION } from './cluster-priority-collision';
 import { CLUSTER_SUBJECT_SELECTS_NOTHING } from './cluster-subject-selects-nothing';
 import { DNS_ANY_NAMESPACE } from './dns-any-namespace';
@@ -48,6 +51,9 @@ export const RULES: readonly Rule[] = [
   VOIDED_POLICY,
   CLUSTER_PRIORITY_COLLISION,
   CLUSTER_SUBJECT_SELECTS_NOTHING,
+  CLUSTER_DENY_SHADOWS_ALLOW,
+  CLUSTER_PASS_WIDENS_DENY,
+  CLUSTER_POLICY_BLOCKS_DNS,
 ];
 
 /** The rule with an id, or undefined. */

@@ -365,3 +365,43 @@ describe('analyze reads what kubectl reads (issue "Reading YAML as kubectl does"
     expect(strict.stdout).toBe('');
   });
 });
+
+describe('analyze on large clusters: --group and --namespace', () => {
+  test('--group namespace prints one line per pair of namespaces and set of connections, with pair counts', async () => {
+    // GIVEN the guide's production namespace (frontend -> api closed by frontend's egress) and shop
+    const result = await cli('analyze', fixture('list.json'), PRODUCTION, '--group', 'namespace');
+    // THEN production => production holds api -> postgres only, of the 6 ordered pairs of its 3 workloads
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n').filter(l => l.startsWith('production (3 workloads) =>'));
+    expect(lines).toEqual(['production (3 workloads) => kube-system (1 workload) : TCP 53,UDP 53 (all 3 pairs)', 'production (3 workloads) => production (3 workloads) : TCP 5432 (1 of 6 pairs)']);
+  });
+
+  test('--namespace keeps the connections from or to one namespace, in every format', async () => {
+    const all = await cli('analyze', fixture('list.json'), PRODUCTION);
+    const expected = all.stdout.split('\n').filter(l => /(^| => )production\//.test(l));
+    const result = await cli('analyze', fixture('list.json'), PRODUCTION, '--namespace', 'production');
+    expect(result.stdout.split('\n').filter(l => l !== '')).toEqual(expected);
+    const csv = await cli('analyze', fixture('list.json'), PRODUCTION, '--namespace', 'production', '-o', 'csv');
+    expect(csv.stdout.split('\n').length - 2).toBe(expected.length);
+    const dot = await cli('analyze', fixture('list.json'), PRODUCTION, '--namespace', 'production', '-o', 'dot');
+    // the picture draws only the endpoints of the kept connections: shop's web is not connected to production
+    expect(dot.stdout).toContain('label="api[Deployment]"');
+    expect(dot.stdout).not.toContain('label="web[Deployment]"');
+  });
+
+  test('--namespace naming no namespace with workloads fails with exit 2, listing the namespaces', async () => {
+    const result = await cli('analyze', PRODUCTION, '--namespace', 'prod');
+    expect(result).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('error: --namespace "prod": no workload of the input is in that namespace; namespaces with workloads: kube-system, production.') });
+  });
+
+  test.each([
+    [['--group', 'class', '-o', 'dot'], 'error: --group class is written in connlist, json, md, csv, not dot; for a grouped picture use cdk8s-netpol graph --group class.'],
+    [['--group', 'namespace', '--exposure'], 'error: --group namespace and --exposure cannot be combined; leave one out.'],
+    [['--group', 'pods'], "error: option '--group <by>' argument 'pods' is invalid. Use one of none, namespace, class, e.g. --group namespace."],
+  ])('analyze %j fails with exit 2 and a message naming the fix', async (args, message) => {
+    const result = await cli('analyze', PRODUCTION, ...args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(message);
+  });
+});

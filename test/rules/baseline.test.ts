@@ -7,7 +7,7 @@ describe('the compliant baseline', () => {
     // WHEN
     const result = lintObjects(baseline());
     // THEN
-    expect(formatText(result)).toBe('0 errors, 0 warnings, 0 infos (0 suppressed); 22 rules over 4 policies, 1 namespace, 2 workloads\n');
+    expect(formatText(result)).toBe('0 errors, 0 warnings, 0 infos (0 suppressed); 25 rules over 4 policies, 1 namespace, 2 workloads\n');
   });
 
   test('an empty cluster lints clean', () => {

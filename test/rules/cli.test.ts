@@ -20,7 +20,7 @@ describe('lintPaths', () => {
     const file = write('clean/app.yaml', yamlOf(baseline()));
     const r = lintPaths([file], { output: 'text', failOn: 'error' });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe('0 errors, 0 warnings, 0 infos (0 suppressed); 22 rules over 4 policies, 1 namespace, 2 workloads\n');
+    expect(r.stdout).toBe('0 errors, 0 warnings, 0 infos (0 suppressed); 25 rules over 4 policies, 1 namespace, 2 workloads\n');
   });
 
   test('exits 1 on an error finding, and on a warning only with --fail-on warning', () => {

@@ -18,7 +18,7 @@ describe('text report', () => {
       expect.stringMatching(/^error NP001 NetworkPolicy production\/or-trap: production\/or-trap ingress\[0\]\.from lists .* \[test\.yaml#7 spec\.ingress\[0\]\.from\]$/),
       'warning NP007 NetworkPolicy production/internet: production/internet egress[0] allows egress to 0.0.0.0/0 on TCP 443 [test.yaml#8 spec.egress[0].to[0].ipBlock] (suppressed by NetworkPolicy production/internet: public API, reviewed by security 2026-11)',
       'info NP014 NetworkPolicy production/frontend-allow-to-api-again: production/frontend-allow-to-api-again egress[0] is fully shadowed by production/frontend-allow-to-api egress[0]: every peer and port it allows is already allowed [test.yaml#9 spec.egress[0]]',
-      '1 error, 0 warnings, 1 info (1 suppressed); 21 rules over 7 policies, 1 namespace, 2 workloads',
+      '1 error, 0 warnings, 1 info (1 suppressed); 24 rules over 7 policies, 1 namespace, 2 workloads',
     ]);
   });
 

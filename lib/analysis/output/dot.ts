@@ -4,7 +4,8 @@
  */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
-import { GraphFormatOptions, graphNodesWith, nodesByNamespace } from './graph';
+import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { collectText, memoized, Write } from './write';
 
 /** The colour of declared-but-denied edges. */
 export const DENIED_EDGE_COLOR = '#c0392b';
@@ -13,23 +14,28 @@ function quote(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/**
+ * Writes a `digraph` in DOT syntax: the nodes first (they must hold every endpoint of the connections), then one edge
+ * per connection as the connections come.
+ */
+export function writeDot(connections: Iterable<Connection>, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
+  const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
+  write('digraph connectivity {\n  rankdir=LR;\n  graph [fontname="Helvetica"];\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
+  nodesByNamespace(nodes).forEach(([ns, list], i) => {
+    write(`  subgraph cluster_${i} {\n    label=${quote(ns)};\n`);
+    for (const n of list) write(`    ${n.id} [label=${quote(n.label)}];\n`);
+    write('  }\n');
+  });
+  for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id} [label=${quote(n.label)}, shape=box, style=dashed];\n`);
+  const conn = memoized((conns: Connection['conns']) => quote(conns.toString()));
+  for (const c of connections) write(`  ${id(c.src)} -> ${id(c.dst)} [label=${conn(c.conns)}];\n`);
+  for (const d of options.denied ?? []) {
+    write(`  ${id(d.src)} -> ${id(d.dst)} [label=${quote(d.label)}, style=dashed, color="${DENIED_EDGE_COLOR}", fontcolor="${DENIED_EDGE_COLOR}"];\n`);
+  }
+  write('}\n');
+}
+
 /** A `digraph` in DOT syntax. */
 export function formatDot(connections: readonly Connection[], options: GraphFormatOptions = {}): string {
-  const nodes = graphNodesWith(connections, options);
-  const id = (e: Connection['src']) => nodes.get(endpointName(e))!.id;
-  const lines = ['digraph connectivity {', '  rankdir=LR;', '  graph [fontname="Helvetica"];', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
-  nodesByNamespace(nodes).forEach(([ns, list], i) => {
-    lines.push(`  subgraph cluster_${i} {`, `    label=${quote(ns)};`);
-    for (const n of list) lines.push(`    ${n.id} [label=${quote(n.label)}];`);
-    lines.push('  }');
-  });
-  for (const n of nodes.values()) if (n.namespace === undefined) lines.push(`  ${n.id} [label=${quote(n.label)}, shape=box, style=dashed];`);
-  for (const c of connections) {
-    lines.push(`  ${id(c.src)} -> ${id(c.dst)} [label=${quote(c.conns.toString())}];`);
-  }
-  for (const d of options.denied ?? []) {
-    lines.push(`  ${id(d.src)} -> ${id(d.dst)} [label=${quote(d.label)}, style=dashed, color="${DENIED_EDGE_COLOR}", fontcolor="${DENIED_EDGE_COLOR}"];`);
-  }
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
+  return collectText(write => writeDot(connections, graphNodesWith(connections, options), write, options));
 }

@@ -5,8 +5,9 @@
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { DirectionExposure, Exposure, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
-import { formatConnlist } from './connlist';
-import { JsonConnection, toJsonConnections } from './json';
+import { writeConnlist } from './connlist';
+import { writeJson } from './json';
+import { collectText, Write } from './write';
 
 /** The first line of the exposure section. */
 export const EXPOSURE_HEADER = 'Exposure Analysis Result:';
@@ -47,8 +48,14 @@ export function formatExposureSection(exposure: readonly WorkloadExposure[]): st
 
 /** The text of `analyze --exposure`: the connection list, a blank line when it is not empty, the exposure section. */
 export function formatConnlistWithExposure(connections: readonly Connection[], exposure: readonly WorkloadExposure[]): string {
-  const connlist = formatConnlist(connections);
-  return `${connlist}${connlist ? '\n' : ''}${formatExposureSection(exposure)}`;
+  return collectText(write => writeConnlistWithExposure(connections, exposure, write));
+}
+
+/** Writes what `formatConnlistWithExposure` returns, one connection at a time. */
+export function writeConnlistWithExposure(connections: Iterable<Connection>, exposure: readonly WorkloadExposure[], write: Write): void {
+  let any = false;
+  writeConnlist(connections, text => { any = true; write(text); });
+  write(`${any ? '\n' : ''}${formatExposureSection(exposure)}`);
 }
 
 /** One exposure in the JSON output. */
@@ -109,6 +116,10 @@ export function toJsonExposure(exposure: readonly WorkloadExposure[]): JsonWorkl
  * nothing beyond the input.
  */
 export function formatJsonWithExposure(connections: readonly Connection[], exposure: readonly WorkloadExposure[]): string {
-  const out: { connections: JsonConnection[]; exposure: JsonWorkloadExposure[] } = { connections: toJsonConnections(connections), exposure: toJsonExposure(exposure) };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return collectText(write => writeJsonWithExposure(connections, exposure, write));
+}
+
+/** Writes what `formatJsonWithExposure` returns, one connection at a time. */
+export function writeJsonWithExposure(connections: Iterable<Connection>, exposure: readonly WorkloadExposure[], write: Write): void {
+  writeJson(connections, write, { exposure: toJsonExposure(exposure) });
 }

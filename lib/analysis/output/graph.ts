@@ -76,7 +76,7 @@ export function graphNodesWith(connections: readonly EndpointPair[], options: Gr
 }
 
 /** The namespaces of the nodes, sorted, each with its nodes in name order. */
-export function nodesByNamespace(nodes: Map<string, GraphNode>): [string, GraphNode[]][] {
+export function nodesByNamespace(nodes: ReadonlyMap<string, GraphNode>): [string, GraphNode[]][] {
   const groups = new Map<string, GraphNode[]>();
   for (const node of nodes.values()) {
     if (node.namespace === undefined) continue;

@@ -1,6 +1,7 @@
 /** A JSON rendering of the connection list, stable for diffing and for other tools. */
 import type { Connection } from '../analysis';
 import { Endpoint, endpointName } from '../endpoints';
+import { collectText, memoized, Write } from './write';
 
 /** One connection in the JSON output. */
 export interface JsonConnection {
@@ -20,16 +21,52 @@ export interface JsonConnection {
   readonly ports: { readonly [protocol: string]: [number, number][] };
 }
 
+/** One connection as a plain JSON-ready object. */
+export function toJsonConnection(c: Connection): JsonConnection {
+  const ports: { [protocol: string]: [number, number][] } = {};
+  for (const p of c.conns.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
+  return { src: endpointName(c.src), dst: endpointName(c.dst), source: c.src, destination: c.dst, conn: c.conns.toString(), all: c.conns.isAll(), ports };
+}
+
 /** The connections as plain JSON-ready objects, in the given (sorted) order. */
 export function toJsonConnections(connections: readonly Connection[]): JsonConnection[] {
-  return connections.map(c => {
-    const ports: { [protocol: string]: [number, number][] } = {};
-    for (const p of c.conns.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
-    return { src: endpointName(c.src), dst: endpointName(c.dst), source: c.src, destination: c.dst, conn: c.conns.toString(), all: c.conns.isAll(), ports };
+  return connections.map(toJsonConnection);
+}
+
+/** A stand-in endpoint, for rendering a connection set's members alone. */
+const ANY: Endpoint = { type: 'external', first: '', last: '' };
+
+/** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep in a pretty-printed document. */
+function nestedJson(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * Writes `{"connections": [...]}` pretty-printed, as `JSON.stringify(..., null, 2)` would, one connection at a time;
+ * `more` adds members after `connections` (e.g. `exposure`).
+ */
+export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}): void {
+  // Each connection's JSON is put together from its endpoints' and connection set's JSON, each rendered once, in the
+  // member order and indentation of `toJsonConnection` under `JSON.stringify(..., null, 2)`.
+  const endpoint = memoized((e: Endpoint) => ({ name: JSON.stringify(endpointName(e)), json: nestedJson(e, 3) }));
+  const conns = memoized((set: Connection['conns']) => {
+    const { conn, all, ports } = toJsonConnection({ src: ANY, dst: ANY, conns: set });
+    return `,\n      "conn": ${JSON.stringify(conn)},\n      "all": ${all},\n      "ports": ${nestedJson(ports, 3)}\n    }`;
   });
+  write('{\n  "connections": [');
+  let first = true;
+  for (const c of connections) {
+    const src = endpoint(c.src);
+    const dst = endpoint(c.dst);
+    write(`${first ? '' : ','}\n    {\n      "src": ${src.name},\n      "dst": ${dst.name},\n      "source": ${src.json},\n      "destination": ${dst.json}${conns(c.conns)}`);
+    first = false;
+  }
+  write(first ? ']' : '\n  ]');
+  for (const [key, value] of Object.entries(more)) write(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
+  write('\n}\n');
 }
 
 /** The connection list as pretty-printed JSON: `{"connections": [...]}` with a trailing newline. */
 export function formatJson(connections: readonly Connection[]): string {
-  return `${JSON.stringify({ connections: toJsonConnections(connections) }, null, 2)}\n`;
+  return collectText(write => writeJson(connections, write));
 }

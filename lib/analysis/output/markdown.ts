@@ -1,14 +1,21 @@
 /** A Markdown table of the connection list, for pull-request comments and docs. */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
+import { collectText, memoized, Write } from './write';
 
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
+/** Writes the table with columns src, dst, conn, a row per connection as the connections come. */
+export function writeMarkdown(connections: Iterable<Connection>, write: Write): void {
+  const name = memoized((e: Connection['src']) => cell(endpointName(e)));
+  const conn = memoized((conns: Connection['conns']) => cell(conns.toString()));
+  write('| src | dst | conn |\n|-----|-----|------|\n');
+  for (const c of connections) write(`| ${name(c.src)} | ${name(c.dst)} | ${conn(c.conns)} |\n`);
+}
+
 /** A Markdown table with columns src, dst, conn (a header row only when there are no connections). */
 export function formatMarkdown(connections: readonly Connection[]): string {
-  const lines = ['| src | dst | conn |', '|-----|-----|------|'];
-  for (const c of connections) lines.push(`| ${cell(endpointName(c.src))} | ${cell(endpointName(c.dst))} | ${cell(c.conns.toString())} |`);
-  return `${lines.join('\n')}\n`;
+  return collectText(write => writeMarkdown(connections, write));
 }

@@ -4,34 +4,43 @@
  */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
-import { GraphFormatOptions, graphNodesWith, nodesByNamespace } from './graph';
+import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { collectText, memoized, Write } from './write';
 
 function label(text: string): string {
   // Mermaid labels are quoted; a double quote inside is written as an HTML entity.
   return `"${text.replace(/"/g, '#quot;')}"`;
 }
 
-/** A `flowchart LR` in Mermaid syntax. */
-export function formatMermaid(connections: readonly Connection[], options: GraphFormatOptions = {}): string {
-  const nodes = graphNodesWith(connections, options);
-  const id = (e: Connection['src']) => nodes.get(endpointName(e))!.id;
-  const lines = ['flowchart LR'];
+/**
+ * Writes a `flowchart LR` in Mermaid syntax: the nodes first (they must hold every endpoint of the connections), then
+ * one edge per connection as the connections come.
+ */
+export function writeMermaid(connections: Iterable<Connection>, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
+  const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
+  write('flowchart LR\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
-    lines.push(`  subgraph ns${i}[${label(ns)}]`);
-    for (const n of list) lines.push(`    ${n.id}(${label(n.label)})`);
-    lines.push('  end');
+    write(`  subgraph ns${i}[${label(ns)}]\n`);
+    for (const n of list) write(`    ${n.id}(${label(n.label)})\n`);
+    write('  end\n');
   });
-  for (const n of nodes.values()) if (n.namespace === undefined) lines.push(`  ${n.id}[${label(n.label)}]`);
+  for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id}[${label(n.label)}]\n`);
+  let edges = 0;
+  const conn = memoized((conns: Connection['conns']) => label(conns.toString()));
   for (const c of connections) {
-    lines.push(`  ${id(c.src)} -->|${label(c.conns.toString())}| ${id(c.dst)}`);
+    write(`  ${id(c.src)} -->|${conn(c.conns)}| ${id(c.dst)}\n`);
+    edges++;
   }
   const denied = options.denied ?? [];
-  for (const d of denied) lines.push(`  ${id(d.src)} -.->|${label(d.label)}| ${id(d.dst)}`);
+  for (const d of denied) write(`  ${id(d.src)} -.->|${label(d.label)}| ${id(d.dst)}\n`);
   if (denied.length > 0) {
     // Edges are numbered in order of appearance; the dotted ones come last.
-    const first = connections.length;
-    const indexes = denied.map((_, i) => first + i).join(',');
-    lines.push(`  linkStyle ${indexes} stroke:#c0392b,color:#c0392b`);
+    const indexes = denied.map((_, i) => edges + i).join(',');
+    write(`  linkStyle ${indexes} stroke:#c0392b,color:#c0392b\n`);
   }
-  return `${lines.join('\n')}\n`;
+}
+
+/** A `flowchart LR` in Mermaid syntax. */
+export function formatMermaid(connections: readonly Connection[], options: GraphFormatOptions = {}): string {
+  return collectText(write => writeMermaid(connections, graphNodesWith(connections, options), write, options));
 }

@@ -1,0 +1,111 @@
+/**
+ * The connection list as a stream (`Analysis.eachConnection`, `writeConnections`) against the pairwise definition:
+ * every pair of distinct workloads (and workload and external range) whose connections are not empty, once, sorted by
+ * source then destination name; and every output format written as it streams equals the format of the whole list.
+ */
+import * as fc from 'fast-check';
+import {
+  Analysis, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnections, toJsonExposure, writeConnections,
+} from '../../lib/analysis';
+import { ClusterModel, PolicyType, Protocol } from '../../lib/model/types';
+import { clusterArb } from '../support/arbitraries';
+
+/** The list by its definition: every ordered pair of named endpoints, asked one by one. */
+function pairwiseList(cluster: ClusterModel): string[] {
+  const analysis = Analysis.of(cluster);
+  const workloads = analysis.workloads().map(endpointName);
+  const refs = new Map(analysis.workloads().map(w => [endpointName(w), `${w.namespace}/${w.name}[${w.kind}]`]));
+  const lines: string[] = [];
+  for (const src of workloads) {
+    for (const dst of workloads) {
+      if (src === dst) continue;
+      const conns = analysis.connectionsBetween(refs.get(src)!, refs.get(dst)!);
+      if (!conns.isEmpty()) lines.push(`${src} => ${dst} : ${conns.toString()}`);
+    }
+  }
+  // External ranges: each range's first address stands for the range (the engine cuts ranges where answers change).
+  for (const [direction, ranges] of [[PolicyType.EGRESS, analysis.externalRanges(PolicyType.EGRESS)], [PolicyType.INGRESS, analysis.externalRanges(PolicyType.INGRESS)]] as const) {
+    for (const range of ranges) {
+      for (const w of workloads) {
+        const conns = direction === PolicyType.EGRESS ? analysis.connectionsBetween(refs.get(w)!, range.first) : analysis.connectionsBetween(range.first, refs.get(w)!);
+        const name = endpointName(range);
+        if (!conns.isEmpty()) lines.push(direction === PolicyType.EGRESS ? `${w} => ${name} : ${conns.toString()}` : `${name} => ${w} : ${conns.toString()}`);
+      }
+    }
+  }
+  const key = (line: string) => line.split(' : ')[0].split(' => ');
+  return lines.sort((a, b) => {
+    const [as, ad] = key(a);
+    const [bs, bd] = key(b);
+    return as < bs ? -1 : as > bs ? 1 : ad < bd ? -1 : ad > bd ? 1 : 0;
+  });
+}
+
+const line = (c: Connection) => `${endpointName(c.src)} => ${endpointName(c.dst)} : ${c.conns.toString()}`;
+
+describe('the connection list as a stream', () => {
+  test('lists exactly the pairs with connections, each once, in name order (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      expect([...Analysis.of(cluster).eachConnection()].map(line)).toEqual(pairwiseList(cluster));
+    }), { numRuns: 150 });
+  });
+
+  test('gives the same list however few destination lists it may keep', () => {
+    fc.assert(fc.property(clusterArb, fc.integer({ min: 0, max: 6 }), (cluster, budget) => {
+      const kept = [...Analysis.of(cluster).eachConnection()].map(line);
+      expect([...Analysis.of(cluster).eachConnection(budget)].map(line)).toEqual(kept);
+    }), { numRuns: 150 });
+  });
+
+  test('connectedEndpoints are the endpoints of the list, sorted by name', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const connections = Analysis.of(cluster).connections();
+      const expected = [...new Set(connections.flatMap(c => [endpointName(c.src), endpointName(c.dst)]))].sort();
+      expect(Analysis.of(cluster).connectedEndpoints().map(endpointName)).toEqual(expected);
+    }), { numRuns: 150 });
+  });
+
+  test('every format written as it streams equals the format of the whole list', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const whole = Analysis.of(cluster).connections();
+      for (const format of OUTPUT_FORMATS) {
+        const chunks: string[] = [];
+        writeConnections(Analysis.of(cluster), format, text => { chunks.push(text); });
+        expect(chunks.join('')).toBe(formatConnections(whole, format));
+      }
+    }), { numRuns: 100 });
+  });
+
+  test('writes a long list in chunks of about 64 KiB, not in one string', () => {
+    const workloads = Array.from({ length: 120 }, (_, i) => ({ kind: 'Pod', name: `p${i}`, namespaceName: 'ns', podLabels: { app: `a${i % 3}` }, ports: [{ name: 'http', containerPort: 80, protocol: Protocol.TCP }] }));
+    const chunks: string[] = [];
+    writeConnections(Analysis.of({ namespaces: [{ name: 'ns' }], workloads, policies: [] }), 'connlist', text => { chunks.push(text); });
+    // 120 * 119 pairs plus each pod's line to 0.0.0.0-255.255.255.255 and from it: about 1 MB of text.
+    expect(chunks.join('').split('\n').length - 1).toBe(120 * 119 + 2 * 120);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(Math.max(...chunks.map(c => c.length))).toBeLessThan(70_000);
+  });
+
+  test('refuses an unknown format before writing anything', () => {
+    const chunks: string[] = [];
+    expect(() => writeConnections(Analysis.of({ namespaces: [], workloads: [], policies: [] }), 'svg', text => { chunks.push(text); })).toThrow('unknown output format "svg"; use one of connlist, json, md, csv, dot, mermaid');
+    expect(chunks).toEqual([]);
+  });
+});
+
+describe('the JSON output, put together from pieces', () => {
+  test('is exactly JSON.stringify of the connection objects, indented by two (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const connections = Analysis.of(cluster).connections();
+      expect(formatJson(connections)).toBe(`${JSON.stringify({ connections: toJsonConnections(connections) }, null, 2)}\n`);
+    }), { numRuns: 100 });
+  });
+
+  test('with exposure, is exactly JSON.stringify of connections and exposure', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const analysis = Analysis.of(cluster);
+      const expected = { connections: toJsonConnections(analysis.connections()), exposure: toJsonExposure(analysis.exposure()) };
+      expect(formatJsonWithExposure(analysis.connections(), analysis.exposure())).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    }), { numRuns: 50 });
+  });
+});
