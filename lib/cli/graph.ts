@@ -9,7 +9,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { Analysis } from '../analysis';
 import {
   AUTO_GROUP_LIMIT, buildPicture, CURVED_LAYOUT_LIMIT, EdgeKind, GRAPH_FORMATS, GraphPicture, GraphTooLargeError, GROUP_MODES, GroupMode,
-  Grouping, LAYOUT_TIME_LIMIT_MS, LayoutTimeoutError, MAX_GRAPH_SIZE, MAX_WORKLOAD_CLASSES, renderGraph, sizeText, TooManyClassesError,
+  Grouping, LAYOUT_TIME_LIMIT_MS, LayoutTimeoutError, MAX_GRAPH_SIZE, MAX_WORKLOAD_CLASSES, OVERVIEW, renderGraph, sizeText, TooManyClassesError,
 } from '../graph';
 import { ClusterModel } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
@@ -76,13 +76,17 @@ SVG is laid out by Graphviz compiled to WebAssembly: no native binaries needed.
 Grouping (--group): a group is a set of workloads with the same connections: the same ports to and from every other
 node and between each other. It is drawn as one node with a double outline, and each of its edges holds for every
 pair of members, so nothing is summarised away.
-  auto       the default: none up to ${AUTO_GROUP_LIMIT.nodes} nodes and ${AUTO_GROUP_LIMIT.edges} edges, class above; a note on standard error says so
+  auto       the default: none up to ${AUTO_GROUP_LIMIT.nodes} nodes and ${AUTO_GROUP_LIMIT.edges} edges, class above, overview when class is over
+             the limit below (or the input has more than ${MAX_WORKLOAD_CLASSES} workload classes); a note on standard error says so
   none       one node per workload
   namespace  one node per group within a namespace ("all 30 workloads" when the whole namespace behaves alike)
   class      one node per group, across namespaces (a group within one namespace stays in its box)
+  overview   one node per namespace: each edge lists, for each set of ports, how many of the workload pairs between
+             the two namespaces have exactly it ("TCP 8080: 15 of 5,625 pairs"); then --namespace NAME to drill in
 Every format (svg, dot, mermaid, html) draws the same nodes and edges. A picture of more than ${MAX_GRAPH_SIZE.nodes} nodes or ${MAX_GRAPH_SIZE.edges}
 edges is refused (exit 2) with its size and what to do: group, or draw some namespaces with --namespace; so is an
-input with more than ${MAX_WORKLOAD_CLASSES} workloads that policies can tell apart (grouping compares each with each).
+input with more than ${MAX_WORKLOAD_CLASSES} workloads that policies can tell apart for none, namespace and class (grouping
+compares each with each).
 Pictures up to ${CURVED_LAYOUT_LIMIT.nodes} nodes and ${CURVED_LAYOUT_LIMIT.edges} edges get curved edges; larger ones get straight edges and bounded layout passes
 (also in the DOT output), and an SVG or HTML layout still running after --layout-timeout is stopped (exit 2).
 Graphviz's own warnings are not printed.
@@ -98,7 +102,8 @@ Examples:
   $ cdk8s-netpol graph dist/ > connectivity.svg
   $ cdk8s-netpol graph manifests/ --output html --out connectivity.html
   $ cdk8s-netpol graph app.yaml --output mermaid
-  $ cdk8s-netpol graph cluster/ --group class --namespace shop,payments`;
+  $ cdk8s-netpol graph cluster/ --group class --namespace shop,payments
+  $ cdk8s-netpol graph cluster/ --group overview > namespaces.svg`;
 
 /**
  * The cluster with only the workloads of the namespaces (every namespace and policy kept, so the connections between
@@ -120,13 +125,14 @@ export function onlyNamespaces(cluster: ClusterModel, namespaces: readonly strin
 /** The one-line refusal of a picture over the limit: its size, and the groupings or the filter that would fit. */
 function tooLarge(err: GraphTooLargeError, options: GraphCommandOptions): string {
   const asked = options.group === 'auto' ? `${err.grouping} (chosen by --group auto)` : err.grouping;
-  const fitting = [Grouping.NAMESPACE, Grouping.CLASS]
-    .filter(g => g !== err.grouping && err.sizes[g].nodes <= err.limit.nodes && err.sizes[g].edges <= err.limit.edges)
-    .map(g => `--group ${g} (${sizeText(err.sizes[g])})`);
+  const fitting = ([Grouping.NAMESPACE, Grouping.CLASS, OVERVIEW] as const)
+    .filter(g => g !== err.grouping && err.sizes[g] !== undefined && err.sizes[g]!.nodes <= err.limit.nodes && err.sizes[g]!.edges <= err.limit.edges)
+    .map(g => `--group ${g} (${sizeText(err.sizes[g]!)})`);
+  if (fitting.length === 0 && err.grouping !== OVERVIEW && err.sizes[OVERVIEW] === undefined) fitting.push(`--group ${OVERVIEW} (one node per namespace)`);
   const remedy = fitting.length > 0
     ? `Use ${fitting.join(' or ')}, or --namespace NAME to draw fewer namespaces.`
     : 'Use --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.';
-  return `the picture would have ${sizeText(err.sizes[err.grouping])} with --group ${asked}, over the limit of ${sizeText(err.limit)} `
+  return `the picture would have ${sizeText(err.sizes[err.grouping]!)} with --group ${asked}, over the limit of ${sizeText(err.limit)} `
     + `that Graphviz lays out in seconds. ${remedy}`;
 }
 
@@ -146,7 +152,7 @@ export async function graphAction(paths: string[], options: GraphCommandOptions,
     if (name === 'TooManyClassesError') {
       const e = err as TooManyClassesError;
       throw new CliError(`the input has ${e.classes} workloads that policies can tell apart (distinct namespace, labels or named ports; of ${e.workloads} workloads), `
-        + `more than the ${e.limit} a picture is built for. Use --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.`);
+        + `more than the ${e.limit} a picture is grouped for. Use --group ${OVERVIEW} (one node per namespace), or --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.`);
     }
     throw err;
   }
@@ -158,14 +164,15 @@ export async function graphAction(paths: string[], options: GraphCommandOptions,
   } catch (err) {
     if ((err as { name?: unknown })?.name !== 'LayoutTimeoutError') throw err;
     const drawn = { nodes: graph.nodes.length, edges: graph.edges.length };
-    const smaller = picture.sizes[Grouping.CLASS].edges < drawn.edges || picture.sizes[Grouping.CLASS].nodes < drawn.nodes;
-    const remedies = [...(smaller ? [`--group class (${sizeText(picture.sizes[Grouping.CLASS])})`] : []), '--namespace NAME to draw fewer namespaces', '--output dot to lay it out elsewhere'];
+    const byClass = picture.sizes[Grouping.CLASS];
+    const smaller = byClass !== undefined && (byClass.edges < drawn.edges || byClass.nodes < drawn.nodes);
+    const remedies = [...(smaller ? [`--group class (${sizeText(byClass)})`] : []), '--namespace NAME to draw fewer namespaces', '--output dot to lay it out elsewhere'];
     throw new CliError(`Graphviz did not finish laying out the picture (${sizeText(drawn)}) within ${(err as LayoutTimeoutError).timeoutMs / 1000} s, `
       + `so it was stopped. Use ${remedies.join(', or ')}.`);
   }
   if (picture.note) {
     const none = picture.sizes[Grouping.NONE];
-    const off = none.nodes <= MAX_GRAPH_SIZE.nodes && none.edges <= MAX_GRAPH_SIZE.edges ? '; --group none draws one node per workload' : '';
+    const off = none !== undefined && none.nodes <= MAX_GRAPH_SIZE.nodes && none.edges <= MAX_GRAPH_SIZE.edges ? '; --group none draws one node per workload' : '';
     io.err(`note: ${picture.note}${off}.\n`);
   }
   warnings.forEach(w => io.err(w));

@@ -19,6 +19,7 @@ import {
 } from '../analysis';
 import { ClusterModel, PolicyType, WorkloadModel } from '../model/types';
 import { buildGraph, ConnectivityGraph, deniedEdges, DeniedEdgeInfo, EdgeKind, GraphOptions } from './graph';
+import { buildOverview } from './overview';
 
 /** How workloads become the nodes of the picture. */
 export enum Grouping {
@@ -30,8 +31,14 @@ export enum Grouping {
   CLASS = 'class',
 }
 
-/** The values `--group` accepts: `auto` or one of the `Grouping`s. */
-export const GROUP_MODES = ['auto', Grouping.NONE, Grouping.NAMESPACE, Grouping.CLASS] as const;
+/**
+ * One node per namespace, edges listing how many workload pairs have each set of ports (see ./overview): the picture
+ * of a cluster too large for the others.
+ */
+export const OVERVIEW = 'overview';
+
+/** The values `--group` accepts: `auto`, one of the `Grouping`s, or `overview`. */
+export const GROUP_MODES = ['auto', Grouping.NONE, Grouping.NAMESPACE, Grouping.CLASS, OVERVIEW] as const;
 
 /** One of `GROUP_MODES`. */
 export type GroupMode = typeof GROUP_MODES[number];
@@ -100,7 +107,7 @@ export interface GroupEdge {
 /** A picture whose nodes are groups: what every format draws when workloads were grouped. */
 export interface GroupedGraph {
   /** How the workloads were grouped. */
-  readonly grouping: Grouping.NAMESPACE | Grouping.CLASS;
+  readonly grouping: Grouping.NAMESPACE | Grouping.CLASS | typeof OVERVIEW;
   /** Every node, in id order. */
   readonly nodes: readonly GroupNode[];
   /** The nodes inside one namespace, by namespace (sorted), drawn in a box per namespace. */
@@ -139,9 +146,12 @@ export interface GraphPicture {
   /** The graph: per workload (`ConnectivityGraph`) or grouped (`GroupedGraph`). */
   readonly graph: ConnectivityGraph | GroupedGraph;
   /** The grouping applied: `none` also when grouping was asked for but no two workloads behave alike. */
-  readonly grouping: Grouping;
-  /** The size of the picture under each grouping. */
-  readonly sizes: { readonly [G in Grouping]: GraphSize };
+  readonly grouping: Grouping | typeof OVERVIEW;
+  /**
+   * The size of the picture under each grouping; only the overview's when the cluster has more workload classes than
+   * `MAX_WORKLOAD_CLASSES` (the others are not computed).
+   */
+  readonly sizes: { readonly [G in Grouping]?: GraphSize } & { readonly [OVERVIEW]?: GraphSize };
   /** Whether the grouping was chosen by `auto`. */
   readonly automatic: boolean;
   /** One sentence saying what was grouped, when something was; undefined for a per-workload picture. */
@@ -152,13 +162,13 @@ export interface GraphPicture {
 export class GraphTooLargeError extends Error {
   constructor(
     /** The grouping that was asked for (or chosen by `auto`). */
-    public readonly grouping: Grouping,
-    /** The size of the picture under each grouping. */
-    public readonly sizes: { readonly [G in Grouping]: GraphSize },
+    public readonly grouping: Grouping | typeof OVERVIEW,
+    /** The size of the picture under each grouping (those computed). */
+    public readonly sizes: GraphPicture['sizes'],
     /** The limit. */
     public readonly limit: GraphSize,
   ) {
-    super(`the picture would have ${sizeText(sizes[grouping])} with grouping "${grouping}", more than the ${sizeText(limit)} it may have`);
+    super(`the picture would have ${sizeText(sizes[grouping]!)} with grouping "${grouping}", more than the ${sizeText(limit)} it may have`);
     this.name = 'GraphTooLargeError';
   }
 }
@@ -197,9 +207,11 @@ function compare(a: string, b: string): number {
 
 /**
  * Builds the picture of a cluster: per workload, or grouped as asked (`auto`: per workload up to
- * `AUTO_GROUP_LIMIT`, else `class`, whose groups stay in their namespace's box unless they span several). Throws
+ * `AUTO_GROUP_LIMIT`, else `class`, whose groups stay in their namespace's box unless they span several, else the
+ * namespace overview when `class` exceeds `limit` or the input has more than `MAX_WORKLOAD_CLASSES` classes). Throws
  * `GraphTooLargeError` when the chosen picture exceeds `limit`; sizes are known before any per-workload edge is
- * listed, so a huge input fails fast. Throws `TooManyClassesError` above `MAX_WORKLOAD_CLASSES`.
+ * listed, so a huge input fails fast. Throws `TooManyClassesError` above `MAX_WORKLOAD_CLASSES` unless the overview
+ * is asked for or chosen.
  */
 export function buildPicture(cluster: ClusterModel, options: PictureOptions = {}): GraphPicture {
   const analysis = options.analysis ?? Analysis.of(cluster);
@@ -209,6 +221,8 @@ export function buildPicture(cluster: ClusterModel, options: PictureOptions = {}
     throw new Error(`unknown grouping "${mode}"; use one of ${GROUP_MODES.join(', ')}`);
   }
   const classes = analysis.engine.classes;
+  const automatic = mode === 'auto';
+  if (mode === OVERVIEW || (automatic && classes.length > MAX_WORKLOAD_CLASSES)) return overviewPicture(analysis, limit, automatic, {});
   if (classes.length > MAX_WORKLOAD_CLASSES) {
     throw new TooManyClassesError(classes.length, classes.reduce((n, c) => n + c.workloads.length, 0), MAX_WORKLOAD_CLASSES);
   }
@@ -220,8 +234,10 @@ export function buildPicture(cluster: ClusterModel, options: PictureOptions = {}
   let grouping: Grouping;
   if (mode !== 'auto') grouping = mode;
   else grouping = fits(sizes[Grouping.NONE], AUTO_GROUP_LIMIT) ? Grouping.NONE : Grouping.CLASS;
-  if (!fits(sizes[grouping], limit)) throw new GraphTooLargeError(grouping, sizes, limit);
-  const automatic = mode === 'auto';
+  if (!fits(sizes[grouping], limit)) {
+    if (automatic) return overviewPicture(analysis, limit, automatic, sizes);
+    throw new GraphTooLargeError(grouping, sizes, limit);
+  }
   const groups = grouping === Grouping.NAMESPACE ? byNamespace : grouping === Grouping.CLASS ? byClass : undefined;
   if (!groups || !groups.merges) {
     const graph = buildGraph(cluster, { analysis, denied: options.denied, deniedEdges: denied });
@@ -234,6 +250,22 @@ export function buildPicture(cluster: ClusterModel, options: PictureOptions = {}
     + `${ranges > 0 ? ` (and ${plural(ranges, 'address range node')})` : ''}, grouped by ${grouping}${why}: `
     + 'a node with a double outline stands for workloads with the same connections, and each of its edges holds for every pair of members';
   return { graph, grouping, sizes, automatic, note };
+}
+
+/** The namespace overview as a picture, or `GraphTooLargeError` (with every size computed) when it exceeds `limit`. */
+function overviewPicture(analysis: Analysis, limit: GraphSize, automatic: boolean, sizes: GraphPicture['sizes']): GraphPicture {
+  const { graph, size } = buildOverview(analysis, limit);
+  const all = { ...sizes, [OVERVIEW]: size };
+  if (!graph) throw new GraphTooLargeError(OVERVIEW, all, limit);
+  const classes = analysis.engine.classes.length;
+  const why = !automatic ? '' : sizes[Grouping.CLASS]
+    ? ` automatically, as grouping by class would make ${sizeText(sizes[Grouping.CLASS])}`
+    : ` automatically, as the input has ${classes} workload classes, more than the ${MAX_WORKLOAD_CLASSES} that grouping compares`;
+  const namespaces = graph.nodes.filter(n => !n.external).length;
+  const note = `${plural(graph.workloads, 'workload')} drawn as ${plural(namespaces, 'namespace node')}${why}: `
+    + 'each edge lists, for each set of ports, how many of the workload pairs between the two namespaces have exactly it (the other pairs have none), '
+    + 'and declared-but-denied connections are not drawn; --namespace NAME draws namespaces workload by workload';
+  return { graph, grouping: OVERVIEW, sizes: all, automatic, note };
 }
 
 /** A drawn node before grouping: a workload class (its workloads that are nodes), or one address range. */

@@ -6,4 +6,5 @@
 export * from './graph';
 export * from './graphviz';
 export * from './group';
+export * from './overview';
 export * from './render';

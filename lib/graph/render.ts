@@ -14,7 +14,7 @@
 import { endpointName, endpointShortName, formatDot, formatMermaid, DENIED_EDGE_COLOR } from '../analysis';
 import { ConnectivityGraph, EdgeKind } from './graph';
 import { layoutSvg, layoutSvgWithin, SvgLayout } from './graphviz';
-import { GraphSize, GroupedGraph, GroupNode, isGrouped, naturalCompare } from './group';
+import { GraphSize, GroupedGraph, GroupNode, isGrouped, naturalCompare, OVERVIEW } from './group';
 
 /** The names of the graph formats; `svg` is the default. */
 export const GRAPH_FORMATS = ['svg', 'dot', 'mermaid', 'html'] as const;
@@ -77,6 +77,10 @@ function quote(text: string): string {
 /** The sentence a grouped picture carries: what was grouped and what its edges mean. */
 export function groupingStatement(graph: GroupedGraph): string {
   const nodes = graph.nodes.filter(n => !n.external).length;
+  if (graph.grouping === OVERVIEW) {
+    return `Overview by namespace: ${graph.workloads} workloads drawn as ${nodes} namespace node${nodes === 1 ? '' : 's'}.\n`
+      + 'Each edge lists, for each set of ports, how many of the workload pairs between the two namespaces have exactly it.';
+  }
   return `Grouped by ${graph.grouping}: ${graph.workloads} workloads drawn as ${nodes} node${nodes === 1 ? '' : 's'}.\n`
     + 'A double outline marks workloads with the same connections; each of their edges holds for every pair of members.';
 }

@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { endpointName } from '../../lib/analysis';
 import {
   AUTO_GROUP_LIMIT, buildGraph, buildPicture, ConnectivityGraph, deniedEdges, EdgeKind, GraphTooLargeError, GroupedGraph,
-  Grouping, groupNodeLabel, graphToDot, isGrouped, MAX_GRAPH_SIZE, MAX_WORKLOAD_CLASSES, naturalCompare, TooManyClassesError,
+  Grouping, groupNodeLabel, graphToDot, isGrouped, MAX_GRAPH_SIZE, MAX_WORKLOAD_CLASSES, naturalCompare, OVERVIEW, TooManyClassesError,
 } from '../../lib/graph';
 import { loadText } from '../../lib/model/load';
 import { ClusterModel, PolicyModel, PolicyType, Protocol } from '../../lib/model/types';
@@ -238,23 +238,34 @@ describe('the automatic choice and the limit', () => {
     expect(() => buildPicture(load(generatedWorkloads(300, 10)), { group: Grouping.NAMESPACE, limit: { nodes: 10, edges: 1000 } })).toThrow('the picture would have 11 nodes and 120 edges with grouping "namespace"');
   });
 
-  test(`more than ${MAX_WORKLOAD_CLASSES} workload classes stop before any grouping`, () => {
-    // GIVEN workloads with distinct labels: one class each
-    const cluster: ClusterModel = { namespaces: [], policies: [], workloads: Array.from({ length: MAX_WORKLOAD_CLASSES + 1 }, (_, i) => ({ kind: 'Pod', name: `p${i}`, namespaceName: 'big', podLabels: { app: `p${i}` } })) };
-    // WHEN
+  test(`more than ${MAX_WORKLOAD_CLASSES} workload classes stop before any grouping; auto draws the namespace overview instead`, () => {
+    // GIVEN workloads with distinct labels: one class each, in two namespaces, no policies
+    const n = MAX_WORKLOAD_CLASSES + 1;
+    const cluster: ClusterModel = { namespaces: [], policies: [], workloads: Array.from({ length: n }, (_, i) => ({ kind: 'Pod', name: `p${i}`, namespaceName: i % 2 ? 'odd' : 'even', podLabels: { app: `p${i}` } })) };
+    // WHEN grouping by class is asked for
     let error: unknown;
     try {
-      buildPicture(cluster);
+      buildPicture(cluster, { group: Grouping.CLASS });
     } catch (err) {
       error = err;
     }
     // THEN
     expect(error).toBeInstanceOf(TooManyClassesError);
-    expect(error).toMatchObject({ classes: MAX_WORKLOAD_CLASSES + 1, workloads: MAX_WORKLOAD_CLASSES + 1, limit: MAX_WORKLOAD_CLASSES });
+    expect(error).toMatchObject({ classes: n, workloads: n, limit: MAX_WORKLOAD_CLASSES });
+    // WHEN auto: the overview, whose edges count every pair (no policy isolates anything)
+    const picture = buildPicture(cluster);
+    expect(picture.grouping).toBe(OVERVIEW);
+    const graph = picture.graph as GroupedGraph;
+    const even = Math.ceil(n / 2);
+    const odd = n - even;
+    const label = (from: string, to: string) => graph.edges.find(e => graph.nodes.find(x => x.id === e.from)!.label.startsWith(from) && graph.nodes.find(x => x.id === e.to)!.label.startsWith(to))?.label;
+    expect(label('even', 'odd')).toBe(`All Connections: all ${(even * odd).toLocaleString('en-US')} pairs`);
+    expect(label('even', 'even')).toBe(`All Connections: all ${(even * (even - 1)).toLocaleString('en-US')} pairs`);
+    expect(picture.note).toContain(`as the input has ${n} workload classes, more than the ${MAX_WORKLOAD_CLASSES} that grouping compares`);
   });
 
   test('an unknown grouping throws, naming the known ones', () => {
-    expect(() => buildPicture(shopCluster(), { group: 'tier' as Grouping })).toThrow('unknown grouping "tier"; use one of auto, none, namespace, class');
+    expect(() => buildPicture(shopCluster(), { group: 'tier' as Grouping })).toThrow('unknown grouping "tier"; use one of auto, none, namespace, class, overview');
   });
 });
 

@@ -130,7 +130,7 @@ describe('graph on 300 workloads without policies', () => {
   test('an unknown --group is a usage error naming the value and the modes', async () => {
     const result = await graph(open, '--group', 'tier');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: option \'--group <mode>\' argument \'tier\' is invalid. Use one of auto, none, namespace, class, e.g. --group class.');
+    expect(result.stderr).toContain('error: option \'--group <mode>\' argument \'tier\' is invalid. Use one of auto, none, namespace, class, overview, e.g. --group class.');
   });
 });
 
@@ -172,18 +172,27 @@ describe('graph on 300 workloads with policies', () => {
   });
 });
 
-describe('graph on a picture no grouping makes small enough', () => {
-  test('is refused in one line with exit 2, pointing to --namespace', async () => {
+describe('graph on a picture no grouping by class makes small enough', () => {
+  test('auto draws the namespace overview instead, and says why', async () => {
     // WHEN
-    const result = await graph(staircase);
+    const result = await graph(staircase, '--output', 'dot');
+    // THEN
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^note: 70 workloads drawn as 1 namespace node automatically, as grouping by class would make 71 nodes and 2485 edges: /);
+    expect(result.stdout).toContain('label="steps\\n70 workloads"');
+  });
+
+  test('--group class is refused in one line with exit 2, pointing to the overview and to --namespace', async () => {
+    // WHEN
+    const result = await graph(staircase, '--group', 'class');
     // THEN
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: the picture would have 71 nodes and 2485 edges with --group class (chosen by --group auto), over the limit of 1000 nodes and 2000 edges that Graphviz lays out in seconds. Use --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.\n');
+    expect(result.stderr).toBe('error: the picture would have 71 nodes and 2485 edges with --group class, over the limit of 1000 nodes and 2000 edges that Graphviz lays out in seconds. Use --group overview (one node per namespace), or --namespace NAME to draw fewer namespaces.\n');
   });
 
   test('is refused the same in every format', async () => {
-    const results = [await graph(staircase, '--output', 'dot'), await graph(staircase, '--output', 'mermaid'), await graph(staircase, '--output', 'html')];
+    const results = [await graph(staircase, '--group', 'class', '--output', 'dot'), await graph(staircase, '--group', 'class', '--output', 'mermaid'), await graph(staircase, '--group', 'class', '--output', 'html')];
     expect(results.map(r => [r.code, r.stdout, r.stderr.split('\n').length])).toEqual(Array(3).fill([2, '', 2]));
   });
 });
@@ -204,15 +213,19 @@ describe('graph just above the grouping threshold', () => {
 });
 
 describe('graph on more workload classes than it groups', () => {
-  test('is refused in one line with exit 2, before any grouping, pointing to --namespace', async () => {
+  test('--group class is refused in one line with exit 2, before any grouping; auto draws the namespace overview', async () => {
     // GIVEN 3001 workloads with distinct labels in 3 namespaces
     const many = write('many', generatedWorkloads(3001, 3));
     // WHEN
-    const result = await graph(many, '--output', 'dot');
+    const result = await graph(many, '--output', 'dot', '--group', 'class');
     // THEN
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: the input has 3001 workloads that policies can tell apart (distinct namespace, labels or named ports; of 3001 workloads), more than the 3000 a picture is built for. Use --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.\n');
+    expect(result.stderr).toBe('error: the input has 3001 workloads that policies can tell apart (distinct namespace, labels or named ports; of 3001 workloads), more than the 3000 a picture is grouped for. Use --group overview (one node per namespace), or --namespace NAME (repeatable, or comma-separated) to draw fewer namespaces.\n');
+    // WHEN auto
+    const overview = await graph(many, '--output', 'dot');
+    expect(overview.code).toBe(0);
+    expect(overview.stdout).toContain('label="Overview by namespace: 3001 workloads drawn as 3 namespace nodes.');
   });
 });
 
@@ -273,8 +286,9 @@ describe('graph --help', () => {
     const result = await graph('--help');
     const text = result.stdout.replace(/\s+/g, ' ');
     expect(result.code).toBe(0);
-    expect(text).toContain('--group <mode> group workloads with the same connections into one node: auto, none, namespace, class (see below) (default: "auto")');
-    expect(text).toContain('auto the default: none up to 100 nodes and 200 edges, class above; a note on standard error says so');
+    expect(text).toContain('--group <mode> group workloads with the same connections into one node: auto, none, namespace, class, overview (see below) (default: "auto")');
+    expect(text).toContain('auto the default: none up to 100 nodes and 200 edges, class above, overview when class is over the limit below (or the input has more than 3000 workload classes); a note on standard error says so');
+    expect(text).toContain('overview one node per namespace: each edge lists, for each set of ports, how many of the workload pairs between the two namespaces have exactly it');
     expect(text).toContain('A picture of more than 1000 nodes or 2000 edges is refused (exit 2)');
     expect(text).toContain('--namespace <names> draw only the workloads of these namespaces');
   });
