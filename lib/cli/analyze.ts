@@ -41,6 +41,9 @@ export function parseAnalyzeGroup(value: string): string {
   return value;
 }
 
+/** Mermaid's default `maxEdges`: a flowchart with more edges is not drawn. */
+export const MERMAID_MAX_EDGES = 500;
+
 /** The output formats `--exposure` can be written in. */
 export const EXPOSURE_FORMATS = ['connlist', 'json'] as const;
 
@@ -161,7 +164,10 @@ export const register: RegisterCommand = (program, io, setExit) => {
         io.out(formatGroupedConnections(namespace === undefined ? lines : lines.filter(inNamespace), options.output as typeof GROUPED_FORMATS[number]));
       } else if (!options.exposure) {
         // The list is written as it is produced, so its length never bounds the memory.
-        writeConnections(analysis, options.output, text => io.out(text), namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) }));
+        const edges = writeConnections(analysis, options.output, text => io.out(text), namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) }));
+        if (options.output === 'mermaid' && edges > MERMAID_MAX_EDGES) {
+          io.err(`note: the flowchart has ${edges} edges; Mermaid draws at most ${MERMAID_MAX_EDGES} unless its maxEdges setting is raised. Use --namespace NAME for fewer, or cdk8s-netpol graph (it groups).\n`);
+        }
       } else {
         const exposure = exposureOrBadInput(analysis);
         const chunks = chunkedWrite(text => io.out(text));

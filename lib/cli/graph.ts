@@ -12,6 +12,7 @@ import {
   Grouping, LAYOUT_TIME_LIMIT_MS, LayoutTimeoutError, MAX_GRAPH_SIZE, MAX_WORKLOAD_CLASSES, OVERVIEW, renderGraph, sizeText, TooManyClassesError,
 } from '../graph';
 import { ClusterModel } from '../model/types';
+import { MERMAID_MAX_EDGES } from './analyze';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests, parseFailOn } from './manifests';
@@ -176,6 +177,9 @@ export async function graphAction(paths: string[], options: GraphCommandOptions,
     io.err(`note: ${picture.note}${off}.\n`);
   }
   warnings.forEach(w => io.err(w));
+  if (options.output === 'mermaid' && graph.edges.length > MERMAID_MAX_EDGES) {
+    io.err(`note: the flowchart has ${graph.edges.length} edges; Mermaid draws at most ${MERMAID_MAX_EDGES} unless its maxEdges setting is raised. Use --group or --namespace NAME for fewer.\n`);
+  }
   if (options.out !== undefined) {
     try {
       fs.writeFileSync(options.out, text);

@@ -405,3 +405,22 @@ describe('analyze on large clusters: --group and --namespace', () => {
     expect(result.stderr).toContain(message);
   });
 });
+
+describe('analyze --output mermaid on many edges', () => {
+  test('notes on stderr that Mermaid draws at most 500 edges by default, with the remedies', async () => {
+    // GIVEN 24 pods without policies: 24 * 23 pairs plus 48 external lines, over 500 edges
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-mermaid-'));
+    const docs = Array.from({ length: 24 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c, image: x}]}\n`);
+    fs.writeFileSync(path.join(dir, 'pods.yaml'), docs.join('---\n'));
+    try {
+      const result = await cli('analyze', dir, '-o', 'mermaid');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('note: the flowchart has 600 edges; Mermaid draws at most 500 unless its maxEdges setting is raised. Use --namespace NAME for fewer, or cdk8s-netpol graph (it groups).');
+      expect(result.stdout.split('\n').filter(l => l.includes('-->'))).toHaveLength(600);
+      const few = await cli('analyze', dir, '-o', 'mermaid', '--namespace', 'ns');
+      expect(few.stderr).toContain('600 edges');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

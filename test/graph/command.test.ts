@@ -134,3 +134,21 @@ describe('graph --help', () => {
     expect(result.stdout).toContain('2  bad input');
   });
 });
+
+describe('graph --output mermaid on many edges', () => {
+  test('notes on stderr that Mermaid draws at most 500 edges by default', async () => {
+    // GIVEN 24 pods without policies, drawn one node per workload: 600 edges
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-graph-mermaid-'));
+    const docs = Array.from({ length: 24 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c, image: x}]}\n`);
+    fs.writeFileSync(path.join(dir, 'pods.yaml'), docs.join('---\n'));
+    try {
+      const result = await cli('graph', dir, '-o', 'mermaid', '--group', 'none');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('note: the flowchart has 600 edges; Mermaid draws at most 500 unless its maxEdges setting is raised. Use --group or --namespace NAME for fewer.');
+      const grouped = await cli('graph', dir, '-o', 'mermaid');
+      expect(grouped.stderr).not.toContain('Mermaid draws at most');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

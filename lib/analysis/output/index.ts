@@ -52,19 +52,30 @@ export function formatConnections(connections: readonly Connection[], format: st
  * would, but as the connections are produced (`Analysis.eachConnection()`) and in chunks of about 64 KiB: memory stays
  * bounded by the cluster model, never by the length of the list. Throws for an unknown format name before writing.
  * With `filter`, only the connections it keeps (the graph formats then hold the kept list, to know their nodes).
+ * Returns the number of connections written.
  */
-export function writeConnections(analysis: Analysis, format: string, write: Write, filter?: (connection: Connection) => boolean): void {
+export function writeConnections(analysis: Analysis, format: string, write: Write, filter?: (connection: Connection) => boolean): number {
   const writer = WRITERS[checkFormat(format)];
   const chunks = chunkedWrite(write);
+  let count = 0;
+  const counted = (connections: Iterable<Connection>) => counting(connections, () => { count++; });
   if (!filter) {
-    writer(analysis.eachConnection(), () => graphNodes([], analysis.connectedEndpoints()), chunks.write);
+    writer(counted(analysis.eachConnection()), () => graphNodes([], analysis.connectedEndpoints()), chunks.write);
   } else {
     // The drawn nodes must be those of the kept connections, so a filtered list is gathered first for the graph formats.
     const kept = filtered(analysis.eachConnection(), filter);
     const connections = format === 'dot' || format === 'mermaid' ? [...kept] : kept;
-    writer(connections, () => graphNodesWith([...connections]), chunks.write);
+    writer(counted(connections), () => graphNodesWith([...connections]), chunks.write);
   }
   chunks.flush();
+  return count;
+}
+
+function* counting(connections: Iterable<Connection>, count: () => void): Generator<Connection> {
+  for (const c of connections) {
+    count();
+    yield c;
+  }
 }
 
 function* filtered(connections: Iterable<Connection>, keep: (connection: Connection) => boolean): Generator<Connection> {
