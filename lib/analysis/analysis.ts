@@ -67,28 +67,28 @@ export class Analysis {
 
   private cachedConnections?: Connection[];
   private cachedExposure?: WorkloadExposure[];
-  private cachedWorkloadIndex?: Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>;
+  private readonly workloadIndex = new Map<string, Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>>();
 
   private constructor(
     /** The evaluation core (exposed for rules and tests that need classes or compiled policies). */
     public readonly engine: Engine,
   ) {}
 
-  /** The workloads by `ns/name` (built on first use). */
-  private get workloadIndex(): Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]> {
-    if (!this.cachedWorkloadIndex) {
-      const index = new Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>();
-      for (const cls of this.engine.classes) {
+  /** The workloads of a namespace by name, with their classes (built on first use per namespace). */
+  private workloadsIn(namespace: string): Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]> {
+    let index = this.workloadIndex.get(namespace);
+    if (!index) {
+      index = new Map();
+      for (const cls of this.engine._classesIn(namespace)) {
         for (const workload of cls.workloads) {
-          const key = `${workload.namespaceName}/${workload.name}`;
-          const list = index.get(key) ?? [];
+          const list = index.get(workload.name) ?? [];
           list.push({ workload, cls });
-          index.set(key, list);
+          index.set(workload.name, list);
         }
       }
-      this.cachedWorkloadIndex = index;
+      this.workloadIndex.set(namespace, index);
     }
-    return this.cachedWorkloadIndex;
+    return index;
   }
 
   /** Every workload of the cluster as an endpoint, sorted by name. */
@@ -178,9 +178,10 @@ export class Analysis {
     const match = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/.exec(ref);
     if (!match) throw new Error(`endpoint "${ref}" is neither "namespace/name", "namespace/name[Kind]" nor an IP address`);
     const [, ns, name, kind] = match;
-    const candidates = (this.workloadIndex.get(`${ns}/${name}`) ?? []).filter(c => !kind || c.workload.kind === kind);
+    const inNamespace = this.workloadsIn(ns);
+    const candidates = (inNamespace.get(name) ?? []).filter(c => !kind || c.workload.kind === kind);
     if (candidates.length === 0) {
-      const known = [...this.workloadIndex.keys()].filter(k => k.startsWith(`${ns}/`)).slice(0, 10);
+      const known = [...inNamespace.keys()].slice(0, 10).map(n => `${ns}/${n}`);
       throw new Error(`no workload "${ref}" in the cluster${known.length ? `; workloads in namespace "${ns}": ${known.join(', ')}` : `; namespace "${ns}" has no workloads`}`);
     }
     const kinds = [...new Set(candidates.map(c => c.workload.kind))];
