@@ -3,8 +3,8 @@
  * (which policies isolate each end, which rule allows it or came close), and with `--expect` checks the verdict.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { Analysis, endpointName, parseAddress } from '../analysis';
-import { Protocol } from '../model/types';
+import { Analysis, endpointName, parseAddress, WorkloadEndpoint } from '../analysis';
+import { ClusterModel, Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
 import { closest, listSome } from './suggest';
@@ -85,10 +85,10 @@ const REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
  * Checks that an endpoint reference names a workload of the cluster (or is an IP address), and throws `CliError`
  * listing the closest and the known workloads otherwise, or the kinds to choose from for an ambiguous name.
  */
-export function checkEndpoint(analysis: Analysis, option: string, ref: string): void {
+export function checkEndpoint(cluster: ClusterModel, option: string, ref: string): void {
   if (parseAddress(ref)) return;
-  const workloads = analysis.workloads();
-  const names = [...new Set(workloads.map(w => `${w.namespace}/${w.name}`))];
+  const workloads: WorkloadEndpoint[] = cluster.workloads.map(w => ({ type: 'workload', namespace: w.namespaceName, name: w.name, kind: w.kind }));
+  const names = [...new Set(workloads.map(w => `${w.namespace}/${w.name}`))].sort();
   if (names.length === 0) {
     throw new CliError(`${option} "${ref}": the manifests define no workloads. Add the files with the Deployments, Pods, ... to the PATH arguments.`);
   }
@@ -110,6 +110,16 @@ export function checkEndpoint(analysis: Analysis, option: string, ref: string): 
   }
   const near = closest(`${ns}/${name}`, names);
   throw new CliError(`${option} "${ref}": no such workload${near.length ? `; did you mean ${near.join(' or ')}?` : '.'} ${known}`);
+}
+
+/**
+ * The cluster with only the workloads the references name (every namespace, policy and cluster policy kept). An
+ * explanation depends on the two endpoints alone (which policies select each, whether their rules match the other,
+ * the destination's named ports), so it is the same on this cluster, whose analysis costs nothing per other workload.
+ */
+export function withOnlyEndpoints(cluster: ClusterModel, refs: readonly string[]): ClusterModel {
+  const named = new Set(refs.map(ref => REF.exec(ref)).filter(m => m !== null).map(m => `${m![1]}/${m![2]}`));
+  return { ...cluster, workloads: cluster.workloads.filter(w => named.has(`${w.namespaceName}/${w.name}`)) };
 }
 
 const HELP_AFTER = `
@@ -146,9 +156,9 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addHelpText('after', HELP_AFTER)
     .action((paths: string[], options: ExplainOptions) => {
       const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing explained', ignoreUnmodelled: options.ignoreUnmodelled });
-      const analysis = Analysis.of(loaded.cluster);
-      checkEndpoint(analysis, '--from', options.from);
-      checkEndpoint(analysis, '--to', options.to);
+      checkEndpoint(loaded.cluster, '--from', options.from);
+      checkEndpoint(loaded.cluster, '--to', options.to);
+      const analysis = Analysis.of(withOnlyEndpoints(loaded.cluster, [options.from, options.to]));
       let explanation;
       try {
         explanation = analysis.explain(options.from, options.to, options.port.port, options.port.protocol);

@@ -7,6 +7,7 @@
  */
 import * as fc from 'fast-check';
 import { Analysis, ConnectionSet, endpointName, parseAddress } from '../../lib/analysis';
+import { withOnlyEndpoints } from '../../lib/cli/explain';
 import {
   checkClusterPolicy, CLUSTER_POLICY_V1ALPHA1, CLUSTER_POLICY_V1ALPHA2, ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyModel,
   ClusterPolicyPeerModel, ClusterPolicyPortModel, ClusterPolicyRuleModel, ClusterPolicyTier,
@@ -226,5 +227,17 @@ describe('the tiers against a naive evaluator', () => {
       const problems = disagreements(cluster);
       if (problems.length > 0) throw new Error(`${problems.length} disagreements, e.g.\n${problems.slice(0, 5).join('\n')}\n${JSON.stringify(cluster)}`);
     }), { numRuns: 150 });
+  });
+});
+
+describe('explain on the cluster narrowed to the two endpoints (as the CLI builds it)', () => {
+  test('equals the explanation on the whole cluster, tiers included (random tiered clusters)', () => {
+    fc.assert(fc.property(tieredClusterArb, fc.nat(), fc.nat(), fc.constantFrom(53, 80, 443, 8080, 9090), (cluster, i, j, port) => {
+      if (cluster.workloads.length === 0) return;
+      const ref = (w: { namespaceName: string; name: string; kind: string }) => `${w.namespaceName}/${w.name}[${w.kind}]`;
+      const from = ref(cluster.workloads[i % cluster.workloads.length]);
+      const to = ref(cluster.workloads[j % cluster.workloads.length]);
+      expect(Analysis.of(withOnlyEndpoints(cluster, [from, to])).explain(from, to, port)).toEqual(Analysis.of(cluster).explain(from, to, port));
+    }), { numRuns: 300 });
   });
 });

@@ -1,5 +1,8 @@
-import { parsePortSpec } from '../../lib/cli/explain';
+import * as fc from 'fast-check';
+import { Analysis } from '../../lib/analysis';
+import { parsePortSpec, withOnlyEndpoints } from '../../lib/cli/explain';
 import { Protocol } from '../../lib/model/types';
+import { clusterArb } from '../support/arbitraries';
 import { cli, fixture, PRODUCTION } from './support';
 
 const KNOWN = 'Known workloads: kube-system/coredns, production/api, production/frontend, production/postgres.';
@@ -231,5 +234,19 @@ describe('explain on an ambiguous name', () => {
     // THEN
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^production\/api may not connect to production\/postgres on TCP 5432: /);
+  });
+});
+
+describe('explain analyses only the two endpoints', () => {
+  test('the explanation on the cluster narrowed to the two workloads equals the one on the whole cluster (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, fc.nat(), fc.nat(), fc.constantFrom(53, 80, 443, 8080, 9090), (cluster, i, j, port) => {
+      if (cluster.workloads.length === 0) return;
+      const ref = (w: { namespaceName: string; name: string; kind: string }) => `${w.namespaceName}/${w.name}[${w.kind}]`;
+      const from = ref(cluster.workloads[i % cluster.workloads.length]);
+      const to = ref(cluster.workloads[j % cluster.workloads.length]);
+      const whole = Analysis.of(cluster).explain(from, to, port);
+      const narrowed = Analysis.of(withOnlyEndpoints(cluster, [from, to])).explain(from, to, port);
+      expect(narrowed).toEqual(whole);
+    }), { numRuns: 300 });
   });
 });
