@@ -9,9 +9,11 @@
  * and field path.
  *
  * The parts, by concern, are under ./load/: files (which files a directory holds), json and yaml (text -> values, as
- * kubectl reads them), documents (a file's documents), objects and policy (the API server's rules), builder (objects
- * -> model), diagnostics.
+ * kubectl reads them; yaml-fast reads the plain YAML tools write, scalars holds go-yaml's scalar rules both share),
+ * documents (a file's documents), objects and policy (the API server's rules), builder (objects -> model),
+ * diagnostics.
  */
+import { isAscii } from 'buffer';
 import * as fs from 'fs';
 import { ClusterBuilder, LoadResult } from './load/builder';
 import { DiagnosticCode, DiagnosticSeverity } from './load/diagnostics';
@@ -25,9 +27,18 @@ export { ManifestDocument, readDocuments } from './load/documents';
 export { listManifestFiles, MANIFEST_EXTENSIONS, NOT_MANIFESTS } from './load/files';
 export { yamlChunks } from './load/yaml';
 
+/**
+ * A file's text, decoded as UTF-8. Pure ASCII (most manifests) is decoded as Latin-1 instead, which gives the same
+ * string several times faster.
+ */
+function readText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf-8');
+}
+
 function addText(builder: ClusterBuilder, text: string, file: string | undefined): void {
   for (const doc of readDocuments(text, file)) {
-    builder.diagnostics.push(...doc.diagnostics);
+    if (doc.diagnostics.length > 0) builder.diagnostics.push(...doc.diagnostics);
     if (doc.value !== undefined) builder.addDocument(doc.value, { file, documentIndex: doc.documentIndex, prefix: '' }, doc.readings);
   }
 }
@@ -87,7 +98,7 @@ export function loadPaths(paths: string[]): LoadResult {
             `${file} is ${mebibytes(size)}; files over ${mebibytes(MAX_FILE_BYTES)} are not read. Split it (for example one file per namespace) and pass the directory`, { file, prefix: '' });
           continue;
         }
-        text = fs.readFileSync(file, 'utf-8');
+        text = readText(file);
       } catch (err) {
         builder.report(DiagnosticSeverity.ERROR, DiagnosticCode.MISSING_FILE, `${file} cannot be read: ${(err as Error).message}`, { file, prefix: '' });
         continue;

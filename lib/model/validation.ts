@@ -44,11 +44,11 @@ export function suggestDnsName(text: string, allowDots: boolean): string {
 /** A label key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
 export function checkLabelKey(key: string): string | undefined {
   if (typeof key !== 'string' || key.length === 0) return `label key ${JSON.stringify(key)} is empty; keys look like "app" or "app.kubernetes.io/name"`;
-  const parts = key.split('/');
-  if (parts.length > 2) return `label key "${key}" has more than one '/'; keys are "name" or "prefix/name"`;
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    const prefix = parts[0];
+  const slash = key.indexOf('/');
+  if (slash !== -1 && key.indexOf('/', slash + 1) !== -1) return `label key "${key}" has more than one '/'; keys are "name" or "prefix/name"`;
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (slash !== -1) {
+    const prefix = key.slice(0, slash);
     if (prefix.length === 0) return `label key "${key}" has an empty prefix before '/'`;
     if (prefix.length > 253) return `label key "${key}" has a prefix longer than 253 characters`;
     if (!DNS1123_SUBDOMAIN.test(prefix)) {
@@ -83,13 +83,13 @@ export function checkPortNumber(port: number): string | undefined {
 
 /** A named port (IANA_SVC_NAME): 1-15 lowercase letters, digits and '-', at least one letter, no '--', no '-' at the ends. */
 export function checkPortName(name: string): string | undefined {
-  const quoted = JSON.stringify(name);
-  if (typeof name !== 'string' || name.length === 0) return `port name ${quoted} is empty`;
-  if (name.length > 15) return `port name ${quoted} is ${name.length} characters long; at most 15 are allowed`;
-  if (!/^[-a-z0-9]+$/.test(name)) return `port name ${quoted} may contain only lowercase letters, digits and '-'`;
-  if (!/[a-z]/.test(name)) return `port name ${quoted} must contain at least one letter (a number is a port number, not a name)`;
-  if (name.includes('--')) return `port name ${quoted} must not contain '--'`;
-  if (name.startsWith('-') || name.endsWith('-')) return `port name ${quoted} must not start or end with '-'`;
+  const quoted = () => JSON.stringify(name);
+  if (typeof name !== 'string' || name.length === 0) return `port name ${quoted()} is empty`;
+  if (name.length > 15) return `port name ${quoted()} is ${name.length} characters long; at most 15 are allowed`;
+  if (!/^[-a-z0-9]+$/.test(name)) return `port name ${quoted()} may contain only lowercase letters, digits and '-'`;
+  if (!/[a-z]/.test(name)) return `port name ${quoted()} must contain at least one letter (a number is a port number, not a name)`;
+  if (name.includes('--')) return `port name ${quoted()} must not contain '--'`;
+  if (name.startsWith('-') || name.endsWith('-')) return `port name ${quoted()} must not start or end with '-'`;
   return undefined;
 }
 

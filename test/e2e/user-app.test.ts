@@ -182,10 +182,19 @@ function writeLockfile(dir: string, tarball: string): void {
     bin: lib.bin,
     engines: lib.engines,
   };
-  for (const name of lib.bundleDependencies ?? []) {
-    const { inBundle, resolved, integrity, ...entry } = withoutFlags(REPO_LOCK[`node_modules/${name}`]);
-    entries[`node_modules/cdk8s-netpol/node_modules/${name}`] = { ...entry, inBundle: true };
-  }
+  // The bundled packages and what they need in turn (npm pack bundles those too), inside the library's node_modules.
+  const bundle = (from: string, names: readonly string[]) => {
+    for (const name of names) {
+      const location = resolve(from, name);
+      if (!location) throw new Error(`${name}, bundled from ${from || 'the library'}, is not in package-lock.json`);
+      const target = `node_modules/cdk8s-netpol/${location}`;
+      if (entries[target]) continue;
+      const { inBundle, resolved, integrity, ...entry } = withoutFlags(REPO_LOCK[location]);
+      entries[target] = { ...entry, inBundle: true };
+      bundle(location, Object.keys(entry.dependencies ?? {}));
+    }
+  };
+  bundle('', lib.bundleDependencies ?? []);
   const root = { name: pkg.name, version: pkg.version, license: pkg.license, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
   const packages = { '': root, ...Object.fromEntries(Object.keys(entries).sort().map(k => [k, entries[k]])) };
   fs.writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);

@@ -224,6 +224,7 @@ spec:
     ['an escaped slash', 'data: {a: "x\\/y"}', /"\\\/" is not an escape go-yaml knows/],
     ['a null key', 'data: {~: x}', /a map key is null/],
     ['a merge of a string', 'data: {<<: "x"}', /map merge requires map or sequence of maps/],
+    ['an alias inside the node it names', 'data: &a {a: *a}', /the alias \*a is inside the node anchored &a, so its value would contain itself/],
   ])('what kubectl cannot convert to JSON is a malformed document: %s', (_name, line, message) => {
     // GIVEN a ConfigMap with the form
     const file = path.join(tempDir({ 'f.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n${line}\n` }), 'f.yaml');

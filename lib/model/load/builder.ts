@@ -24,9 +24,18 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`;
 }
 
+/** Where an object was read, for the model: the file and document index that are known. */
+function sourceOf(at: Location): SourceModel {
+  if (at.file !== undefined) return at.documentIndex !== undefined ? { file: at.file, documentIndex: at.documentIndex } : { file: at.file };
+  return at.documentIndex !== undefined ? { documentIndex: at.documentIndex } : {};
+}
+
 function sortedEntries(labels: { [key: string]: string } | undefined): [string, string][] {
   return Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** The readings of a document without any: shared, never written. */
+const NO_READINGS: ReadonlyMap<string, YamlReading> = new Map();
 
 /** Accumulates objects into a cluster model. */
 export class ClusterBuilder {
@@ -38,7 +47,7 @@ export class ClusterBuilder {
   /** Where each cluster-scoped policy was read, for diagnostics about several of them. */
   private readonly clusterPolicyLocations = new Map<ClusterPolicyModel, Location>();
   /** Where the current document's YAML 1.1 reading differs from YAML 1.2's, by field path. */
-  private readings = new Map<string, YamlReading>();
+  private readings: ReadonlyMap<string, YamlReading> = NO_READINGS;
   /** The readings already told in an error about their field. */
   private readonly told = new Set<string>();
 
@@ -56,15 +65,15 @@ export class ClusterBuilder {
    * for a surprising reading (`010` is 8) of a field the analysis uses, an info otherwise.
    */
   public addDocument(value: unknown, at: Location, readings?: Map<string, YamlReading>): void {
-    this.readings = readings ?? new Map();
-    this.told.clear();
+    this.readings = readings ?? NO_READINGS;
+    if (this.told.size > 0) this.told.clear();
     this.add(value, at);
     for (const [field, reading] of this.readings) {
       if (this.told.has(field)) continue;
       const severity = reading.surprising && isAnalysedField(value, field) ? DiagnosticSeverity.WARNING : DiagnosticSeverity.INFO;
       this.diagnostics.push(diagnostic(severity, DiagnosticCode.YAML_1_1, `line ${reading.line}: ${reading.message}`, at, { field }));
     }
-    this.readings = new Map();
+    this.readings = NO_READINGS;
   }
 
   /** Adds one parsed document or list item. */
@@ -95,7 +104,7 @@ export class ClusterBuilder {
       }
       return;
     }
-    const source: SourceModel = { ...(at.file !== undefined ? { file: at.file } : {}), ...(at.documentIndex !== undefined ? { documentIndex: at.documentIndex } : {}) };
+    const source = sourceOf(at);
     if (kind === 'Namespace') this.addNamespace(name, metadata, source, at);
     else if (IGNORED_KINDS.has(kind)) {
       this.report(DiagnosticSeverity.INFO, DiagnosticCode.IGNORED_KIND, `${kind} "${name}" does not affect NetworkPolicy connectivity; skipped`, at, { kind, name });
@@ -247,11 +256,12 @@ export class ClusterBuilder {
       this.report(DiagnosticSeverity.ERROR, DiagnosticCode.NOT_AN_OBJECT, 'Pod has no metadata.name; skipped', at, { kind: 'Pod', field: 'metadata.name' });
       return;
     }
-    const problems = [...(name ? nameProblems('Pod', name) : []), ...namespaceProblems(metadata)];
+    const problems = name ? nameProblems('Pod', name) : [];
+    problems.push(...namespaceProblems(metadata));
     const labels = readLabels(metadata.labels, 'metadata.labels', problems);
     const spec = readPodSpec(object.spec, 'spec', problems);
-    if (this.rejected(problems, at, 'Pod', `${namespace}/${name || workloadName}`)) return;
-    this.addWorkload({ kind, name: workloadName, namespaceName: namespace, podLabels: labels, ...spec, source }, at, name);
+    if (problems.length > 0 && this.rejected(problems, at, 'Pod', `${namespace}/${name || workloadName}`)) return;
+    this.addWorkload({ kind, name: workloadName, namespaceName: namespace, podLabels: labels, ports: spec.ports, hostNetwork: spec.hostNetwork, source }, at, name);
   }
 
   private addTemplateWorkload(object: Json, kind: string, name: string, namespace: string, metadata: Json, source: SourceModel, at: Location): void {

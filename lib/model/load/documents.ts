@@ -32,9 +32,13 @@ const CODE = { 'malformed': DiagnosticCode.MALFORMED_DOCUMENT, 'duplicate-key': 
 export function* readDocuments(text: string, file?: string): Generator<ManifestDocument> {
   let documentIndex = 0;
   if (isJsonStream(text)) {
+    // Lines are counted on from the previous value, not from the start of the text each time.
+    let line = 1;
+    let counted = 0;
     for (const json of jsonValues(text)) {
       const at = { file, documentIndex, prefix: '' };
-      const line = countLines(text, json.offset) + 1;
+      line += countLines(text, json.offset, counted);
+      counted = json.offset;
       if (json.error) {
         const errorLine = countLines(text, json.error.offset) + 1;
         const col = json.error.offset - text.lastIndexOf('\n', json.error.offset - 1);
@@ -61,6 +65,8 @@ export function* readDocuments(text: string, file?: string): Generator<ManifestD
   for (const doc of yamlDocuments(text)) {
     const at = { file, documentIndex, prefix: '' };
     const diagnostics = doc.problems.map(p => diagnostic(SEVERITY[p.severity], CODE[p.code], p.message, at, p.field !== undefined ? { field: p.field } : {}));
-    yield { documentIndex: documentIndex++, line: doc.line, ...(doc.value !== undefined ? { value: doc.value } : {}), diagnostics, readings: doc.readings };
+    const { line, readings } = doc;
+    yield doc.value !== undefined ? { documentIndex, line, value: doc.value, diagnostics, readings } : { documentIndex, line, diagnostics, readings };
+    documentIndex++;
   }
 }

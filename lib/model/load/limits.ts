@@ -28,24 +28,29 @@ export interface OversizedDocument {
 export function findOversizedDocument(text: string, limit: number = MAX_OBJECT_BYTES): OversizedDocument | undefined {
   if (text.length <= limit) return undefined;
   let start = 0;
-  let startLine = 1;
-  let line = 1;
-  let offset = 0;
-  const oversized = (end: number): OversizedDocument | undefined =>
-    (end - start > limit && !isList(text.slice(start, end)) ? { line: startLine, size: end - start } : undefined);
-  while (offset < text.length) {
-    const newline = text.indexOf('\n', offset);
-    const end = newline < 0 ? text.length : newline + 1;
-    if (isMarker(text, offset)) {
-      const found = oversized(offset);
-      if (found) return found;
-      start = offset;
-      startLine = line;
-    }
-    offset = end;
-    line++;
+  for (const marker of [...markers(text), text.length]) {
+    if (marker - start > limit && !isList(text.slice(start, marker))) return { line: lineOf(text, start), size: marker - start };
+    start = marker;
   }
-  return oversized(text.length);
+  return undefined;
+}
+
+/** Where the lines that start with a document marker (`---` or `...`) start, in order. */
+function markers(text: string): number[] {
+  const found = isMarker(text, 0) ? [0] : [];
+  for (const marker of ['\n---', '\n...']) {
+    for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
+      if (isMarker(text, i + 1)) found.push(i + 1);
+    }
+  }
+  return found.sort((a, b) => a - b);
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** A size in MiB for messages: `3.0 MiB`. */

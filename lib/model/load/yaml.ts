@@ -4,19 +4,23 @@
  * strings, no sexagesimal numbers), `<<` merge keys (a later `<<` overrides keys set before it), duplicate keys (the
  * last value wins), and, as libyaml does, no indentation rule inside flow collections and quoted strings.
  *
- * The `yaml` package does the parsing, configured with go-yaml's scalar rules as custom tags. Where the package is
- * stricter than go-yaml (a line inside a flow collection or quoted string indented less than its parent, or by a
- * tab), the lines its own lexer rejects there are re-indented and the text is parsed again; such whitespace carries
- * no meaning in those places, so the value is unchanged, and a document that still does not parse is reported with
- * the original errors.
+ * Most documents, written by tools (cdk8s synth, kubectl get -o yaml, Helm), are read by a fast path (./yaml-fast)
+ * that answers only where it reads exactly what the exact path below reads; every other document takes that path.
+ *
+ * In the exact path, the `yaml` package does the parsing, configured with go-yaml's scalar rules as custom tags
+ * (./scalars). Where the package is stricter than go-yaml (a line inside a flow collection or quoted string indented
+ * less than its parent, or by a tab), the lines its own lexer rejects there are re-indented and the text is parsed
+ * again; such whitespace carries no meaning in those places, so the value is unchanged, and a document that still
+ * does not parse is reported with the original errors.
  *
  * Each document also yields the places where kubectl's YAML 1.1 reading differs from YAML 1.2's (`readings`), so
  * that the user learns why a value is what it is.
  */
-import {
-  Alias, CST, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Lexer, Pair, parseAllDocuments,
-  ParseOptions, DocumentOptions, Scalar, ScalarTag, Schema, SchemaOptions, Tags, visit, YAMLMap,
-} from 'yaml';
+import { Alias, CST, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Lexer, Pair, parseAllDocuments, Scalar, visit, YAMLMap } from 'yaml';
+import { KUBECTL_YAML, yaml12Difference } from './scalars';
+import { fastYamlDocuments } from './yaml-fast';
+
+export { goNumber, KUBECTL_YAML } from './scalars';
 
 /**
  * Splits YAML text at the `---` lines that start documents, so each document is parsed on its own and a large
@@ -24,7 +28,7 @@ import {
  * directives or comments stays with the first document. Document indexes are unchanged: a chunk with only comments
  * yields no document.
  */
-export function* yamlChunks(text: string): Generator<{ text: string; line: number }> {
+export function* yamlChunks(text: string): Generator<YamlChunk> {
   const marker = /^---(?=[ \t\r]|$)/gm;
   let start = 0;
   let line = 0;
@@ -33,166 +37,28 @@ export function* yamlChunks(text: string): Generator<{ text: string; line: numbe
     if (match.index === 0) continue;
     const chunk = text.slice(start, match.index);
     if (start === 0 && /^\s*%/m.test(chunk) && !/^[^\s#%]/m.test(chunk)) continue; // directives belong to the next document
-    yield { text: chunk, line };
+    yield { text: chunk, line, offset: start };
     line += countLines(chunk, chunk.length);
     start = match.index;
   }
-  yield { text: text.slice(start), line };
+  yield { text: text.slice(start), line, offset: start };
 }
 
-/** The number of line breaks in `text` before `end`. */
-export function countLines(text: string, end: number): number {
+/** A part of YAML text that `yamlChunks` splits off. */
+export interface YamlChunk {
+  /** The text, from its `---` line (or the start of the file) to the next. */
+  readonly text: string;
+  /** The zero-based line of the file where it starts. */
+  readonly line: number;
+  /** Where it starts in the file's text. */
+  readonly offset: number;
+}
+
+/** The number of line breaks in `text` before `end` (and from `start`). */
+export function countLines(text: string, end: number, start = 0): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// go-yaml v2's scalar resolution (resolve.go), as tags of the `yaml` package.
-
-/** `.inf`, `.nan` and their spellings: go-yaml reads them as floats that JSON cannot hold, so kubectl fails. */
-const goNonFinite: ScalarTag = {
-  tag: 'tag:yaml.org,2002:float',
-  default: true,
-  test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-  resolve(str, onError) {
-    const json = /nan/i.test(str) ? 'NaN' : str.startsWith('-') ? '-Inf' : '+Inf';
-    onError(`${str} is a YAML 1.1 float (${json}) that JSON cannot hold: kubectl fails on this document ("json: unsupported value: ${json}"). Quote it if a string is meant`);
-    return str;
-  },
-};
-
-const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/;
-const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const GO_DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
-
-/**
- * A plain scalar that starts with a digit, a sign or a dot, as go-yaml reads it: strconv.ParseInt(s, 0, 64) after
- * removing underscores (so `010` and `0o10` are octal, `0x`/`0b` prefixes in either case), then ParseUint, then a
- * YAML-style float; anything else (`1:20`, `2001-12-14`, `1e400`) is a string.
- */
-export function goNumber(str: string): number | string {
-  if (str.startsWith('.')) {
-    const value = GO_DOT_FLOAT.test(str) ? Number(str) : NaN;
-    return Number.isFinite(value) ? value : str;
-  }
-  const plain = str.replace(/_/g, '');
-  const int = GO_INT.exec(plain);
-  if (int) {
-    const digits = int[2];
-    const [radix, body] = /^0[xX]/.test(digits) ? [16, digits.slice(2)] : /^0[bB]/.test(digits) ? [2, digits.slice(2)]
-      : /^0[oO]/.test(digits) ? [8, digits.slice(2)] : digits.length > 1 && digits[0] === '0' ? [8, digits.slice(1)] : [10, digits];
-    const magnitude = parseInt(body, radix);
-    const value = int[1] === '-' ? -magnitude : magnitude;
-    // Past int64, go-yaml tries uint64 (no sign), then a float, which only decimal digits can be.
-    if (value >= -(2 ** 63) && value < 2 ** 63) return value;
-    if (int[1] === '' && value < 2 ** 64) return value;
-    if (radix !== 10) return str;
-  }
-  if (GO_FLOAT.test(plain)) {
-    const value = Number(plain);
-    if (Number.isFinite(value)) return value;
-  }
-  return str;
-}
-
-const goInt: ScalarTag = {
-  tag: 'tag:yaml.org,2002:int',
-  default: true,
-  test: /^[-+0-9.]/,
-  resolve: str => goNumber(str),
-};
-
-const goFloat: ScalarTag = { ...goInt, tag: 'tag:yaml.org,2002:float' };
-
-/** `!!binary`: go-yaml decodes the base64 text (line breaks ignored) into a string. */
-const goBinary: ScalarTag = {
-  tag: 'tag:yaml.org,2002:binary',
-  resolve(str, onError) {
-    const data = str.replace(/[\r\n]/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
-      onError('!!binary value contains invalid base64 data; kubectl fails on this document');
-      return str;
-    }
-    return Buffer.from(data, 'base64').toString('utf8');
-  },
-};
-
-const MERGE = '<<';
-
-interface ToJsContext {
-  readonly doc: Document;
-}
-
-/** Adds a `<<` merge to a map being converted, as go-yaml v2 does: every merged key overrides what is there. */
-function goMergeIntoMap(ctx: ToJsContext, map: unknown, value: unknown): unknown {
-  const wantMap = () => new Error('map merge requires map or sequence of maps as the value');
-  const target = (node: unknown): YAMLMap => {
-    const resolved = isAlias(node) ? node.resolve(ctx.doc, ctx as never) : node;
-    if (!isMap(resolved)) throw wantMap();
-    return resolved;
-  };
-  // A sequence of maps merges right to left, so that earlier maps win among themselves.
-  const sources = isSeq(value) ? [...value.items].reverse().map(target) : [target(value)];
-  for (const source of sources) {
-    const merged = source.toJSON(null, ctx as never) as { [key: string]: unknown };
-    for (const [key, v] of Object.entries(merged)) {
-      Object.defineProperty(map, key, { value: v, writable: true, enumerable: true, configurable: true });
-    }
-  }
-  return map;
-}
-
-const goMerge: ScalarTag = {
-  tag: 'tag:yaml.org,2002:merge',
-  default: 'key',
-  test: /^<<$/,
-  identify: value => value === MERGE || (typeof value === 'symbol' && value.description === MERGE),
-  resolve: () => Object.assign(new Scalar(Symbol(MERGE)), { addToJSMap: goMergeIntoMap }),
-  stringify: () => MERGE,
-};
-
-const KEPT = ['map', 'seq', 'str', 'null', 'bool'].map(name => `tag:yaml.org,2002:${name}`);
-
-/** The YAML 1.1 schema of the `yaml` package, with go-yaml's numbers, merges and binaries, without timestamps, sets or sexagesimals. */
-function kubectlTags(tags: Tags): Tags {
-  const kept = tags.filter(tag => typeof tag !== 'string' && KEPT.includes(tag.tag));
-  return [...kept, goNonFinite, goInt, goFloat, goMerge, goBinary];
-}
-
-/** Parse options that make the `yaml` package read scalars, merges and duplicate keys as kubectl does. */
-export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  schema: 'yaml-1.1',
-  customTags: kubectlTags,
-  merge: false,
-  resolveKnownTags: false,
-  uniqueKeys: false,
-  logLevel: 'error',
-};
-
-/**
- * Whether a plain scalar's YAML 1.2 reading may differ from kubectl's: go-yaml and the YAML 1.2 core schema read
- * nulls alike, and plain decimals and true/false alike; a string to go-yaml is a string to YAML 1.2 unless it
- * looks like a number (`1e400`, which overflows).
- */
-function mayDiffer(kubectl: unknown, source: string): boolean {
-  if (kubectl === null) return false;
-  if (typeof kubectl === 'string') return /^[-+.0-9]/.test(source);
-  if (typeof kubectl === 'number') return !/^(0|[1-9][0-9]*)$/.test(source);
-  if (typeof kubectl === 'boolean') return !/^(true|True|TRUE|false|False|FALSE)$/.test(source);
-  return true;
-}
-
-/** The YAML 1.2 core schema, to tell where kubectl's reading of a plain scalar differs from a YAML 1.2 tool's. */
-let coreTags: ScalarTag[] | undefined;
-
-function yaml12Value(source: string): unknown {
-  coreTags ??= new Schema({ schema: 'core' }).tags.filter((t): t is ScalarTag => !('collection' in t && t.collection));
-  const tag = coreTags.find(t => t.default === true && t.test?.test(source));
-  if (!tag) return source;
-  const value = tag.resolve(source, () => undefined, {});
-  return isScalar(value) ? value.value : value;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -339,9 +205,36 @@ export interface YamlDocument {
   readonly readings: Map<string, YamlReading>;
 }
 
+/** How many characters of chunks the fast path reads in one parser call. */
+const FAST_BATCH = 16 * 1024;
+
 /** The documents of YAML text, as kubectl reads them. */
 export function* yamlDocuments(text: string): Generator<YamlDocument> {
-  for (const chunk of yamlChunks(text)) yield* chunkDocuments(chunk.text, chunk.line);
+  const chunks = [...yamlChunks(text)];
+  for (let first = 0; first < chunks.length;) {
+    // A batch of consecutive chunks for the fast path; each chunk it cannot read for certain is read exactly.
+    let end = first + 1;
+    while (end < chunks.length && chunks[end].offset + chunks[end].text.length - chunks[first].offset <= FAST_BATCH) end++;
+    const batch = chunks.slice(first, end);
+    const start = batch[0].offset;
+    const last = batch[batch.length - 1];
+    const fast = fastYamlDocuments(text.slice(start, last.offset + last.text.length), batch.map(c => c.offset - start));
+    for (let k = 0; k < batch.length; k++) {
+      const chunk = batch[k];
+      const doc = fast[k];
+      if (doc) yield { value: doc.value, line: chunk.line + countLines(chunk.text, doc.offset) + 1, problems: [], readings: new Map() };
+      else yield* exactChunkDocuments(chunk.text, chunk.line);
+    }
+    first = end;
+  }
+}
+
+/**
+ * The documents of YAML text as the exact reader alone reads them, without the fast path (./yaml-fast): for the
+ * tests that check both agree.
+ */
+export function* exactYamlDocuments(text: string): Generator<YamlDocument> {
+  for (const chunk of yamlChunks(text)) yield* exactChunkDocuments(chunk.text, chunk.line);
 }
 
 function parse(text: string): Document[] {
@@ -349,7 +242,7 @@ function parse(text: string): Document[] {
   return Array.isArray(documents) ? documents : [];
 }
 
-function chunkDocuments(original: string, lineOffset: number): YamlDocument[] {
+function exactChunkDocuments(original: string, lineOffset: number): YamlDocument[] {
   let text = original;
   let documents = parse(text);
   let relaxedLines: number[] = [];
@@ -448,9 +341,9 @@ function inspect(doc: Document, text: string, lineOf: (offset: number) => number
       }
       if (node.type !== Scalar.PLAIN || node.tag || typeof node.source !== 'string' || typeof node.value === 'symbol') return;
       const kubectl = node.value;
-      if (!mayDiffer(kubectl, node.source)) return;
-      const yaml12 = yaml12Value(node.source);
-      if (kubectl === yaml12 || (typeof kubectl === 'number' && typeof yaml12 === 'number' && (kubectl === yaml12 || (isNaN(kubectl) && isNaN(yaml12))))) return;
+      const difference = yaml12Difference(kubectl, node.source);
+      if (!difference) return;
+      const yaml12 = difference.yaml12;
       const field = fieldPath(ancestors, node);
       const src = node.source;
       const line = where(node);
@@ -479,6 +372,13 @@ function inspect(doc: Document, text: string, lineOf: (offset: number) => number
           message: `${src} is ${show(kubectl)} to kubectl (YAML 1.1), and ${show(yaml12)} to YAML 1.2 tools; read as ${show(kubectl)}, as kubectl does. Write ${typeof kubectl === 'string' ? `"${src}"` : show(kubectl)} to be unambiguous`,
           note: `written ${src}, which kubectl reads as ${show(kubectl)}`,
         });
+      }
+    },
+    Alias(_key, node, ancestors) {
+      // go-yaml refuses an alias inside the node it names: the value would contain itself.
+      const target = node.resolve(doc);
+      if (target && ancestors.includes(target as never)) {
+        fatal ??= `line ${where(node)}: the alias *${node.source} is inside the node anchored &${node.source}, so its value would contain itself; kubectl fails on this document ("anchor '${node.source}' value contains itself")`;
       }
     },
     Pair(_key, pair, ancestors) {
