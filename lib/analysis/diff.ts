@@ -13,8 +13,10 @@
  *   direction, the two sides are compared over the common refinement of both cuts, and neighbouring ranges whose
  *   (before, after) connections are equal are merged, so each entry is a maximal range (as netpol-analyzer does). The
  *   result does not depend on how either side happened to cut the space.
- * - Cost: one pass over each connection list with hash joins (no pairwise comparison), one sweep per workload and
- *   direction over its external ranges, and one sort of the entries for the output order.
+ * - Cost: the two connection lists are read side by side in their common order (a merge-join, no pairwise
+ *   comparison), an analysis's one connection at a time, so neither list is held: memory is the two analyses, the
+ *   entries, and each workload's external ranges as a destination (shared by the workloads treated alike). One sweep
+ *   per workload and direction over its external ranges, and one sort of the entries for the output order.
  *
  * @example
  * const result = diffConnectivity(Analysis.of(before), Analysis.of(after));
@@ -110,7 +112,8 @@ export interface ConnectivityDiff {
 
 /**
  * What `diffConnectivity` compares for one side: an analysis's connection list and workloads, those of a cluster
- * model (analysed with `options.analysis`), or a snapshot as it is.
+ * model (analysed with `options.analysis`), or a snapshot as it is. This materialises the whole list;
+ * `diffConnectivity` itself reads an analysis's connections one at a time.
  */
 export function connectivitySnapshot(input: DiffInput, options: DiffOptions = {}): ConnectivitySnapshot {
   // By shape, not `instanceof`: an Analysis from another copy of the package (or another realm) is one too.
@@ -122,31 +125,69 @@ export function connectivitySnapshot(input: DiffInput, options: DiffOptions = {}
   return connectivitySnapshot(Analysis.of(input as ClusterModel, options.analysis));
 }
 
-/** A pair of endpoints matched by name, with its connections on each side. */
-interface PairRecord {
-  readonly src: Endpoint;
-  readonly dst: Endpoint;
-  readonly srcName: string;
-  readonly dstName: string;
-  old?: ConnectionSet;
-  new?: ConnectionSet;
+/** One side as `diffConnectivity` reads it: the connections in connection-list order, and the workloads' names. */
+interface DiffSide {
+  readonly connections: Iterator<Connection>;
+  readonly workloads: ReadonlySet<string>;
+  /** Which side it is, for messages. */
+  readonly label: 'old' | 'new';
 }
 
-/** An external range with its connections, as numbers. */
-interface RangeConns {
-  readonly first: number;
-  readonly last: number;
-  readonly conns: ConnectionSet;
+function isAnalysis(input: DiffInput): input is Analysis {
+  return typeof (input as Analysis).connections === 'function';
 }
 
-/** The external ranges of one workload in one direction, on each side. */
-interface RangeBucket {
-  readonly workload: WorkloadEndpoint;
-  readonly workloadName: string;
-  /** Whether the workload is the source (egress to the ranges) rather than the destination. */
-  readonly workloadIsSource: boolean;
-  readonly old: RangeConns[];
-  readonly new: RangeConns[];
+function isSnapshot(input: DiffInput): input is ConnectivitySnapshot {
+  return Array.isArray((input as ConnectivitySnapshot).connections);
+}
+
+/** The two analyses (or snapshots) to compare; two cluster models with the same policies share their compiled form. */
+function analysesOf(before: DiffInput, after: DiffInput, options: DiffOptions): [Analysis | ConnectivitySnapshot, Analysis | ConnectivitySnapshot] {
+  const analyse = (input: DiffInput) => (isAnalysis(input) || isSnapshot(input) ? input : Analysis.of(input, options.analysis));
+  const oldSide = analyse(before);
+  if (oldSide !== before && options.analysis === undefined && !isAnalysis(after) && !isSnapshot(after)
+    && samePolicyObjects((before as ClusterModel).policies, after.policies)) {
+    // The same policy objects in the same order (e.g. only workloads changed): compiled policies and address
+    // partitions are reused (cluster-scoped policies are compared by the engine itself).
+    return [oldSide, Analysis._ofSamePolicies(oldSide as Analysis, after)];
+  }
+  return [oldSide, analyse(after)];
+}
+
+function samePolicyObjects(a: ClusterModel['policies'], b: ClusterModel['policies']): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/** What the diff needs of an endpoint: its connlist name and, for an IPv4 range outside the cluster, its addresses. */
+interface EndpointInfo {
+  readonly name: string;
+  readonly range?: { readonly first: number; readonly last: number };
+}
+
+/**
+ * The `EndpointInfo` of each endpoint object, worked out once: an analysis lists the same few endpoint objects over
+ * and over (memory grows with its endpoints, not its connections).
+ */
+class EndpointInfos {
+  private readonly cache = new Map<Endpoint, EndpointInfo>();
+  /** One string per name, so that the two sides' names of one endpoint are the same string (compared at once). */
+  private readonly names = new Map<string, string>();
+
+  public of(e: Endpoint): EndpointInfo {
+    let info = this.cache.get(e);
+    if (!info) {
+      const text = endpointName(e);
+      let name = this.names.get(text);
+      if (name === undefined) {
+        name = text;
+        this.names.set(text, name);
+      }
+      const range = ipv4Range(e);
+      info = range ? { name, range } : { name };
+      this.cache.set(e, info);
+    }
+    return info;
+  }
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -172,64 +213,120 @@ function externalEndpoint(first: number, last: number): ExternalEndpoint {
 }
 
 function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
-/** Reads one side's connections into the pair map and the range buckets. */
-function collect(snapshot: ConnectivitySnapshot, side: 'old' | 'new', pairs: Map<string, PairRecord>, buckets: Map<string, RangeBucket>): void {
-  for (const c of snapshot.connections) {
-    const srcName = endpointName(c.src);
-    const dstName = endpointName(c.dst);
-    const dstRange = c.src.type === 'workload' ? ipv4Range(c.dst) : undefined;
-    const srcRange = c.dst.type === 'workload' ? ipv4Range(c.src) : undefined;
-    const range = dstRange ?? srcRange;
-    if (range) {
-      const workloadIsSource = dstRange !== undefined;
-      const workloadName = workloadIsSource ? srcName : dstName;
-      const key = `${workloadIsSource ? '>' : '<'}${workloadName}`;
-      let bucket = buckets.get(key);
-      if (!bucket) {
-        bucket = { workload: (workloadIsSource ? c.src : c.dst) as WorkloadEndpoint, workloadName, workloadIsSource, old: [], new: [] };
-        buckets.set(key, bucket);
-      }
-      bucket[side].push({ ...range, conns: c.conns });
-      continue;
+/**
+ * A snapshot's connections in connection-list order: as they are when already sorted (as `Analysis.connections()`
+ * lists them), else a sorted copy (equal pairs keep their order).
+ */
+function sortedConnections(connections: readonly Connection[], infos: EndpointInfos): readonly Connection[] {
+  let sorted = true;
+  for (let i = 1; i < connections.length && sorted; i++) {
+    const a = connections[i - 1];
+    const b = connections[i];
+    sorted = (compareStrings(infos.of(a.src).name, infos.of(b.src).name) || compareStrings(infos.of(a.dst).name, infos.of(b.dst).name)) <= 0;
+  }
+  if (sorted) return connections;
+  const keyed = connections.map((c, i) => ({ c, i, src: infos.of(c.src).name, dst: infos.of(c.dst).name }));
+  keyed.sort((x, y) => compareStrings(x.src, y.src) || compareStrings(x.dst, y.dst) || x.i - y.i);
+  return keyed.map(k => k.c);
+}
+
+/** One side as a stream: an analysis's `eachConnection()` (or `connections()`), or a snapshot's sorted list. */
+function sideOf(input: Analysis | ConnectivitySnapshot, label: 'old' | 'new', infos: EndpointInfos): DiffSide {
+  if (isAnalysis(input)) {
+    const connections = typeof input.eachConnection === 'function' ? input.eachConnection() : input.connections()[Symbol.iterator]();
+    return { connections, workloads: new Set(input.workloads().map(endpointName)), label };
+  }
+  return {
+    connections: sortedConnections(input.connections, infos)[Symbol.iterator](),
+    workloads: new Set(input.workloads.map(endpointName)),
+    label,
+  };
+}
+
+/** A side's connections one at a time, with the names of the current one's ends. */
+class Reader {
+  /** The current connection; undefined at the end. */
+  public current?: Connection;
+  public src!: EndpointInfo;
+  public dst!: EndpointInfo;
+  /** Whether the current connection is between a workload and an IPv4 range (compared by addresses, not by name). */
+  public isRange = false;
+  private srcEndpoint?: Endpoint;
+
+  constructor(private readonly side: DiffSide, private readonly infos: EndpointInfos) {
+    this.advance();
+  }
+
+  /** Moves to the next connection; throws if the side is not in connection-list order (a merge-join needs it). */
+  public advance(): void {
+    const next = this.side.connections.next();
+    if (next.done) {
+      this.current = undefined;
+      return;
     }
-    const key = `${srcName}\n${dstName}`;
-    let pair = pairs.get(key);
-    if (!pair) {
-      pair = { src: c.src, dst: c.dst, srcName, dstName };
-      pairs.set(key, pair);
+    const c = next.value;
+    const previousSrc = this.current ? this.src.name : undefined;
+    const previousDst = this.current ? this.dst.name : undefined;
+    this.current = c;
+    // A source's connections come one after the other: its info is looked up once for all of them.
+    if (c.src !== this.srcEndpoint) {
+      this.src = this.infos.of(c.src);
+      this.srcEndpoint = c.src;
     }
-    const before = pair[side];
-    pair[side] = before ? before.union(c.conns) : c.conns;
+    this.dst = this.infos.of(c.dst);
+    this.isRange = (c.src.type === 'workload' && this.dst.range !== undefined) || (c.dst.type === 'workload' && this.src.range !== undefined);
+    if (previousSrc !== undefined && (compareStrings(previousSrc, this.src.name) || compareStrings(previousDst!, this.dst.name)) > 0) {
+      throw new Error(`the ${this.side.label} connections are not sorted by source, then destination name: ${previousSrc} -> ${previousDst} comes before ${this.src.name} -> ${this.dst.name}`);
+    }
   }
 }
 
-/** Sorts one side's ranges of a bucket and checks they do not overlap. */
-function sortedRanges(ranges: RangeConns[], bucket: RangeBucket, side: string): RangeConns[] {
+/** An external range with its connections, as numbers. */
+interface RangeConns {
+  readonly first: number;
+  readonly last: number;
+  readonly conns: ConnectionSet;
+}
+
+/** Sorts one side's ranges of a workload and direction, and checks they do not overlap. */
+function sortedRanges(ranges: readonly RangeConns[], workloadName: string, side: string): RangeConns[] {
   const sorted = [...ranges].sort((a, b) => a.first - b.first);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].first <= sorted[i - 1].last) {
       const r = (x: RangeConns) => `${formatAddress(BigInt(x.first), 4)}-${formatAddress(BigInt(x.last), 4)}`;
-      throw new Error(`the ${side} connections of ${bucket.workloadName} list overlapping external ranges ${r(sorted[i - 1])} and ${r(sorted[i])}; `
+      throw new Error(`the ${side} connections of ${workloadName} list overlapping external ranges ${r(sorted[i - 1])} and ${r(sorted[i])}; `
         + 'each range of one workload and direction must be listed once, as Analysis.connections() does');
     }
   }
   return sorted;
 }
 
+/** A maximal run of addresses whose (before, after) connections are equal and differ from each other. */
+interface RangeChange {
+  readonly range: ExternalEndpoint;
+  readonly rangeName: string;
+  readonly before: ConnectionSet;
+  readonly after: ConnectionSet;
+}
+
 /**
- * Walks the IPv4 space once over both sides' ranges (two pointers), and calls `emit` for every maximal run of
- * addresses whose (before, after) connections are equal and differ from each other.
+ * Walks the IPv4 space once over both sides' sorted ranges (two pointers), and lists every maximal run of addresses
+ * whose (before, after) connections are equal and differ from each other.
  */
-function sweepRanges(a: readonly RangeConns[], b: readonly RangeConns[], emit: (first: number, last: number, before: ConnectionSet, after: ConnectionSet) => void): void {
+function sweepRanges(a: readonly RangeConns[], b: readonly RangeConns[]): RangeChange[] {
+  const out: RangeChange[] = [];
   let i = 0;
   let j = 0;
   let pos = 0;
   let run: { first: number; last: number; before: ConnectionSet; after: ConnectionSet } | undefined;
   const flush = () => {
-    if (run && !run.before.equals(run.after)) emit(run.first, run.last, run.before, run.after);
+    if (run && !sameConns(run.before, run.after)) {
+      const range = externalEndpoint(run.first, run.last);
+      out.push({ range, rangeName: endpointName(range), before: run.before, after: run.after });
+    }
   };
   while (pos <= MAX_IPV4) {
     while (i < a.length && a[i].last < pos) i++;
@@ -243,7 +340,7 @@ function sweepRanges(a: readonly RangeConns[], b: readonly RangeConns[], emit: (
     if (j < b.length) {
       if (b[j].first <= pos) { after = b[j].conns; end = Math.min(end, b[j].last); } else end = Math.min(end, b[j].first - 1);
     }
-    if (run && run.before.equals(before) && run.after.equals(after)) {
+    if (run && sameConns(run.before, before) && sameConns(run.after, after)) {
       run.last = end;
     } else {
       flush();
@@ -252,6 +349,92 @@ function sweepRanges(a: readonly RangeConns[], b: readonly RangeConns[], emit: (
     pos = end + 1;
   }
   flush();
+  return out;
+}
+
+function sameConns(a: ConnectionSet, b: ConnectionSet): boolean {
+  return a === b || a.equals(b);
+}
+
+/**
+ * The external ranges of the workloads as destinations (ingress), kept until both sides are read: they come from
+ * every range source of the list, spread over it. Each workload's ranges on each side are a path in a trie of
+ * (range, connections) steps, in the order the list gives them, so workloads treated alike (all those of a workload
+ * class) share one path: memory grows with the distinct paths, not with the connections. Each distinct pair of
+ * (old, new) paths is compared once, for all its workloads.
+ */
+class IngressRanges {
+  /** Per trie node (0 is the root): its parent, its step and its children by step. */
+  private readonly parent: number[] = [-1];
+  private readonly steps: number[] = [-1];
+  private readonly children: (Map<number, number> | undefined)[] = [undefined];
+  /** The (range, connections) steps, by id; and their ids by range and connections object. */
+  private readonly stepRanges: RangeConns[] = [];
+  private readonly stepIds = new Map<string, Map<ConnectionSet, number>>();
+  /** Per workload name: the workload and its path on each side. */
+  private readonly workloads = new Map<string, { workload: WorkloadEndpoint; old: number; new: number }>();
+
+  /** Appends a range source's connections to a workload, on one side. */
+  public add(workload: WorkloadEndpoint, workloadName: string, range: { first: number; last: number }, conns: ConnectionSet, side: 'old' | 'new'): void {
+    let row = this.workloads.get(workloadName);
+    if (!row) {
+      row = { workload, old: 0, new: 0 };
+      this.workloads.set(workloadName, row);
+    }
+    const step = this.stepId(range.first, range.last, conns);
+    const node = row[side];
+    let children = this.children[node];
+    if (!children) {
+      children = new Map();
+      this.children[node] = children;
+    }
+    let child = children.get(step);
+    if (child === undefined) {
+      child = this.parent.length;
+      this.parent.push(node);
+      this.steps.push(step);
+      this.children.push(undefined);
+      children.set(step, child);
+    }
+    row[side] = child;
+  }
+
+  /** Calls `emit` for every workload and each of its changed runs of addresses. */
+  public compare(emit: (workload: WorkloadEndpoint, workloadName: string, change: RangeChange) => void): void {
+    const swept = new Map<string, RangeChange[]>();
+    for (const [name, row] of this.workloads) {
+      const key = `${row.old},${row.new}`;
+      let changes = swept.get(key);
+      if (!changes) {
+        changes = sweepRanges(sortedRanges(this.path(row.old), name, 'old'), sortedRanges(this.path(row.new), name, 'new'));
+        swept.set(key, changes);
+      }
+      for (const change of changes) emit(row.workload, name, change);
+    }
+  }
+
+  private path(node: number): RangeConns[] {
+    const out: RangeConns[] = [];
+    for (let n = node; n > 0; n = this.parent[n]) out.push(this.stepRanges[this.steps[n]]);
+    return out;
+  }
+
+  /** The id of a (range, connections) step, the same for every workload that has it. */
+  private stepId(first: number, last: number, conns: ConnectionSet): number {
+    const key = `${first}-${last}`;
+    let byConns = this.stepIds.get(key);
+    if (!byConns) {
+      byConns = new Map();
+      this.stepIds.set(key, byConns);
+    }
+    let id = byConns.get(conns);
+    if (id === undefined) {
+      id = this.stepRanges.length;
+      this.stepRanges.push({ first, last, conns });
+      byConns.set(conns, id);
+    }
+    return id;
+  }
 }
 
 interface SortableEntry {
@@ -261,54 +444,112 @@ interface SortableEntry {
   readonly dstName: string;
 }
 
+/** Collects the entries: only pairs whose connections differ. */
+class Entries {
+  public readonly out: SortableEntry[] = [];
+
+  constructor(private readonly oldWorkloads: ReadonlySet<string>, private readonly newWorkloads: ReadonlySet<string>) {}
+
+  public add(src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet): void {
+    if (sameConns(oldConns, newConns)) return;
+    const type: DiffType = oldConns.isEmpty() ? 'added' : newConns.isEmpty() ? 'removed' : 'changed';
+    const otherSide = type === 'added' ? this.oldWorkloads : this.newWorkloads;
+    const addedOrRemovedWorkloads: WorkloadEndpoint[] = [];
+    if (type !== 'changed') {
+      if (src.type === 'workload' && !otherSide.has(srcName)) addedOrRemovedWorkloads.push(src);
+      if (dst.type === 'workload' && !otherSide.has(dstName)) addedOrRemovedWorkloads.push(dst);
+    }
+    const entry: ConnectionDiff = {
+      type, src, dst, oldConns, newConns, gained: newConns.subtract(oldConns), lost: oldConns.subtract(newConns), addedOrRemovedWorkloads,
+    };
+    this.out.push({ entry, rank: DIFF_TYPES.indexOf(type), srcName, dstName });
+  }
+}
+
 /**
  * The connectivity difference from `before` to `after`: every pair of peers whose allowed connections differ, with
  * both sides' connections, the diff type and the workloads that exist on one side only.
  *
- * Linear in the two connection lists apart from the final sort of the entries (hash joins by peer names, one sweep
- * per workload and direction over its external ranges). Throws when a snapshot lists overlapping external ranges for
- * one workload and direction.
+ * The two connection lists are read side by side, in their common order (source name, then destination name), as a
+ * merge-join: an analysis's connections one at a time (`Analysis.eachConnection()`), so neither list is held; only
+ * the entries and, per workload, its external ranges as a destination are kept. A snapshot that is not in that order
+ * is sorted first. Two cluster models with the same policy objects are analysed with the policies compiled once.
+ * Throws when a snapshot lists overlapping external ranges for one workload and direction.
  */
 export function diffConnectivity(before: DiffInput, after: DiffInput, options: DiffOptions = {}): ConnectivityDiff {
-  const oldSide = connectivitySnapshot(before, options);
-  const newSide = connectivitySnapshot(after, options);
-  const oldWorkloads = new Set(oldSide.workloads.map(endpointName));
-  const newWorkloads = new Set(newSide.workloads.map(endpointName));
-  const pairs = new Map<string, PairRecord>();
-  const buckets = new Map<string, RangeBucket>();
-  collect(oldSide, 'old', pairs, buckets);
-  collect(newSide, 'new', pairs, buckets);
-
-  const out: SortableEntry[] = [];
-  const add = (src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet) => {
-    if (oldConns.equals(newConns)) return;
-    const type: DiffType = oldConns.isEmpty() ? 'added' : newConns.isEmpty() ? 'removed' : 'changed';
-    const otherSide = type === 'added' ? oldWorkloads : newWorkloads;
-    const addedOrRemovedWorkloads = type === 'changed'
-      ? []
-      : [[src, srcName] as const, [dst, dstName] as const]
-        .filter(([e, name]) => e.type === 'workload' && !otherSide.has(name))
-        .map(([e]) => e as WorkloadEndpoint);
-    const entry: ConnectionDiff = {
-      type, src, dst, oldConns, newConns, gained: newConns.subtract(oldConns), lost: oldConns.subtract(newConns), addedOrRemovedWorkloads,
-    };
-    out.push({ entry, rank: DIFF_TYPES.indexOf(type), srcName, dstName });
+  const [oldInput, newInput] = analysesOf(before, after, options);
+  const infos = new EndpointInfos();
+  const oldSide = sideOf(oldInput, 'old', infos);
+  const newSide = sideOf(newInput, 'new', infos);
+  const entries = new Entries(oldSide.workloads, newSide.workloads);
+  const ingress = new IngressRanges();
+  // The external ranges of the current source workload (egress): complete once both sides have passed that source.
+  let egress: { workload: WorkloadEndpoint; name: string; old: RangeConns[]; new: RangeConns[] } | undefined;
+  const flushEgress = () => {
+    if (!egress) return;
+    const { workload, name } = egress;
+    for (const change of sweepRanges(sortedRanges(egress.old, name, 'old'), sortedRanges(egress.new, name, 'new'))) {
+      entries.add(workload, change.range, name, change.rangeName, change.before, change.after);
+    }
+    egress = undefined;
   };
 
-  for (const p of pairs.values()) add(p.src, p.dst, p.srcName, p.dstName, p.old ?? ConnectionSet.NONE, p.new ?? ConnectionSet.NONE);
-  for (const bucket of buckets.values()) {
-    const a = sortedRanges(bucket.old, bucket, 'old');
-    const b = sortedRanges(bucket.new, bucket, 'new');
-    sweepRanges(a, b, (first, last, oldConns, newConns) => {
-      const range = externalEndpoint(first, last);
-      const rangeName = endpointName(range);
-      if (bucket.workloadIsSource) add(bucket.workload, range, bucket.workloadName, rangeName, oldConns, newConns);
-      else add(range, bucket.workload, rangeName, bucket.workloadName, oldConns, newConns);
-    });
-  }
+  /** Files the current connection of a reader between a workload and an IPv4 range. */
+  const addRange = (r: Reader, side: 'old' | 'new') => {
+    const c = r.current!;
+    if (c.src.type === 'workload' && r.dst.range) {
+      if (egress?.name !== r.src.name) {
+        flushEgress();
+        egress = { workload: c.src, name: r.src.name, old: [], new: [] };
+      }
+      egress[side].push({ first: r.dst.range.first, last: r.dst.range.last, conns: c.conns });
+    } else {
+      ingress.add(c.dst as WorkloadEndpoint, r.dst.name, r.src.range!, c.conns, side);
+    }
+  };
 
+  /** The union of a reader's connections with the current pair of names (a snapshot may list a pair twice). */
+  const takePair = (r: Reader, srcName: string, dstName: string): ConnectionSet => {
+    let conns = r.current!.conns;
+    r.advance();
+    while (r.current && r.src.name === srcName && r.dst.name === dstName && !r.isRange) {
+      conns = conns.union(r.current.conns);
+      r.advance();
+    }
+    return conns;
+  };
+
+  const oldReader = new Reader(oldSide, infos);
+  const newReader = new Reader(newSide, infos);
+  while (oldReader.current || newReader.current) {
+    const order = !oldReader.current ? 1 : !newReader.current ? -1
+      : compareStrings(oldReader.src.name, newReader.src.name) || compareStrings(oldReader.dst.name, newReader.dst.name);
+    const first = order <= 0 ? oldReader : newReader;
+    if (first.isRange) {
+      addRange(first, first === oldReader ? 'old' : 'new');
+      first.advance();
+      continue;
+    }
+    const c = first.current!;
+    const srcName = first.src.name;
+    const dstName = first.dst.name;
+    if (order < 0) {
+      entries.add(c.src, c.dst, srcName, dstName, takePair(oldReader, srcName, dstName), ConnectionSet.NONE);
+    } else if (order > 0) {
+      entries.add(c.src, c.dst, srcName, dstName, ConnectionSet.NONE, takePair(newReader, srcName, dstName));
+    } else {
+      const oldConns = takePair(oldReader, srcName, dstName);
+      const both = newReader.current && !newReader.isRange;
+      entries.add(c.src, c.dst, srcName, dstName, oldConns, both ? takePair(newReader, srcName, dstName) : ConnectionSet.NONE);
+    }
+  }
+  flushEgress();
+  ingress.compare((workload, name, change) => entries.add(change.range, workload, change.rangeName, name, change.before, change.after));
+
+  const out = entries.out;
   out.sort((x, y) => x.rank - y.rank || compareStrings(x.srcName, y.srcName) || compareStrings(x.dstName, y.dstName));
-  const entries = out.map(e => e.entry);
-  const count = (type: DiffType) => entries.filter(e => e.type === type).length;
-  return { entries, counts: { changed: count('changed'), added: count('added'), removed: count('removed') } };
+  const list = out.map(e => e.entry);
+  const counts = { changed: 0, added: 0, removed: 0 };
+  for (const e of list) counts[e.type]++;
+  return { entries: list, counts };
 }

@@ -4,7 +4,7 @@
  * (`k8snetpolicy diff`), line for line; `--output md` is written to be posted as a pull-request comment.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { Analysis, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff } from '../analysis';
+import { chunkedWrite, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff, writeDiff } from '../analysis';
 import { dotToSvg } from '../graph/graphviz';
 import { ClusterModel } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
@@ -182,9 +182,16 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
       : `the ${empty(oldCluster) ? 'old' : 'new'} manifests hold no ${kinds.slice(2)}, so every connection of the ${empty(oldCluster) ? 'new ones shows as added' : 'old ones shows as removed'}`;
     io.err(`warning: ${what}. Pass the workloads' manifests on both sides, e.g. --old policies/ workloads/ --new policies/ workloads/\n`);
   }
-  const diff = diffConnectivity(Analysis.of(oldCluster), Analysis.of(newCluster));
-  const text = options.output === 'svg' ? await dotToSvg(formatDiff(diff, 'dot')) : formatDiff(diff, options.output);
-  io.out(options.output === 'svg' && !text.endsWith('\n') ? `${text}\n` : text);
+  // Both sides read one connection at a time (only the entries are kept); policies that did not change are compiled once.
+  const diff = diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
+  if (options.output === 'svg') {
+    const svg = await dotToSvg(formatDiff(diff, 'dot'));
+    io.out(svg.endsWith('\n') ? svg : `${svg}\n`);
+  } else {
+    const chunks = chunkedWrite(text => io.out(text));
+    writeDiff(diff, options.output, chunks.write);
+    chunks.flush();
+  }
   if (diff.entries.length === 0) io.err('note: no connectivity difference between the old and the new manifests\n');
   const failOn = options.failOn ?? [];
   const failing = failingEntries(diff, failOn);
@@ -193,6 +200,21 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
     throw new CliError(`the diff has ${failing === 1 ? '1 entry' : `${failing} entries`} of the kinds --fail-on ${failOn.join(',')} names (of ${added} added, ${changed} changed, ${removed} removed). Review ${failing === 1 ? 'it' : 'them'}, or change --fail-on.`, ExitCode.FINDINGS);
   }
   setExit(ExitCode.OK);
+}
+
+/** A policy as the analysis reads it: where it was defined does not matter. */
+function policyText(policies: readonly object[] | undefined): string {
+  return JSON.stringify((policies ?? []).map(p => ({ ...p, source: undefined })));
+}
+
+/**
+ * The new cluster, with the old side's policy objects when its policies are the same (in the same order, wherever
+ * they were read from): `diffConnectivity` then compiles them once for both sides.
+ */
+function withSamePolicies(oldCluster: ClusterModel, newCluster: ClusterModel): ClusterModel {
+  if (oldCluster.policies.length !== newCluster.policies.length || policyText(oldCluster.policies) !== policyText(newCluster.policies)) return newCluster;
+  const sameClusterPolicies = policyText(oldCluster.clusterPolicies) === policyText(newCluster.clusterPolicies);
+  return { ...newCluster, policies: oldCluster.policies, ...(sameClusterPolicies && oldCluster.clusterPolicies ? { clusterPolicies: oldCluster.clusterPolicies } : {}) };
 }
 
 /** Registers `diff`. */

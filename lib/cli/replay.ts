@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
-import { formatReplay, REPLAY_FORMATS, ReplayFormat, replayHubbleFlows } from '../flows/replay';
+import { chunkedWrite } from '../analysis';
+import { REPLAY_FORMATS, ReplayFormat, replayHubbleFlows, writeReplay } from '../flows/replay';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
 
@@ -85,7 +86,10 @@ export const register: RegisterCommand = (program, io, setExit) => {
       if (loaded.cluster.policies.length === 0) {
         io.err('warning: the manifests hold no NetworkPolicy, so every connection is allowed; pass the files with the policies\n');
       }
-      io.out(formatReplay(result, options.output, file, result.stats));
+      // Written group by group, in chunks: the report of a large capture is never one string.
+      const chunks = chunkedWrite(text => io.out(text));
+      writeReplay(result, options.output, file, chunks.write, result.stats);
+      chunks.flush();
       setExit(result.counts['would-deny'].groups > 0 ? ExitCode.FINDINGS : ExitCode.OK);
     });
 };

@@ -2,7 +2,8 @@
  * Reading Hubble flow logs: the output of `hubble observe -o json` (an alias of `-o jsonpb`) or the Hubble exporter's
  * file. Records are wrapped as `{"flow": {...}, "node_name": ..., "time": ...}` (Hubble CLI 0.11+, the exporter) or
  * bare flow objects (older versions), one per line, pretty-printed over several lines (`| jq .`), or the elements of
- * a top-level JSON array (`jq -s .`); see `splitJsonValues`.
+ * a top-level JSON array (`jq -s .`); see `splitJsonValues`. Each record is dropped as soon as it is read, and the ends of
+ * flows are shared between the flows that have the same (see `EndpointTable`).
  *
  * Only connection starts count (the forward direction: client to server). Replies, L7 records (which repeat an L4
  * record) and records without a TCP, UDP or SCTP port are skipped and counted. Whether a record is a reply comes
@@ -22,8 +23,8 @@
  * @see https://docs.cilium.io/en/stable/observability/hubble/
  * @see https://github.com/cilium/cilium/blob/main/api/v1/flow/flow.proto
  */
-import { splitJsonValues } from './json-stream';
-import { checkFlowEndpoint } from './validate';
+import { eachJsonValue } from './json-stream';
+import { checkFlowEndpoint, FlowProblem } from './validate';
 
 /** A protocol with ports, as a NetworkPolicy can name it. */
 export type FlowProtocol = 'TCP' | 'UDP' | 'SCTP';
@@ -171,7 +172,7 @@ const FIX_UNKNOWN_DIRECTION = 'If this traffic must be allowed, capture it with 
 export function parseHubbleFlows(text: string, file = '<input>', options: ParseHubbleOptions = {}): ParsedFlows {
   const keepDropped = options.keepDropped === true;
   const stats = {
-    lines: text.split(/\r?\n/).filter(l => l.trim() !== '').length,
+    lines: countNonBlankLines(text),
     records: 0, kept: 0, audited: 0, replies: 0, notL4: 0, dropped: 0, unreadable: 0, invalid: 0, undecided: 0,
     otherVerdicts: {} as { [v: string]: number },
   };
@@ -181,10 +182,11 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
   };
   const invalid = new Grouped();
   const undecided = new Map<string, { candidate: Candidate; reason: string }[]>();
+  const endpoints = new EndpointTable();
 
   // Pass 1: read every record.
   const candidates: Candidate[] = [];
-  for (const chunk of splitJsonValues(text)) {
+  for (const chunk of eachJsonValue(text)) {
     if (chunk.kind === 'broken') {
       stats.unreadable++;
       const skipped = chunk.endLine > chunk.line ? `lines ${chunk.line}-${chunk.endLine} were skipped` : 'the line was skipped';
@@ -221,12 +223,17 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
       continue;
     }
     const ip = isObject(flow.IP) ? flow.IP : {};
-    const source = readEndpoint(flow.source, ip.source, `${prefix}source`, `${prefix}IP.source`);
-    const destination = readEndpoint(flow.destination, ip.destination, `${prefix}destination`, `${prefix}IP.destination`);
+    const source = endpoints.read(flow.source, ip.source, `${prefix}source`, `${prefix}IP.source`);
+    const destination = endpoints.read(flow.destination, ip.destination, `${prefix}destination`, `${prefix}IP.destination`);
+    const verdict = readVerdict(flow.verdict);
+    // Only what the second pass needs is kept of the record, not the record.
     candidates.push({
-      line: chunk.line, flow, prefix, l4, verdict: readVerdict(flow.verdict),
-      source: source.endpoint, destination: destination.endpoint, readProblems: [...source.problems, ...destination.problems],
+      line: chunk.line, prefix, l4, verdict,
+      source: source.endpoint, destination: destination.endpoint, readProblems: bothProblems(source.problems, destination.problems),
       own: ownDirection(flow, l4),
+      direction: readTrafficDirection(flow.traffic_direction),
+      destinationNames: Array.isArray(flow.destination_names) ? flow.destination_names.filter((n): n is string => typeof n === 'string') : [],
+      dropReason: verdict === 'DROPPED' ? readDropReason(flow).dropReason : undefined,
     });
   }
 
@@ -248,9 +255,10 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
       if (c.verdict !== 'DROPPED') stats.otherVerdicts[c.verdict] = (stats.otherVerdicts[c.verdict] ?? 0) + 1;
       continue;
     }
-    const problems = [
+    const endpointProblems = [...endpoints.check(c.source, 'source'), ...endpoints.check(c.destination, 'destination')];
+    const problems = c.readProblems.length === 0 && endpointProblems.length === 0 ? c.readProblems : [
       ...c.readProblems,
-      ...[...checkFlowEndpoint(c.source, 'source'), ...checkFlowEndpoint(c.destination, 'destination')].map(p =>
+      ...endpointProblems.map(p =>
         `${p.field === 'ip' ? `${c.prefix}IP.${p.side}` : `${c.prefix}${p.side}.${p.field}`} ${JSON.stringify(p.value)}: ${p.problem}`),
     ];
     if (problems.length > 0) {
@@ -267,7 +275,6 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
       continue;
     }
     if (decision.how === 'capture') startsFromCapture++;
-    const flow = c.flow;
     flows.push({
       line: c.line,
       source: c.source,
@@ -275,9 +282,9 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
       protocol: c.l4.protocol,
       port: c.l4.port,
       verdict: c.verdict,
-      direction: readTrafficDirection(flow.traffic_direction),
-      destinationNames: Array.isArray(flow.destination_names) ? flow.destination_names.filter((n): n is string => typeof n === 'string') : [],
-      ...(c.verdict === 'DROPPED' ? readDropReason(flow) : {}),
+      direction: c.direction,
+      destinationNames: c.destinationNames,
+      ...(c.dropReason !== undefined ? { dropReason: c.dropReason } : {}),
     });
     stats.kept++;
     if (c.verdict === 'AUDIT') stats.audited++;
@@ -320,7 +327,6 @@ type Own = { readonly direction: Direction; readonly how: How } | { readonly dir
 
 interface Candidate {
   readonly line: number;
-  readonly flow: Json;
   /** `flow.` for wrapped records, empty for bare ones: the start of the field paths in messages. */
   readonly prefix: string;
   readonly l4: L4;
@@ -330,6 +336,88 @@ interface Candidate {
   /** Values that could not be read as their type (a label that is not a string, ...). */
   readonly readProblems: string[];
   readonly own: Own;
+  /** `traffic_direction`, if recorded. */
+  readonly direction?: string;
+  /** `destination_names`. */
+  readonly destinationNames: string[];
+  /** Why a DROPPED record was dropped, if recorded. */
+  readonly dropReason?: string;
+}
+
+const NO_PROBLEMS: string[] = [];
+
+/** The read problems of both ends (one shared empty list when there are none, as for nearly every record). */
+function bothProblems(a: string[], b: string[]): string[] {
+  return a.length === 0 && b.length === 0 ? NO_PROBLEMS : [...a, ...b];
+}
+
+/** The number of lines that are not blank, as `text.split(/\r?\n/).filter(l => l.trim() !== '').length` counts them. */
+function countNonBlankLines(text: string): number {
+  let count = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    // Skip the line's leading white space; the line counts if anything else comes before its newline.
+    let i = pos;
+    let code = text.charCodeAt(i);
+    while (i < text.length && code !== 10 && isSpace(code, text, i)) code = text.charCodeAt(++i);
+    if (i < text.length && code !== 10) count++;
+    const newline = text.indexOf('\n', i);
+    if (newline < 0) break;
+    pos = newline + 1;
+  }
+  return count;
+}
+
+/** Whether the character at `i` (with code `code`) is white space as `String.prototype.trim` sees it. */
+function isSpace(code: number, text: string, i: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  return code > 127 && /\s/.test(text[i]);
+}
+
+/** Whether two ends as read are the same in every field. */
+function sameEndpoint(a: FlowEndpoint, b: FlowEndpoint): boolean {
+  if (a.namespace !== b.namespace || a.podName !== b.podName || a.ip !== b.ip || a.identity !== b.identity || a.workloadName !== b.workloadName
+    || a.workloadKind !== b.workloadKind || a.labelsMissing !== b.labelsMissing || a.labels.length !== b.labels.length) return false;
+  for (let i = 0; i < a.labels.length; i++) if (a.labels[i] !== b.labels[i]) return false;
+  return true;
+}
+
+/**
+ * The ends of flows as read, one object per distinct end: a capture names the same few pods over and over, so the
+ * flows share their ends (memory grows with the distinct ends, not the flows), and each end is checked once.
+ */
+class EndpointTable {
+  private readonly byKey = new Map<string, FlowEndpoint[]>();
+  private readonly checked = { source: new Map<FlowEndpoint, FlowProblem[]>(), destination: new Map<FlowEndpoint, FlowProblem[]>() };
+
+  /** `readEndpoint`, with the end shared with the earlier flows that have the same one. */
+  public read(value: unknown, ip: unknown, path: string, ipPath: string): { endpoint: FlowEndpoint; problems: string[] } {
+    const read = readEndpoint(value, ip, path, ipPath);
+    if (read.problems.length > 0) return read;
+    const e = read.endpoint;
+    // A short key finds the candidates; the labels are compared in place (no key holds them).
+    const key = `${e.namespace}\u0000${e.podName}\u0000${e.ip}\u0000${e.identity}\u0000${e.workloadName}\u0000${e.workloadKind}\u0000${e.labelsMissing}\u0000${e.labels.length}`;
+    const candidates = this.byKey.get(key);
+    if (!candidates) {
+      this.byKey.set(key, [e]);
+      return read;
+    }
+    const known = candidates.find(k => sameEndpoint(k, e));
+    if (known) return { endpoint: known, problems: read.problems };
+    candidates.push(e);
+    return read;
+  }
+
+  /** `checkFlowEndpoint`, once per end and side. */
+  public check(endpoint: FlowEndpoint, side: 'source' | 'destination'): FlowProblem[] {
+    const cache = this.checked[side];
+    let problems = cache.get(endpoint);
+    if (!problems) {
+      problems = checkFlowEndpoint(endpoint, side);
+      cache.set(endpoint, problems);
+    }
+    return problems;
+  }
 }
 
 type Decision = { readonly direction: Direction; readonly how: How } | { readonly direction?: undefined; readonly reason: string };
@@ -435,11 +523,17 @@ class Capture {
   private readonly accepting = new Map<string, number>();
 
   constructor(candidates: Candidate[]) {
+    // The maps are only consulted for records whose own fields leave their direction open (or a TCP record in
+    // mid-connection that says it is none): a capture where every record tells its own direction needs none.
+    const midConnection = candidates.some(c => c.own.direction === 'forward' && c.l4.flags && !c.l4.flags.syn);
+    const open = candidates.some(c => c.own.direction === undefined && !('conflict' in c.own && c.own.conflict));
+    if (!midConnection && !open) return;
     // Connections opened by a SYN first: they settle records that say otherwise.
     for (const c of candidates) {
       const key = connectionKey(c, false);
       if (key && c.own.direction === 'forward' && c.l4.flags?.syn && !this.opened.has(key)) this.opened.set(key, c.line);
     }
+    if (!open) return;
     for (const c of candidates) {
       const decided = this.firm(c);
       if (!decided) continue;

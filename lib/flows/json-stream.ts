@@ -41,26 +41,41 @@ export type JsonProblem = 'truncated' | 'invalid' | 'not-json';
 
 /** Splits `text` into its JSON values and broken stretches, in input order (see the module comment). */
 export function splitJsonValues(text: string): JsonChunk[] {
-  return new Splitter(text).run();
+  return [...eachJsonValue(text)];
+}
+
+/**
+ * The chunks of `splitJsonValues`, one at a time: each parsed value can be dropped as soon as it is read, so a large
+ * capture is never held as parsed JSON all at once.
+ */
+export function* eachJsonValue(text: string): Generator<JsonChunk> {
+  yield* new Splitter(text).run();
 }
 
 type Scan = { readonly end: number } | { readonly problem: 'truncated' | 'invalid'; readonly detail: string; readonly resume: number };
 
 const OPENERS: { [c: string]: string } = { '{': '}', '[': ']' };
 
+const CLOSERS: { [c: string]: string } = { '{': '}', '[': ']' };
+
 class Splitter {
   private readonly lineStarts: number[] = [0];
-  private readonly chunks: JsonChunk[] = [];
+  /** The chunks found by the last step, not yet handed out. */
+  private chunks: JsonChunk[] = [];
 
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
-  public run(): JsonChunk[] {
+  public *run(): Generator<JsonChunk> {
     const text = this.text;
     let pos = 0;
     let array: number | undefined; // the offset of an open top-level array's '['
     while (true) {
+      if (this.chunks.length > 0) {
+        yield* this.chunks;
+        this.chunks = [];
+      }
       pos = this.skipSpace(pos);
       if (pos >= text.length) break;
       const c = text[pos];
@@ -88,7 +103,8 @@ class Splitter {
       const line = this.lineOf(array);
       this.chunks.push({ kind: 'broken', line, endLine: line, problem: 'truncated', detail: 'the JSON array opened here is not closed with "]"', excerpt: this.excerpt(array) });
     }
-    return this.chunks;
+    yield* this.chunks;
+    this.chunks = [];
   }
 
   /** Whether a top-level '[' opens an array of values to take one by one (not an empty or scalar array). */
@@ -99,6 +115,8 @@ class Splitter {
 
   /** Reads the object or array at `pos`; returns where to continue. */
   private value(start: number): number {
+    const whole = this.wholeLine(start);
+    if (whole !== undefined) return whole;
     const scan = this.scan(start);
     if ('end' in scan) {
       const source = this.text.slice(start, scan.end);
@@ -118,6 +136,26 @@ class Splitter {
     }
     this.broken(start, scan.resume, scan.problem, scan.detail);
     return scan.resume;
+  }
+
+  /**
+   * The quick way for one value per line: when the rest of the line from `start` is one JSON value (up to trailing
+   * white space), it is that value, exactly as `scan` would find it; returns where to continue. Anything else (a value
+   * spread over lines, two on a line, a trailing comma, broken JSON) is left to `scan`.
+   */
+  private wholeLine(start: number): number | undefined {
+    const text = this.text;
+    const newline = text.indexOf('\n', start);
+    const line = text.slice(start, newline < 0 ? text.length : newline).trimEnd();
+    if (line.length < 2 || line[line.length - 1] !== CLOSERS[text[start]]) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    this.chunks.push({ kind: 'value', line: this.lineOf(start), value });
+    return start + line.length;
   }
 
   private broken(start: number, resume: number, problem: JsonProblem, detail: string): void {

@@ -9,7 +9,10 @@
  *   cluster dropped, split by `drop_reason_desc` into policy drops (POLICY_DENIED, POLICY_DENY, or no reason
  *   recorded) and drops for another reason (not a policy decision, so never called a disagreement).
  * - Flows are grouped before anything is analysed: by what was observed, source, destination, protocol and port.
- *   Each group is explained once, so the cost is linear in the flows plus one explanation per group.
+ *   Each end is identified once per distinct end, and each verdict is worked out once per (source workload class or
+ *   address range, destination class or range, protocol, port) and worded per group, so the cost is linear in the
+ *   flows plus one evaluation per distinct verdict. Memory: the groups (per-group counts, lines and distinct
+ *   addresses), never the flows.
  * - A pod end is matched to a workload of the manifests by namespace and labels: a workload whose pod template's
  *   labels (at least one) are all on the pod. Among several, the one Hubble names (`workloads[0]`) wins, then the
  *   one with the most labels. The pod is evaluated with its recorded labels, minus Cilium's and Kubernetes'
@@ -27,7 +30,9 @@
  * - An end that cannot be evaluated (a pod whose labels an export field mask removed and whose workload the manifests
  *   do not name, an address-less reserved identity) makes its group "not evaluated", with the reason.
  */
-import { Analysis, DecidingTier, Explanation, ResolvedEndpoint, SideVerdict, WorkloadClass, explainConnection } from '../analysis';
+import {
+  Analysis, collectText, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
+} from '../analysis';
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
@@ -190,8 +195,17 @@ interface Tally {
   readonly dropReasons: { [reason: string]: number };
   firstLine: number;
   lastLine: number;
-  readonly addresses: { source: Set<string>; destination: Set<string> };
-  readonly identities: { source: Set<string>; destination: Set<string> };
+  /** The distinct addresses of the address ends (made on first use: most groups have none). */
+  readonly addresses: { source?: Set<string>; destination?: Set<string> };
+  /** The distinct reserved identities of the ends (made on first use). */
+  readonly identities: { source?: Set<string>; destination?: Set<string> };
+}
+
+const NO_STRINGS: ReadonlySet<string> = new Set();
+
+/** Adds a value to one side's set of a tally, making the set on first use. */
+function addTo(sets: { source?: Set<string>; destination?: Set<string> }, side: 'source' | 'destination', value: string): void {
+  (sets[side] ??= new Set()).add(value);
 }
 
 /** An end resolved against the analysis. */
@@ -216,27 +230,48 @@ export function replayHubbleFlows(cluster: ClusterModel, text: string, file = '<
  * says for each group whether the policies allow it and which policy or rule decides (see the module comment).
  */
 export function replayObservedFlows(cluster: ClusterModel, flows: readonly ObservedFlow[]): ReplayResult {
-  // 1. Group, keeping addresses by IP (the partition that merges them needs the analysis).
+  // 1. Group, keeping addresses by IP (the partition that merges them needs the analysis). Each distinct end object
+  // is identified once (the reader shares one object between the flows with the same end).
   const identities = new Map<string, Identity>();
+  // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
+  const known = new Map<FlowEndpoint, Identity>();
+  const knownSources = new Map<FlowEndpoint, Identity>();
   const identify = (endpoint: FlowEndpoint, side: 'source' | 'destination') => {
-    const identity = identityOf(endpoint, side);
-    if (!identities.has(identity.key)) identities.set(identity.key, identity);
+    const cache = side === 'source' && !endpoint.namespace ? knownSources : known;
+    let identity = cache.get(endpoint);
+    if (!identity) {
+      identity = identityOf(endpoint, side);
+      if (!identities.has(identity.key)) identities.set(identity.key, identity);
+      cache.set(endpoint, identity);
+    }
     return identity;
   };
-  const tallies = new Map<string, Tally>();
+  // By source key, destination key, then (observed, protocol, port); `tallies` keeps the order groups first appear in.
+  const index = new Map<string, Map<string, Map<number | string, Tally>>>();
+  const tallies: Tally[] = [];
   for (const flow of flows) {
     const source = identify(flow.source, 'source');
     const destination = identify(flow.destination, 'destination');
     const observed = observedOf(flow);
-    const key = `${observed}\u0000${source.key}\u0000${destination.key}\u0000${flow.protocol}\u0000${flow.port}`;
-    let tally = tallies.get(key);
+    let bySource = index.get(source.key);
+    if (!bySource) {
+      bySource = new Map();
+      index.set(source.key, bySource);
+    }
+    let byDestination = bySource.get(destination.key);
+    if (!byDestination) {
+      byDestination = new Map();
+      bySource.set(destination.key, byDestination);
+    }
+    const key = tallyKey(observed, flow.protocol, flow.port);
+    let tally = byDestination.get(key);
     if (!tally) {
       tally = {
         observed, source: source.key, destination: destination.key, protocol: flow.protocol, port: flow.port, flows: 0, verdicts: {},
-        dropReasons: {}, firstLine: flow.line, lastLine: flow.line, addresses: { source: new Set(), destination: new Set() },
-        identities: { source: new Set(), destination: new Set() },
+        dropReasons: {}, firstLine: flow.line, lastLine: flow.line, addresses: {}, identities: {},
       };
-      tallies.set(key, tally);
+      byDestination.set(key, tally);
+      tallies.push(tally);
     }
     add(tally, flow, source, destination);
   }
@@ -249,30 +284,51 @@ export function replayObservedFlows(cluster: ClusterModel, flows: readonly Obser
   const classOf = new Map<WorkloadModel, WorkloadClass>();
   for (const cls of analysis.engine.classes) for (const w of cls.workloads) classOf.set(w, cls);
 
-  // 3. Merge addresses that the policies treat alike, then explain each group once.
-  const merged = new Map<string, Tally>();
-  for (const tally of tallies.values()) {
-    const sourceKey = addressClassKey(analysis, identities.get(tally.source)!, 'source') ?? tally.source;
-    const destinationKey = addressClassKey(analysis, identities.get(tally.destination)!, 'destination') ?? tally.destination;
-    const key = `${tally.observed}\u0000${sourceKey}\u0000${destinationKey}\u0000${tally.protocol}\u0000${tally.port}`;
-    const into = merged.get(key);
-    if (into) mergeTally(into, tally);
-    else merged.set(key, tally);
+  // 3. Merge addresses that the policies treat alike, then judge each group (each verdict worked out once).
+  // Only groups with an address end can merge (the others' keys are already distinct); the order of first appearance is kept.
+  const merged: Tally[] = [];
+  const byAddressClass = new Map<string, Tally>();
+  for (const tally of tallies) {
+    const sourceClass = addressClassKey(analysis, identities.get(tally.source)!, 'source');
+    const destinationClass = addressClassKey(analysis, identities.get(tally.destination)!, 'destination');
+    if (sourceClass === undefined && destinationClass === undefined) {
+      merged.push(tally);
+      continue;
+    }
+    const key = `${tally.observed}\u0000${sourceClass ?? tally.source}\u0000${destinationClass ?? tally.destination}\u0000${tally.protocol}\u0000${tally.port}`;
+    const into = byAddressClass.get(key);
+    if (into) {
+      mergeTally(into, tally);
+    } else {
+      byAddressClass.set(key, tally);
+      merged.push(tally);
+    }
   }
+  const verdicts = new Verdicts(analysis);
   const groups: ReplayGroup[] = [];
-  for (const tally of merged.values()) {
+  for (const tally of merged) {
     const source = model.resolve(analysis, classOf, identities.get(tally.source)!, tally, 'source');
     const destination = model.resolve(analysis, classOf, identities.get(tally.destination)!, tally, 'destination');
-    groups.push(judge(analysis, tally, source, destination));
+    groups.push(judge(verdicts, tally, source, destination));
   }
 
   groups.sort(compareGroups);
   const counts = {} as { [outcome in ReplayOutcome]: ReplayCount };
-  for (const outcome of REPLAY_OUTCOMES) {
-    const of = groups.filter(g => g.outcome === outcome);
-    counts[outcome] = { groups: of.length, flows: of.reduce((n, g) => n + g.flows, 0) };
+  for (const outcome of REPLAY_OUTCOMES) counts[outcome] = { groups: 0, flows: 0 };
+  for (const g of groups) {
+    const c = counts[g.outcome];
+    counts[g.outcome] = { groups: c.groups + 1, flows: c.flows + g.flows };
   }
   return { flows: flows.length, groups, counts, notes: [...notes].sort() };
+}
+
+const OBSERVED_INDEX: { [observed in ReplayObserved]: number } = { 'passed': 0, 'dropped': 1, 'dropped-other': 2 };
+
+/** (observed, protocol, port) as one number; as text for a protocol or port no reader gives (a caller's own flows). */
+function tallyKey(observed: ReplayObserved, protocol: FlowProtocol, port: number): number | string {
+  const p = protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : protocol === 'SCTP' ? 2 : -1;
+  if (p < 0 || !Number.isInteger(port) || port < 0 || port > 0xffff) return `${observed} ${protocol} ${port}`;
+  return (OBSERVED_INDEX[observed] * 3 + p) * 0x10000 + port;
 }
 
 function observedOf(flow: ObservedFlow): ReplayObserved {
@@ -289,10 +345,10 @@ function add(tally: Tally, flow: ObservedFlow, source: Identity, destination: Id
   }
   tally.firstLine = Math.min(tally.firstLine, flow.line);
   tally.lastLine = Math.max(tally.lastLine, flow.line);
-  if (source.kind === 'address' && source.ip) tally.addresses.source.add(source.ip);
-  if (destination.kind === 'address' && destination.ip) tally.addresses.destination.add(destination.ip);
-  if (source.reserved) tally.identities.source.add(source.reserved);
-  if (destination.reserved) tally.identities.destination.add(destination.reserved);
+  if (source.kind === 'address' && source.ip) addTo(tally.addresses, 'source', source.ip);
+  if (destination.kind === 'address' && destination.ip) addTo(tally.addresses, 'destination', destination.ip);
+  if (source.reserved) addTo(tally.identities, 'source', source.reserved);
+  if (destination.reserved) addTo(tally.identities, 'destination', destination.reserved);
 }
 
 function mergeTally(into: Tally, other: Tally): void {
@@ -302,8 +358,8 @@ function mergeTally(into: Tally, other: Tally): void {
   into.firstLine = Math.min(into.firstLine, other.firstLine);
   into.lastLine = Math.max(into.lastLine, other.lastLine);
   for (const side of ['source', 'destination'] as const) {
-    for (const a of other.addresses[side]) into.addresses[side].add(a);
-    for (const i of other.identities[side]) into.identities[side].add(i);
+    for (const a of other.addresses[side] ?? NO_STRINGS) addTo(into.addresses, side, a);
+    for (const i of other.identities[side] ?? NO_STRINGS) addTo(into.identities, side, i);
   }
 }
 
@@ -314,12 +370,27 @@ function splitLabels(endpoint: FlowEndpoint): { all: Labels; namespace: Labels }
   for (const { key, value } of kubernetesLabels(endpoint)) {
     if (key.startsWith(NAMESPACE_LABEL_PREFIX)) {
       const nsKey = key.slice(NAMESPACE_LABEL_PREFIX.length);
-      if (!checkLabelKey(nsKey) && !checkLabelValue(value)) namespace[nsKey] = value;
+      if (validNamespaceLabel(nsKey, value)) namespace[nsKey] = value;
     } else if (!BOOKKEEPING_PREFIXES.some(p => key.startsWith(p))) {
       all[key] = value;
     }
   }
   return { all, namespace };
+}
+
+/** Namespace labels already checked (every pod of a namespace carries the same), by `key=value`. */
+const checkedNamespaceLabels = new Map<string, boolean>();
+
+/** Whether a namespace label Cilium recorded is one Kubernetes accepts (checked once per label, up to a bound). */
+function validNamespaceLabel(key: string, value: string): boolean {
+  const label = `${key}=${value}`;
+  let valid = checkedNamespaceLabels.get(label);
+  if (valid === undefined) {
+    valid = !checkLabelKey(key) && !checkLabelValue(value);
+    if (checkedNamespaceLabels.size >= 100_000) checkedNamespaceLabels.clear();
+    checkedNamespaceLabels.set(label, valid);
+  }
+  return valid;
 }
 
 function labelsText(labels: Labels): string {
@@ -377,6 +448,8 @@ class ObservedCluster {
   private readonly workloads: WorkloadModel[] = [];
   /** Per pod identity key: the matched workload, and the workload model it is evaluated as. */
   private readonly matched = new Map<string, { workload?: WorkloadModel; evaluated?: WorkloadModel; extra?: Labels }>();
+  /** Per pod identity key: the end as `resolve` gives it. */
+  private readonly resolvedPods = new Map<string, Resolved>();
 
   constructor(private readonly base: ClusterModel, private readonly notes: Set<string>) {
     for (const w of base.workloads) {
@@ -461,35 +534,46 @@ class ObservedCluster {
 
   /** An end of a group as the report names it, and as the analysis resolves it. */
   public resolve(analysis: Analysis, classOf: Map<WorkloadModel, WorkloadClass>, identity: Identity, tally: Tally, side: 'source' | 'destination'): Resolved {
-    const identities = [...tally.identities[side]].sort();
+    const identities = () => [...tally.identities[side] ?? NO_STRINGS].sort();
     switch (identity.kind) {
       case 'node':
-        return { endpoint: { kind: 'node', name: 'reserved:host', identities } };
+        return { endpoint: { kind: 'node', name: 'reserved:host', identities: identities() } };
       case 'unknown':
-        return { endpoint: { kind: 'unknown', name: identity.display!, identities } };
+        return { endpoint: { kind: 'unknown', name: identity.display!, identities: identities() } };
       case 'address': {
-        const all = [...tally.addresses[side]].sort(compareAddresses);
+        const all = [...tally.addresses[side] ?? NO_STRINGS].sort(compareAddresses);
         const shown = all.slice(0, MAX_LISTED_ADDRESSES);
         const name = all.length === 1 ? all[0] : `${all.slice(0, 2).join(', ')}${all.length > 2 ? ` and ${all.length - 2} more` : ''}`;
         const resolved = analysis.resolve(all[0]);
-        return { endpoint: { kind: 'address', name, addresses: shown, addressCount: all.length, identities }, resolved };
+        return { endpoint: { kind: 'address', name, addresses: shown, addressCount: all.length, identities: identities() }, resolved };
       }
       default: {
-        const match = this.matched.get(identity.key)!;
-        if (!match.evaluated) return { endpoint: { kind: 'unknown', name: identity.display!, namespace: identity.namespace } };
-        const ns = identity.namespace!;
-        const workload = match.workload;
-        const shortName = workload ? workload.name : identity.workloadName ?? labelsText(identity.labels ?? {});
-        const endpoint: ReplayEndpoint = workload
-          ? {
-            kind: 'workload', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(match.evaluated.podLabels ?? {}) }, workload: workloadRef(workload),
-            ...(match.extra ? { extraLabels: match.extra } : {}),
-          }
-          : { kind: 'pod', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(identity.labels ?? {}) } };
-        const cls = classOf.get(match.evaluated)!;
-        return { endpoint, resolved: { type: 'workload', endpoint: { type: 'workload', namespace: ns, name: shortName, kind: workload?.kind ?? 'Pod' }, cls } };
+        // A pod end is the same in every group it is in: resolved once, shared by its groups.
+        let resolved = this.resolvedPods.get(identity.key);
+        if (!resolved) {
+          resolved = this.resolvePod(classOf, identity);
+          this.resolvedPods.set(identity.key, resolved);
+        }
+        return resolved;
       }
     }
+  }
+
+  /** A pod end (matched to a workload, a would-be pod, or one whose labels were not recorded) as the report names it. */
+  private resolvePod(classOf: Map<WorkloadModel, WorkloadClass>, identity: Identity): Resolved {
+    const match = this.matched.get(identity.key)!;
+    if (!match.evaluated) return { endpoint: { kind: 'unknown', name: identity.display!, namespace: identity.namespace } };
+    const ns = identity.namespace!;
+    const workload = match.workload;
+    const shortName = workload ? workload.name : identity.workloadName ?? labelsText(identity.labels ?? {});
+    const endpoint: ReplayEndpoint = workload
+      ? {
+        kind: 'workload', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(match.evaluated.podLabels ?? {}) }, workload: workloadRef(workload),
+        ...(match.extra ? { extraLabels: match.extra } : {}),
+      }
+      : { kind: 'pod', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(identity.labels ?? {}) } };
+    const cls = classOf.get(match.evaluated)!;
+    return { endpoint, resolved: { type: 'workload', endpoint: { type: 'workload', namespace: ns, name: shortName, kind: workload?.kind ?? 'Pod' }, cls } };
   }
 }
 
@@ -503,29 +587,107 @@ function compareAddresses(a: string, b: string): number {
 }
 
 /** The group's verdict: the explanation of its connection, and the outcome against what was observed. */
-function judge(analysis: Analysis, tally: Tally, source: Resolved, destination: Resolved): ReplayGroup {
-  const base = {
-    observed: tally.observed, source: source.endpoint, destination: destination.endpoint, protocol: tally.protocol, port: tally.port,
-    flows: tally.flows, verdicts: { ...tally.verdicts }, ...(Object.keys(tally.dropReasons).length > 0 ? { dropReasons: { ...tally.dropReasons } } : {}),
-    firstLine: tally.firstLine, lastLine: tally.lastLine,
-  };
-  const connection = `${source.endpoint.name} to ${destination.endpoint.name} on ${tally.protocol} ${tally.port}`;
-  const verdict = (allowed: boolean, decidedBy: string[], explanation: string): ReplayGroup => ({
-    ...base, outcome: outcomeOf(tally.observed, allowed), allowed, decidedBy, explanation,
-  });
+function judge(verdicts: Verdicts, tally: Tally, source: Resolved, destination: Resolved): ReplayGroup {
+  const connection = () => `${source.endpoint.name} to ${destination.endpoint.name} on ${tally.protocol} ${tally.port}`;
+  const verdict = (allowed: boolean, decidedBy: string[], explanation: string): ReplayGroup =>
+    group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed, decidedBy, explanation);
   for (const end of [source, destination]) {
     if (end.endpoint.kind === 'unknown') {
-      return { ...base, outcome: 'not-evaluated', decidedBy: [], explanation: `not evaluated: ${end.endpoint.name} cannot be matched to anything a NetworkPolicy selects` };
+      return group(tally, source, destination, 'not-evaluated', undefined, [], `not evaluated: ${end.endpoint.name} cannot be matched to anything a NetworkPolicy selects`);
     }
   }
   if (source.endpoint.kind === 'node' && destination.resolved?.type === 'workload') {
-    return verdict(true, [], `${connection} is allowed whatever the policies: Kubernetes lets a pod's own node (reserved:host) reach it, for kubelet probes`);
+    return verdict(true, [], `${connection()} is allowed whatever the policies: Kubernetes lets a pod's own node (reserved:host) reach it, for kubelet probes`);
   }
   if (!source.resolved || !destination.resolved || (source.resolved.type === 'address' && destination.resolved.type === 'address')) {
-    return verdict(true, [], `${connection} is allowed: neither end is a pod of the cluster, so no NetworkPolicy applies`);
+    return verdict(true, [], `${connection()} is allowed: neither end is a pod of the cluster, so no NetworkPolicy applies`);
   }
-  const explanation = explainConnection(analysis.engine, source.resolved, destination.resolved, tally.protocol as Protocol, tally.port);
-  return verdict(explanation.allowed, decidedBy(explanation), explanation.text);
+  const explained = verdicts.of(source.resolved, destination.resolved, tally.protocol as Protocol, tally.port);
+  return verdict(explained.allowed, explained.decidedBy, explained.text);
+}
+
+/**
+ * A group as the result holds it: its members in the order the JSON report lists them (`dropReasons` only for a group
+ * with drops, `allowed` only for a group that was evaluated).
+ */
+function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined, decidedBy: string[], explanation: string): ReplayGroup {
+  const g: { -readonly [K in keyof ReplayGroup]: ReplayGroup[K] } = {
+    observed: tally.observed, source: source.endpoint, destination: destination.endpoint, protocol: tally.protocol, port: tally.port,
+    flows: tally.flows, verdicts: { ...tally.verdicts },
+  } as ReplayGroup;
+  if (Object.keys(tally.dropReasons).length > 0) g.dropReasons = { ...tally.dropReasons };
+  g.firstLine = tally.firstLine;
+  g.lastLine = tally.lastLine;
+  g.outcome = outcome;
+  if (allowed !== undefined) g.allowed = allowed;
+  g.decidedBy = decidedBy;
+  g.explanation = explanation;
+  return g;
+}
+
+/** A resolved end with its name replaced by a placeholder (`side` tells the two apart), and the placeholder. */
+function placeholder(end: ResolvedEndpoint, side: string): { end: ResolvedEndpoint; token: string } {
+  // No name of a namespace, workload or address holds a NUL, so the placeholder appears nowhere else in a text.
+  const workload = { type: 'workload', namespace: `\u0000${side}`, name: '\u0000', kind: 'Pod' } as const;
+  const token = endpointShortName(workload);
+  if (end.type === 'workload') return { end: { ...end, endpoint: workload }, token };
+  return { end: { ...end, endpoint: { type: 'external', first: token, last: token } }, token };
+}
+
+/**
+ * The verdict of each connection, worked out once per (source workload class or address, destination class or
+ * address, protocol, port): `explainConnection` with placeholders for the two ends' names, then worded per group with
+ * its ends' names, which gives the same text as explaining the group itself (the names only enter the text).
+ */
+class Verdicts {
+  private readonly cache = new Map<string, { allowed: boolean; decidedBy: string[]; text: Template }>();
+
+  constructor(private readonly analysis: Analysis) {}
+
+  /** Whether the connection is allowed, what decides, and the explanation. */
+  public of(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): { allowed: boolean; decidedBy: string[]; text: string } {
+    const key = `${endKey(source)}\u0000${endKey(destination)}\u0000${protocol}\u0000${port}`;
+    let cached = this.cache.get(key);
+    if (!cached) {
+      const s = placeholder(source, 'source');
+      const d = placeholder(destination, 'destination');
+      const explanation = explainConnection(this.analysis.engine, s.end, d.end, protocol, port);
+      cached = { allowed: explanation.allowed, decidedBy: decidedBy(explanation), text: template(explanation.text, [s.token, d.token]) };
+      this.cache.set(key, cached);
+    }
+    const names = [endpointShortName(source.endpoint), endpointShortName(destination.endpoint)];
+    let text = cached.text.parts[0];
+    for (let i = 0; i < cached.text.slots.length; i++) text += names[cached.text.slots[i]] + cached.text.parts[i + 1];
+    return { allowed: cached.allowed, decidedBy: [...cached.decidedBy], text };
+  }
+}
+
+/** A text with placeholders: `parts[0]`, the name of end `slots[0]` (0 the source, 1 the destination), `parts[1]`, ... */
+interface Template {
+  readonly parts: string[];
+  readonly slots: number[];
+}
+
+/** Cuts a text at every occurrence of the two placeholders. */
+function template(text: string, tokens: readonly string[]): Template {
+  const parts: string[] = [];
+  const slots: number[] = [];
+  let pos = 0;
+  while (true) {
+    const at = tokens.map(t => text.indexOf(t, pos));
+    const slot: number = at[0] >= 0 && (at[1] < 0 || at[0] < at[1]) ? 0 : at[1] >= 0 ? 1 : -1;
+    if (slot < 0) break;
+    parts.push(text.slice(pos, at[slot]));
+    slots.push(slot);
+    pos = at[slot] + tokens[slot].length;
+  }
+  parts.push(text.slice(pos));
+  return { parts, slots };
+}
+
+/** What the evaluation of a resolved end depends on: its workload class, or its address. */
+function endKey(end: ResolvedEndpoint): string {
+  return end.type === 'workload' ? `class ${end.cls.index}` : `address ${end.address.family} ${end.address.address}`;
 }
 
 function outcomeOf(observed: ReplayObserved, allowed: boolean): ReplayOutcome {
@@ -547,12 +709,14 @@ function decidedBy(explanation: Explanation): string[] {
   return sides.flatMap(s => tierRule(s) ?? (s.isolated ? s.rules.filter(r => r.peerMatches && r.portMatches).map(r => `${r.policy} ${word(s)}[${r.ruleIndex}]`) : []));
 }
 
+const OUTCOME_RANK = Object.fromEntries(REPLAY_OUTCOMES.map((o, i) => [o, i])) as { [outcome in ReplayOutcome]: number };
+
 function compareGroups(a: ReplayGroup, b: ReplayGroup): number {
-  const byOutcome = REPLAY_OUTCOMES.indexOf(a.outcome) - REPLAY_OUTCOMES.indexOf(b.outcome);
+  const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
   if (byOutcome !== 0) return byOutcome;
-  const text = (g: ReplayGroup) => [g.source.name, g.destination.name, g.protocol];
-  const [as, bs] = [text(a), text(b)];
-  for (let i = 0; i < as.length; i++) if (as[i] !== bs[i]) return as[i] < bs[i] ? -1 : 1;
+  if (a.source.name !== b.source.name) return a.source.name < b.source.name ? -1 : 1;
+  if (a.destination.name !== b.destination.name) return a.destination.name < b.destination.name ? -1 : 1;
+  if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
   return a.port - b.port || a.observed.localeCompare(b.observed);
 }
 
@@ -630,25 +794,56 @@ function decisionText(g: ReplayGroup): string {
  * @param stats the reader's counts, included in the JSON
  */
 export function formatReplay(result: ReplayResult, format: ReplayFormat, source: string, stats?: FlowStats): string {
+  return collectText(write => writeReplay(result, format, source, write, stats));
+}
+
+/**
+ * Writes a replay as `formatReplay` renders it, group by group, so the report of a large capture is never held as one
+ * string.
+ * @param source what was replayed, for the summary line (the flow file's name)
+ * @param write receives the text, piece by piece
+ * @param stats the reader's counts, included in the JSON
+ */
+export function writeReplay(result: ReplayResult, format: ReplayFormat, source: string, write: Write, stats?: FlowStats): void {
   if (format === 'json') {
-    return `${JSON.stringify({ source, summary: replaySummary(result, source), flows: result.flows, counts: result.counts, groups: result.groups, notes: result.notes, ...(stats ? { stats } : {}) }, null, 2)}\n`;
+    writeJson(result, source, write, stats);
+    return;
   }
-  if (format === 'md') return formatMarkdown(result, source);
-  const out = [`${replaySummary(result, source)}\n`];
+  if (format === 'md') {
+    writeMarkdown(result, source, write);
+    return;
+  }
+  write(`${replaySummary(result, source)}\n`);
   for (const section of SECTIONS) {
     const groups = result.groups.filter(g => g.outcome === section.outcome);
     if (groups.length === 0) continue;
-    out.push(`\n${section.title}:\n`);
+    write(`\n${section.title}:\n`);
     for (const g of groups) {
-      out.push(`  ${endpointText(g.source)} -> ${endpointText(g.destination)} ${g.protocol} ${g.port}: ${flowsText(g)}, ${linesText(g)}; ${decisionText(g)}\n`);
-      out.push(`    ${g.explanation}\n`);
+      write(`  ${endpointText(g.source)} -> ${endpointText(g.destination)} ${g.protocol} ${g.port}: ${flowsText(g)}, ${linesText(g)}; ${decisionText(g)}\n`);
+      write(`    ${g.explanation}\n`);
     }
   }
   if (result.notes.length > 0) {
-    out.push('\nNotes:\n');
-    for (const note of result.notes) out.push(`  - ${note}\n`);
+    write('\nNotes:\n');
+    for (const note of result.notes) write(`  - ${note}\n`);
   }
-  return out.join('');
+}
+
+/** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep (its lines indented to match). */
+function nestedJson(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * The JSON report, group by group: byte for byte `JSON.stringify({ source, summary, flows, counts, groups, notes,
+ * stats }, null, 2)` (JSON strings hold no raw newline, so indenting the lines of each member is safe).
+ */
+function writeJson(result: ReplayResult, source: string, write: Write, stats?: FlowStats): void {
+  const member = (key: string, value: unknown) => `  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`;
+  write(`{\n${[member('source', source), member('summary', replaySummary(result, source)), member('flows', result.flows), member('counts', result.counts)].join(',\n')},\n  "groups": [`);
+  result.groups.forEach((g, i) => write(`${i === 0 ? '' : ','}\n    ${nestedJson(g, 2)}`));
+  write(result.groups.length === 0 ? ']' : '\n  ]');
+  write(`,\n${member('notes', result.notes)}${stats ? `,\n${member('stats', stats)}` : ''}\n}\n`);
 }
 
 function cell(text: string): string {
@@ -659,29 +854,28 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function formatMarkdown(result: ReplayResult, source: string): string {
+function writeMarkdown(result: ReplayResult, source: string, write: Write): void {
   const denied = result.counts['would-deny'];
   const title = denied.groups === 0
     ? 'no observed connection would be denied'
     : `${plural(denied.groups, 'observed connection')} would be denied (${plural(denied.flows, 'flow')})`;
-  const out = [`### cdk8s-netpol replay: ${title}\n\n${cell(replaySummary(result, source))}\n`];
+  write(`### cdk8s-netpol replay: ${title}\n\n${cell(replaySummary(result, source))}\n`);
   for (const section of SECTIONS) {
     const groups = result.groups.filter(g => g.outcome === section.outcome);
     if (groups.length === 0) continue;
-    out.push(`\n#### ${section.title}\n\n| Source | Destination | Port | Flows | Lines | Decision |\n| --- | --- | --- | --- | --- | --- |\n`);
+    write(`\n#### ${section.title}\n\n| Source | Destination | Port | Flows | Lines | Decision |\n| --- | --- | --- | --- | --- | --- |\n`);
     for (const g of groups) {
       const lines = g.firstLine === g.lastLine ? `${g.firstLine}` : `${g.firstLine} to ${g.lastLine}`;
       const decision = g.allowed === undefined ? 'not evaluated' : `${g.allowed ? 'allowed' : 'denied'}${g.decidedBy.length ? ` by ${g.decidedBy.map(code).join(', ')}` : ''}`;
       const end = (e: ReplayEndpoint) => cell(`${code(e.name)}${endpointQualifier(e)}`);
-      out.push(`| ${end(g.source)} | ${end(g.destination)} | ${g.protocol} ${g.port} | ${cell(flowsText(g))} | ${lines} | ${cell(decision)} |\n`);
+      write(`| ${end(g.source)} | ${end(g.destination)} | ${g.protocol} ${g.port} | ${cell(flowsText(g))} | ${lines} | ${cell(decision)} |\n`);
     }
-    out.push('\n<details><summary>Why</summary>\n\n');
-    for (const g of groups) out.push(`- ${cell(g.explanation)}\n`);
-    out.push('\n</details>\n');
+    write('\n<details><summary>Why</summary>\n\n');
+    for (const g of groups) write(`- ${cell(g.explanation)}\n`);
+    write('\n</details>\n');
   }
   if (result.notes.length > 0) {
-    out.push('\n#### Notes\n\n');
-    for (const note of result.notes) out.push(`- ${cell(note)}\n`);
+    write('\n#### Notes\n\n');
+    for (const note of result.notes) write(`- ${cell(note)}\n`);
   }
-  return out.join('');
 }

@@ -1,9 +1,10 @@
 /** The output formats of a connectivity diff, by name. */
 import type { ConnectivityDiff } from '../diff';
 import { formatDiffDot, formatDiffMermaid } from './diff-graph';
-import { formatDiffJson } from './diff-json';
-import { formatDiffMarkdown } from './diff-markdown';
-import { formatDiffCsv, formatDiffMarkdownNpGuard, formatDiffText } from './diff-np-guard';
+import { writeDiffJson } from './diff-json';
+import { writeDiffMarkdown } from './diff-markdown';
+import { writeDiffCsv, writeDiffMarkdownNpGuard, writeDiffText } from './diff-np-guard';
+import { collectText, Write } from './write';
 
 export * from './diff-graph';
 export * from './diff-json';
@@ -19,20 +20,34 @@ export const DIFF_OUTPUT_FORMATS = ['txt', 'md', 'md-np-guard', 'csv', 'json', '
 /** One of the diff format names. */
 export type DiffOutputFormat = typeof DIFF_OUTPUT_FORMATS[number];
 
-const FORMATTERS: { [F in DiffOutputFormat]: (diff: ConnectivityDiff) => string } = {
-  'txt': formatDiffText,
-  'md': formatDiffMarkdown,
-  'md-np-guard': formatDiffMarkdownNpGuard,
-  'csv': formatDiffCsv,
-  'json': formatDiffJson,
-  'dot': formatDiffDot,
-  'mermaid': formatDiffMermaid,
+/** The writers by format; the pictures are drawn whole, then written. */
+const WRITERS: { [F in DiffOutputFormat]: (diff: ConnectivityDiff, write: Write) => void } = {
+  'txt': writeDiffText,
+  'md': writeDiffMarkdown,
+  'md-np-guard': writeDiffMarkdownNpGuard,
+  'csv': writeDiffCsv,
+  'json': writeDiffJson,
+  'dot': (diff, write) => write(formatDiffDot(diff)),
+  'mermaid': (diff, write) => write(formatDiffMermaid(diff)),
 };
 
-/** Renders a diff in the named format; throws for an unknown name, listing the known ones. */
-export function formatDiff(diff: ConnectivityDiff, format: string): string {
+function checkFormat(format: string): DiffOutputFormat {
   if (!(DIFF_OUTPUT_FORMATS as readonly string[]).includes(format)) {
     throw new Error(`unknown diff output format "${format}"; use one of ${DIFF_OUTPUT_FORMATS.join(', ')}`);
   }
-  return FORMATTERS[format as DiffOutputFormat](diff);
+  return format as DiffOutputFormat;
+}
+
+/** Renders a diff in the named format; throws for an unknown name, listing the known ones. */
+export function formatDiff(diff: ConnectivityDiff, format: string): string {
+  const writer = WRITERS[checkFormat(format)];
+  return collectText(write => writer(diff, write));
+}
+
+/**
+ * Writes a diff in the named format, as `formatDiff` renders it, entry by entry (the text formats and JSON), so the
+ * output of a large diff is never held as one string; throws for an unknown name before writing anything.
+ */
+export function writeDiff(diff: ConnectivityDiff, format: string, write: Write): void {
+  WRITERS[checkFormat(format)](diff, write);
 }

@@ -1,8 +1,12 @@
-/** A JSON rendering of a connectivity diff, stable for other tools (and for a lock file to compare against). */
-import type { ConnectivityDiff, DiffCounts, DiffType } from '../diff';
+/**
+ * A JSON rendering of a connectivity diff, stable for other tools (and for a lock file to compare against). Written
+ * entry by entry (`writeDiffJson`), byte for byte what `JSON.stringify(toJsonDiff(diff), null, 2)` gives.
+ */
+import type { ConnectionDiff, ConnectivityDiff, DiffCounts, DiffType } from '../diff';
 import { ConnectionSet } from '../connection-set';
 import { Endpoint, endpointName } from '../endpoints';
 import { workloadsDiffInfo } from './diff-np-guard';
+import { collectText, Write } from './write';
 
 /** A connection set in the JSON output. */
 export interface JsonConnectionSet {
@@ -55,27 +59,49 @@ export function toJsonConnectionSet(set: ConnectionSet): JsonConnectionSet {
   return { conn: set.toString(), all: set.isAll(), ports };
 }
 
+/** One entry as plain JSON-ready data. */
+function toJsonEntry(e: ConnectionDiff): JsonConnectionDiff {
+  return {
+    type: e.type,
+    src: endpointName(e.src),
+    dst: endpointName(e.dst),
+    source: e.src,
+    destination: e.dst,
+    old: toJsonConnectionSet(e.oldConns),
+    new: toJsonConnectionSet(e.newConns),
+    gained: toJsonConnectionSet(e.gained),
+    lost: toJsonConnectionSet(e.lost),
+    workloads: e.addedOrRemovedWorkloads.map(endpointName),
+    workloadsDiffInfo: workloadsDiffInfo(e),
+  };
+}
+
 /** The diff as plain JSON-ready objects. */
 export function toJsonDiff(diff: ConnectivityDiff): JsonDiff {
   return {
     counts: { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed },
-    diffs: diff.entries.map(e => ({
-      type: e.type,
-      src: endpointName(e.src),
-      dst: endpointName(e.dst),
-      source: e.src,
-      destination: e.dst,
-      old: toJsonConnectionSet(e.oldConns),
-      new: toJsonConnectionSet(e.newConns),
-      gained: toJsonConnectionSet(e.gained),
-      lost: toJsonConnectionSet(e.lost),
-      workloads: e.addedOrRemovedWorkloads.map(endpointName),
-      workloadsDiffInfo: workloadsDiffInfo(e),
-    })),
+    diffs: diff.entries.map(toJsonEntry),
   };
 }
 
 /** The diff as pretty-printed JSON with a trailing newline (`{"counts": {...}, "diffs": []}` when empty). */
 export function formatDiffJson(diff: ConnectivityDiff): string {
-  return `${JSON.stringify(toJsonDiff(diff), null, 2)}\n`;
+  return collectText(write => writeDiffJson(diff, write));
+}
+
+/** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep (its lines indented to match). */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/** Writes the JSON of `formatDiffJson` entry by entry (JSON strings hold no raw newline, so indenting lines is safe). */
+export function writeDiffJson(diff: ConnectivityDiff, write: Write): void {
+  const counts: DiffCounts = { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed };
+  write(`{\n  "counts": ${nested(counts, 1)},\n  "diffs": [`);
+  if (diff.entries.length === 0) {
+    write(']\n}\n');
+    return;
+  }
+  diff.entries.forEach((e, i) => write(`${i === 0 ? '' : ','}\n    ${nested(toJsonEntry(e), 2)}`));
+  write('\n  ]\n}\n');
 }

@@ -6,6 +6,7 @@
 import type { ConnectionDiff, ConnectivityDiff } from '../diff';
 import { endpointName } from '../endpoints';
 import { markdownCell, workloadsDiffInfo } from './diff-np-guard';
+import { collectText, Write } from './write';
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -22,19 +23,18 @@ export function diffSummaryLine(diff: ConnectivityDiff): string {
   return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${removed} removed.`;
 }
 
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(h => '-'.repeat(h.length + 2)).join('|')}|`,
-    ...rows.map(r => `| ${r.map(markdownCell).join(' | ')} |`),
-  ];
-}
-
-function section(title: string, entries: readonly ConnectionDiff[], head: string[], row: (e: ConnectionDiff) => string[]): string[] {
-  if (entries.length === 0) return [];
+/** Writes a section: its title and a table with a row per entry (nothing when there is no entry). */
+function section(write: Write, title: string, entries: readonly ConnectionDiff[], head: string[], row: (e: ConnectionDiff) => string[]): void {
+  if (entries.length === 0) return;
   const withInfo = entries.some(e => e.addedOrRemovedWorkloads.length > 0);
-  const rows = entries.map(e => [endpointName(e.src), endpointName(e.dst), ...row(e), ...(withInfo ? [workloadsDiffInfo(e)] : [])]);
-  return ['', `### ${title} (${entries.length})`, '', ...table(['source', 'destination', ...head, ...(withInfo ? ['workloads'] : [])], rows)];
+  const columns = ['source', 'destination', ...head, ...(withInfo ? ['workloads'] : [])];
+  write(`\n### ${title} (${entries.length})\n\n`);
+  write(`| ${columns.join(' | ')} |\n`);
+  write(`|${columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`);
+  for (const e of entries) {
+    const cells = [endpointName(e.src), endpointName(e.dst), ...row(e), ...(withInfo ? [workloadsDiffInfo(e)] : [])];
+    write(`| ${cells.map(markdownCell).join(' | ')} |\n`);
+  }
 }
 
 const dash = (text: string) => (text === 'No Connections' ? '—' : text);
@@ -44,13 +44,15 @@ const dash = (text: string) => (text === 'No Connections' ? '—' : text);
  * rows, each sorted by source then destination). Ends with a newline.
  */
 export function formatDiffMarkdown(diff: ConnectivityDiff): string {
+  return collectText(write => writeDiffMarkdown(diff, write));
+}
+
+/** Writes the review Markdown (`formatDiffMarkdown`) row by row. */
+export function writeDiffMarkdown(diff: ConnectivityDiff, write: Write): void {
   const of = (type: string) => diff.entries.filter(e => e.type === type);
-  const lines = [
-    diffSummaryLine(diff),
-    ...section('Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]),
-    ...section('Changed', of('changed'), ['before', 'after', 'now also allowed', 'no longer allowed'],
-      e => [e.oldConns.toString(), e.newConns.toString(), dash(e.gained.toString()), dash(e.lost.toString())]),
-    ...section('Removed', of('removed'), ['allowed before'], e => [e.oldConns.toString()]),
-  ];
-  return `${lines.join('\n')}\n`;
+  write(`${diffSummaryLine(diff)}\n`);
+  section(write, 'Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]);
+  section(write, 'Changed', of('changed'), ['before', 'after', 'now also allowed', 'no longer allowed'],
+    e => [e.oldConns.toString(), e.newConns.toString(), dash(e.gained.toString()), dash(e.lost.toString())]);
+  section(write, 'Removed', of('removed'), ['allowed before'], e => [e.oldConns.toString()]);
 }

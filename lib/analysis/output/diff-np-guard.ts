@@ -2,10 +2,12 @@
  * np-guard netpol-analyzer's diff formats (`k8snetpolicy diff -o txt|csv|md`), line for line: one line or row per
  * entry, in the diff's order (changed, added, removed; each by source then destination), `ref1`/`ref2` for the old and
  * new connections, `No Connections` on the side that has none. An empty diff is an empty text in every one of them.
+ * Each is written entry by entry (`writeDiffText`, ...), so a diff of any size is never held as one string.
  */
 import type { ConnectionDiff, ConnectivityDiff } from '../diff';
 import { endpointName } from '../endpoints';
 import { csvField } from './csv';
+import { collectText, Write } from './write';
 
 /**
  * netpol-analyzer's `workloads-diff-info` of an entry: `workload ns/a[Deployment] added`,
@@ -30,15 +32,27 @@ export function diffTextLine(entry: ConnectionDiff): string {
 
 /** The text format: `Connectivity diff:` and one line per entry, each ending with a newline; empty for no entry. */
 export function formatDiffText(diff: ConnectivityDiff): string {
-  if (diff.entries.length === 0) return '';
-  return ['Connectivity diff:', ...diff.entries.map(diffTextLine)].map(line => `${line}\n`).join('');
+  return collectText(write => writeDiffText(diff, write));
+}
+
+/** Writes the text format (`formatDiffText`) line by line. */
+export function writeDiffText(diff: ConnectivityDiff, write: Write): void {
+  if (diff.entries.length === 0) return;
+  write('Connectivity diff:\n');
+  for (const e of diff.entries) write(`${diffTextLine(e)}\n`);
 }
 
 /** The CSV format: a header row and one RFC 4180 row per entry (`\n` line ends); empty for no entry. */
 export function formatDiffCsv(diff: ConnectivityDiff): string {
-  if (diff.entries.length === 0) return '';
-  const rows = [['diff-type', 'source', 'destination', 'ref1', 'ref2', 'workloads-diff-info'], ...diff.entries.map(diffFields)];
-  return rows.map(row => `${row.map(csvField).join(',')}\n`).join('');
+  return collectText(write => writeDiffCsv(diff, write));
+}
+
+/** Writes the CSV format (`formatDiffCsv`) row by row. */
+export function writeDiffCsv(diff: ConnectivityDiff, write: Write): void {
+  if (diff.entries.length === 0) return;
+  const row = (fields: readonly string[]) => write(`${fields.map(csvField).join(',')}\n`);
+  row(['diff-type', 'source', 'destination', 'ref1', 'ref2', 'workloads-diff-info']);
+  for (const e of diff.entries) row(diffFields(e));
 }
 
 /** Escapes a Markdown table cell. */
@@ -51,11 +65,13 @@ export function markdownCell(text: string): string {
  * no entry. `formatDiffMarkdown` is the one written for pull-request reviews.
  */
 export function formatDiffMarkdownNpGuard(diff: ConnectivityDiff): string {
-  if (diff.entries.length === 0) return '';
-  const lines = [
-    '| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |',
-    '|-----------|--------|-------------|------|------|---------------------|',
-    ...diff.entries.map(e => `| ${diffFields(e).map(markdownCell).join(' | ')} |`),
-  ];
-  return `${lines.join('\n')}\n`;
+  return collectText(write => writeDiffMarkdownNpGuard(diff, write));
+}
+
+/** Writes netpol-analyzer's Markdown format (`formatDiffMarkdownNpGuard`) row by row. */
+export function writeDiffMarkdownNpGuard(diff: ConnectivityDiff, write: Write): void {
+  if (diff.entries.length === 0) return;
+  write('| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n');
+  write('|-----------|--------|-------------|------|------|---------------------|\n');
+  for (const e of diff.entries) write(`| ${diffFields(e).map(markdownCell).join(' | ')} |\n`);
 }
