@@ -35,22 +35,12 @@ import { ObservedFlow, parseHubbleFlows } from '../lib/flows/hubble';
 import { replayHubbleFlows, replayObservedFlows } from '../lib/flows/replay';
 import { ClusterModel, PolicyModel, PolicyType, Protocol, WorkloadModel } from '../lib/model/types';
 import { generate } from './analysis.bench';
+import { prng } from './scale/generate';
 
 const FLOWS = 100_000;
 /** Namespaces whose policies are all removed in the "open namespaces" pair. */
 const OPEN_NAMESPACES = 40;
 
-/** A small deterministic PRNG (mulberry32), so that every run generates the same variant and flows. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The cluster with 50 of its 1,000 policies changed (one in 20, of every kind): a third widened (an ingress rule also

@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import { Analysis, ConnectionGrouping, endpointName, formatGroupedConnections, groupConnections } from '../../lib/analysis';
 import { clusterArb } from '../support/arbitraries';
-import { analyze, namespace, pod } from '../support/clusters';
+import { webToApiOnly } from '../support/clusters';
 
 describe('groupConnections against the ungrouped list (random clusters)', () => {
   test.each([ConnectionGrouping.NAMESPACE, ConnectionGrouping.CLASS])('--group %s: every line counts exactly the pairs with that set', grouping => {
@@ -35,18 +35,7 @@ describe('groupConnections against the ungrouped list (random clusters)', () => 
 });
 
 describe('groupConnections on a documented case', () => {
-  // Two namespaces; in "shop" a NetworkPolicy lets only app=web reach app=api on TCP 8080 (ingress isolation of api,
-  // as in the Kubernetes documentation's first example); everything else is unisolated, so allowed on all ports.
-  const shop = analyze(namespace('shop') + namespace('ops')
-    + pod('shop', 'web-1', { app: 'web' }) + pod('shop', 'web-2', { app: 'web' }) + pod('shop', 'api', { app: 'api' })
-    + pod('ops', 'tool', { app: 'tool' }) + `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: api, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]
-`);
+  const shop = webToApiOnly();
 
   test('by namespace: the web pods reach api on 8080 only, everything else on all ports, with pair counts', () => {
     const text = formatGroupedConnections(groupConnections(shop, ConnectionGrouping.NAMESPACE), 'connlist');

@@ -11,7 +11,7 @@ import { Analysis, endpointName } from '../../lib/analysis';
 import { buildOverview, buildPicture, GraphTooLargeError, GroupedGraph, OVERVIEW, renderGraph } from '../../lib/graph';
 import { loadPaths } from '../../lib/model/load';
 import { clusterArb } from '../support/arbitraries';
-import { analyze, namespace, pod } from '../support/clusters';
+import { namespace, pod, webToApiOnly } from '../support/clusters';
 import { cli } from '../cli/support';
 
 const NO_LIMIT = { nodes: 1e9, edges: 1e9 };
@@ -41,17 +41,7 @@ describe('the overview against the connection list (random clusters)', () => {
 });
 
 describe('the overview of a documented case', () => {
-  // api in shop admits only app=web on TCP 8080 (the Kubernetes documentation's ingress example); nothing else is isolated.
-  const analysis = analyze(namespace('shop') + namespace('ops')
-    + pod('shop', 'web-1', { app: 'web' }) + pod('shop', 'web-2', { app: 'web' }) + pod('shop', 'api', { app: 'api' })
-    + pod('ops', 'tool', { app: 'tool' }) + `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: api, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]
-`);
+  const analysis = webToApiOnly();
 
   test('one node per namespace and range; the shop-to-shop edge splits its 6 pairs by ports', () => {
     const graph = buildOverview(analysis, NO_LIMIT).graph!;

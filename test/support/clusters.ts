@@ -44,3 +44,21 @@ export function e2eModel(): string {
   const ports = [80, 81].flatMap(port => ['tcp', 'udp', 'sctp'].map(proto => `serve-${port}-${proto}:${port}/${proto.toUpperCase()}`));
   return ['x', 'y', 'z'].map(ns => namespace(ns, { ns }) + ['a', 'b', 'c'].map(p => pod(ns, p, { pod: p }, ports)).join('')).join('');
 }
+
+/**
+ * Two namespaces: in `shop`, web-1 and web-2 (app=web) and api (app=api), where a NetworkPolicy lets only app=web reach
+ * api, on TCP 8080 (ingress isolation of api, as in the Kubernetes documentation's first example); in `ops`, tool.
+ * Nothing else is isolated, so everything else is allowed on all ports.
+ */
+export function webToApiOnly(): Analysis {
+  return analyze(namespace('shop') + namespace('ops')
+    + pod('shop', 'web-1', { app: 'web' }) + pod('shop', 'web-2', { app: 'web' }) + pod('shop', 'api', { app: 'api' })
+    + pod('ops', 'tool', { app: 'tool' }) + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]
+`);
+}
