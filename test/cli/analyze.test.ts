@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Analysis, formatConnections, OUTPUT_FORMATS } from '../../lib/analysis';
 import { noWorkloadsWarning } from '../../lib/cli/analyze';
 import { loadPaths } from '../../lib/model/load';
+import { openPodsDirectory } from '../support/clusters';
 import { cli, fixture, LIST_CONNLIST, PRODUCTION, PRODUCTION_CONNLIST } from './support';
 
 describe('analyze on valid manifests', () => {
@@ -409,9 +410,7 @@ describe('analyze on large clusters: --group and --namespace', () => {
 describe('analyze --output mermaid on many edges', () => {
   test('notes on stderr that Mermaid draws at most 500 edges by default, with the remedies', async () => {
     // GIVEN 24 pods without policies: 24 * 23 pairs plus 48 external lines, over 500 edges
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-mermaid-'));
-    const docs = Array.from({ length: 24 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c, image: x}]}\n`);
-    fs.writeFileSync(path.join(dir, 'pods.yaml'), docs.join('---\n'));
+    const dir = openPodsDirectory(24);
     try {
       const result = await cli('analyze', dir, '-o', 'mermaid');
       expect(result.code).toBe(0);

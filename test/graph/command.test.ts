@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildGraph, graphToDot } from '../../lib/graph';
 import { cli } from '../cli/support';
+import { openPodsDirectory } from '../support/clusters';
 import { fixture, shopCluster } from './support';
 
 /** Runs `cdk8s-netpol graph ARGS...` in-process, through `run()`. */
@@ -138,9 +139,7 @@ describe('graph --help', () => {
 describe('graph --output mermaid on many edges', () => {
   test('notes on stderr that Mermaid draws at most 500 edges by default', async () => {
     // GIVEN 24 pods without policies, drawn one node per workload: 600 edges
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-graph-mermaid-'));
-    const docs = Array.from({ length: 24 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c, image: x}]}\n`);
-    fs.writeFileSync(path.join(dir, 'pods.yaml'), docs.join('---\n'));
+    const dir = openPodsDirectory(24);
     try {
       const result = await cli('graph', dir, '-o', 'mermaid', '--group', 'none');
       expect(result.code).toBe(0);

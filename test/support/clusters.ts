@@ -2,6 +2,9 @@
  * Helpers for semantic tests: load our own YAML (written for these tests) into an Analysis, failing loudly on any
  * error diagnostic, and the standard model of the upstream Kubernetes e2e network-policy tests.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Analysis, HostNetworkMode } from '../../lib/analysis';
 import { DiagnosticSeverity, formatDiagnostic, loadText } from '../../lib/model/load';
 
@@ -61,4 +64,12 @@ spec:
   podSelector: {matchLabels: {app: api}}
   ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]
 `);
+}
+
+/** A temporary directory with `count` bare Pods (`p0`, `p1`, ...) in namespace `ns`, no policies; the caller removes it. */
+export function openPodsDirectory(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-open-pods-'));
+  const docs = Array.from({ length: count }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c, image: x}]}\n`);
+  fs.writeFileSync(path.join(dir, 'pods.yaml'), docs.join('---\n'));
+  return dir;
 }
