@@ -18,7 +18,8 @@
  *
  * It prints per size and command the median wall and CPU time, the peak RSS (max over rounds), the ratio of the
  * command's time to the library analysis of the same round (median [min, max] over rounds), the output size and the
- * verdict of the issue's budget: each `analyze` format, `diff` and `replay` at most 2x the analysis, `lint` at most
+ * verdict of the issue's budget: each `analyze` format and `replay` at most 2x the analysis, `diff` (which analyses two
+ * versions) at most 2x the analysis of both (twice the analysis of the first), `lint` at most
  * 1.5x, `explain` under 1 s after loading (judged on the library's explain; for the CLI its time minus the library's
  * load time of the same round is shown as an estimate, not judged: the difference of two processes swings by more
  * than a second on a shared machine). Then, as markdown for the README: the results, the growth factor per doubling
@@ -134,7 +135,7 @@ async function measureSize(pods: number, config: Config, base: string, tmpDir: s
     { name: EXPLAIN_ROW, samples: [], budget: { kind: 'seconds', max: EXPLAIN_BUDGET_SECONDS, text: `< ${EXPLAIN_BUDGET_SECONDS} s` } },
     ...config.commands.map((c): Row => ({
       name: c.name, samples: [],
-      ...(c.maxRatio ? { budget: { kind: 'ratio', max: c.maxRatio, text: `<= ${c.maxRatio}x analysis` } as const } : {}),
+      ...(c.maxRatio ? { budget: { kind: 'ratio', max: c.maxRatio, text: `<= ${c.maxRatio}x ${c.analyses ? `${c.analyses} analyses` : 'analysis'}` } as const } : {}),
       ...(c.name === 'explain' ? { budget: { kind: 'estimate', max: EXPLAIN_BUDGET_SECONDS, text: `< ${EXPLAIN_BUDGET_SECONDS} s after loading: CLI - library load (${config.basis})` } as const } : {}),
     })),
   ];
@@ -177,7 +178,7 @@ async function measureSize(pods: number, config: Config, base: string, tmpDir: s
       const run = await runCommand(command, cluster, options);
       target.samples.push(sample(run, {
         outputBytes: run.outputBytes,
-        ...(r && run.status === RunStatus.OK ? { ratio: run[config.basis] / basisOf(r.analysis) } : {}),
+        ...(r && run.status === RunStatus.OK ? { ratio: run[config.basis] / ((command.analyses ?? 1) * basisOf(r.analysis)) } : {}),
         ...(r && command.name === 'explain' && run.status === RunStatus.OK ? { afterLoad: run[config.basis] - basisOf(r.load) } : {}),
         ...(run.libMode === 'ts-node' ? { tsNode: true } : {}),
       }));

@@ -17,6 +17,7 @@ import { Address, AnalysisOptions, checkProtocolPort, Engine } from './engine';
 import { Explanation, explainConnection } from './explain';
 import { exposureOf, WorkloadExposure } from './exposure';
 import { formatIpv4Range, Ipv4Range, parseAddress } from './external';
+import type { EachConnection } from './output/write';
 
 /** One allowed connection between two endpoints. */
 export interface Connection {
@@ -28,7 +29,7 @@ export interface Connection {
   readonly conns: ConnectionSet;
 }
 
-/** An endpoint given to `allowed`/`explain`, resolved. */
+/** An endpoint given to `allowed`/`explain`, resolved (a workload with its class in the engine it was resolved in). */
 export type ResolvedEndpoint =
   | { readonly type: 'workload'; readonly endpoint: WorkloadEndpoint; readonly cls: WorkloadClass }
   | { readonly type: 'address'; readonly endpoint: ExternalEndpoint; readonly address: Address };
@@ -49,11 +50,47 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The analysis of one cluster model. Immutable; results are computed on demand and cached. */
+/** An endpoint reference: `namespace/name` or `namespace/name[Kind]`. */
+const WORKLOAD_REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
+
+/** A workload with its class, as `resolve` finds it by name. */
+interface NamedWorkload {
+  /** The workload. */
+  readonly workload: WorkloadModel;
+  /** Its class, in the engine it was found in. */
+  readonly cls: WorkloadClass;
+}
+
+/** The workloads of some classes by name, in class order then cluster order. */
+function workloadsByName(classes: readonly WorkloadClass[]): Map<string, NamedWorkload[]> {
+  const index = new Map<string, NamedWorkload[]>();
+  for (const cls of classes) {
+    for (const workload of cls.workloads) {
+      const list = index.get(workload.name);
+      if (list) list.push({ workload, cls });
+      else index.set(workload.name, [{ workload, cls }]);
+    }
+  }
+  return index;
+}
+
+/**
+ * The analysis of one cluster model. Immutable; results are computed on demand and cached.
+ *
+ * The engine over the whole cluster (`engine`) is built on first use. Until then the pair queries (`allowed`,
+ * `explain`, `connectionsBetween`) each answer from an engine over only the workloads their two references name,
+ * which gives the same answer: a connection depends only on its two ends (which policies select each, whether the
+ * rules' peers match the other, the destination's named ports), never on the other workloads. Such an engine costs
+ * about the namespaces and policies of the cluster, not its workloads; once the pair queries together have cost as
+ * much as the whole engine would, it is built and answers the next ones.
+ */
 export class Analysis {
-  /** Analyses a cluster model (from `loadPaths`, `loadObjects` or constructs). */
+  /**
+   * Analyses a cluster model (from `loadPaths`, `loadObjects` or constructs). The policies are compiled now (so an
+   * ipBlock that does not parse throws here); the workloads are grouped into classes on first use of `engine`.
+   */
   public static of(cluster: ClusterModel, options: AnalysisOptions = {}): Analysis {
-    return new Analysis(new Engine(cluster, options));
+    return new Analysis(cluster, options);
   }
 
   /**
@@ -62,30 +99,40 @@ export class Analysis {
    * @internal
    */
   public static _ofSamePolicies(base: Analysis, cluster: ClusterModel): Analysis {
-    return new Analysis(new Engine(cluster, {}, base.engine));
+    return new Analysis(cluster, {}, base.policyEngine);
   }
 
   private cachedConnections?: Connection[];
   private cachedExposure?: WorkloadExposure[];
-  private readonly workloadIndex = new Map<string, Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]>>();
+  /** Per namespace, its workloads by name with their classes in `engine` (see `workloadsIn`). */
+  private readonly workloadIndex = new Map<string, Map<string, NamedWorkload[]>>();
+  /** An engine over the policies alone (no workloads): the compiled policies, address partitions and tiers every other engine of this analysis reuses. */
+  private readonly policyEngine: Engine;
+  /** The engine over the whole cluster, once built. */
+  private wholeEngine?: Engine;
+  /** The workloads of each namespace, in cluster order (built on the first pair query answered without `engine`). */
+  private workloadsByNamespace?: Map<string, WorkloadModel[]>;
+  /** What the pair queries' own engines have cost so far, in namespaces, policies and workloads visited. */
+  private pairEnginesCost = 0;
 
-  private constructor(
-    /** The evaluation core (exposed for rules and tests that need classes or compiled policies). */
-    public readonly engine: Engine,
-  ) {}
+  private constructor(private readonly cluster: ClusterModel, private readonly options: AnalysisOptions, base?: Engine) {
+    this.policyEngine = new Engine({ ...cluster, workloads: [] }, options, base);
+  }
 
-  /** The workloads of a namespace by name, with their classes (built on first use per namespace). */
-  private workloadsIn(namespace: string): Map<string, { workload: WorkloadModel; cls: WorkloadClass }[]> {
+  /**
+   * The evaluation core over the whole cluster (for rules and tests that need classes or compiled policies). Built on
+   * first use, which groups every workload into classes: the pair queries do without it.
+   */
+  public get engine(): Engine {
+    this.wholeEngine ??= new Engine(this.cluster, this.options, this.policyEngine);
+    return this.wholeEngine;
+  }
+
+  /** The workloads of a namespace by name, with their classes in `engine` (built on first use per namespace). */
+  private workloadsIn(namespace: string): Map<string, NamedWorkload[]> {
     let index = this.workloadIndex.get(namespace);
     if (!index) {
-      index = new Map();
-      for (const cls of this.engine._classesIn(namespace)) {
-        for (const workload of cls.workloads) {
-          const list = index.get(workload.name) ?? [];
-          list.push({ workload, cls });
-          index.set(workload.name, list);
-        }
-      }
+      index = workloadsByName(this.engine._classesIn(namespace));
       this.workloadIndex.set(namespace, index);
     }
     return index;
@@ -103,7 +150,9 @@ export class Analysis {
    * Egress.
    */
   public externalRanges(direction: PolicyType): ExternalEndpoint[] {
-    return (direction === PolicyType.INGRESS ? this.engine.ingressRanges : this.engine.egressRanges).map(rangeEndpoint);
+    // The partitions depend on the policies alone: every engine of this analysis shares the policy engine's.
+    const engine = this.policyEngine;
+    return (direction === PolicyType.INGRESS ? engine.ingressRanges : engine.egressRanges).map(rangeEndpoint);
   }
 
   /**
@@ -131,20 +180,33 @@ export class Analysis {
       return;
     }
     const order = new ConnectionOrder(this.engine, destinationCacheEntries);
-    const { sources, destinations } = order;
-    for (const src of sources) {
-      if (src.cls) {
-        const list = order.destinationsOf(src.cls);
-        const self = src.rank;
-        for (let i = 0; i < list.ranks.length; i++) {
-          if (list.ranks[i] === self) continue;
-          yield { src: src.endpoint, dst: destinations[list.ranks[i]].endpoint, conns: list.conns[i] };
-        }
-      } else {
-        const list = order.ingressDestinations(src.rangeIndex!);
-        for (let i = 0; i < list.ranks.length; i++) yield { src: src.endpoint, dst: destinations[list.ranks[i]].endpoint, conns: list.conns[i] };
+    const { destinations } = order;
+    for (const src of order.sources) {
+      const { ranks, conns, skip } = order.listOf(src);
+      for (let i = 0; i < ranks.length; i++) {
+        if (ranks[i] !== skip) yield { src: src.endpoint, dst: destinations[ranks[i]].endpoint, conns: conns[i] };
       }
     }
+  }
+
+  /**
+   * The connections of `eachConnection()`, in the same order, for the output writers: each passed to `visit` as its
+   * source, destination and connections, without a `Connection` object (a list of millions writes faster).
+   * @internal
+   */
+  public _eachConnectionOf(destinationCacheEntries = DESTINATION_CACHE_ENTRIES): EachConnection {
+    return visit => {
+      if (this.cachedConnections) {
+        for (const c of this.cachedConnections) visit(c.src, c.dst, c.conns);
+        return;
+      }
+      const order = new ConnectionOrder(this.engine, destinationCacheEntries);
+      const { destinations } = order;
+      for (const src of order.sources) {
+        const { ranks, conns, skip } = order.listOf(src);
+        for (let i = 0; i < ranks.length; i++) if (ranks[i] !== skip) visit(src.endpoint, destinations[ranks[i]].endpoint, conns[i]);
+      }
+    };
   }
 
   /**
@@ -167,21 +229,30 @@ export class Analysis {
 
   /**
    * Resolves an endpoint reference: `ns/name`, `ns/name[Kind]` (when several kinds share a name), or an IPv4/IPv6
-   * address. Throws with the known workloads' names if nothing matches.
+   * address, a workload with its class in `engine` (which this builds for a workload). Throws with the known
+   * workloads' names if nothing matches.
    */
   public resolve(ref: string): ResolvedEndpoint {
+    return this.resolveIn(undefined, ref);
+  }
+
+  /**
+   * Resolves a reference against the engine of a pair query, whose classes hold every workload the reference names,
+   * or (`pairEngine` undefined) against `engine`. Errors are the same either way.
+   */
+  private resolveIn(pairEngine: Engine | undefined, ref: string): ResolvedEndpoint {
     const address = parseAddress(ref);
     if (address) {
       const text = formatAddress(address.address, address.family);
       return { type: 'address', endpoint: { type: 'external', first: text, last: text }, address };
     }
-    const match = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/.exec(ref);
+    const match = WORKLOAD_REF.exec(ref);
     if (!match) throw new Error(`endpoint "${ref}" is neither "namespace/name", "namespace/name[Kind]" nor an IP address`);
     const [, ns, name, kind] = match;
-    const inNamespace = this.workloadsIn(ns);
-    const candidates = (inNamespace.get(name) ?? []).filter(c => !kind || c.workload.kind === kind);
+    const named = pairEngine ? workloadsByName(pairEngine._classesIn(ns)) : this.workloadsIn(ns);
+    const candidates = (named.get(name) ?? []).filter(c => !kind || c.workload.kind === kind);
     if (candidates.length === 0) {
-      const known = [...inNamespace.keys()].slice(0, 10).map(n => `${ns}/${n}`);
+      const known = (pairEngine ? this.workloadNamesIn(ns) : [...named.keys()]).slice(0, 10).map(n => `${ns}/${n}`);
       throw new Error(`no workload "${ref}" in the cluster${known.length ? `; workloads in namespace "${ns}": ${known.join(', ')}` : `; namespace "${ns}" has no workloads`}`);
     }
     const kinds = [...new Set(candidates.map(c => c.workload.kind))];
@@ -190,19 +261,75 @@ export class Analysis {
   }
 
   /**
+   * The names of a namespace's workloads in the order `engine` lists them (its classes in class order), without
+   * building `engine`: class order follows each class's first workload in cluster order, so an engine over the
+   * namespace's workloads alone has the same order.
+   */
+  private workloadNamesIn(namespace: string): string[] {
+    this.workloadsByNamespace ??= groupByNamespace(this.cluster.workloads);
+    const workloads = this.workloadsByNamespace.get(namespace) ?? [];
+    const own = new Engine({ ...this.cluster, workloads }, this.options, this.policyEngine);
+    return [...workloadsByName(own._classesIn(namespace)).keys()];
+  }
+
+  /**
+   * The engine and the two resolved endpoints of a pair query: `engine` once built, otherwise an engine over only the
+   * workloads the two references name (every kind of each `namespace/name`, so that an ambiguous name is reported as
+   * `resolve` reports it). Errors are those of `resolve`, the source's first.
+   */
+  private pair(from: string, to: string): { engine: Engine; src: ResolvedEndpoint; dst: ResolvedEndpoint } {
+    const engine = this.wholeEngine ?? this.pairEngine([from, to]);
+    const own = engine === this.wholeEngine ? undefined : engine;
+    return { engine, src: this.resolveIn(own, from), dst: this.resolveIn(own, to) };
+  }
+
+  /**
+   * An engine over only the workloads the references name, sharing the policy engine's compiled policies. Its cost is
+   * that of the namespace views and policy lookups (about the namespaces and policies of the cluster) plus the
+   * references' namespaces; once the pair queries have together cost about what the whole engine does (every
+   * workload more), the whole engine is built and returned instead, so that many queries never cost much more than
+   * it.
+   */
+  private pairEngine(refs: readonly string[]): Engine {
+    this.workloadsByNamespace ??= groupByNamespace(this.cluster.workloads);
+    const wanted = new Map<string, Set<string>>();
+    for (const ref of refs) {
+      const match = parseAddress(ref) ? null : WORKLOAD_REF.exec(ref);
+      if (!match) continue;
+      const names = wanted.get(match[1]) ?? new Set<string>();
+      names.add(match[2]);
+      wanted.set(match[1], names);
+    }
+    const { namespaces, policies, workloads: all } = this.cluster;
+    let cost = namespaces.length + policies.length;
+    const workloads: WorkloadModel[] = [];
+    for (const [namespace, names] of wanted) {
+      const inNamespace = this.workloadsByNamespace.get(namespace) ?? [];
+      cost += inNamespace.length;
+      for (const w of inNamespace) if (names.has(w.name)) workloads.push(w);
+    }
+    if (this.pairEnginesCost + cost > namespaces.length + policies.length + all.length) return this.engine;
+    this.pairEnginesCost += cost;
+    return new Engine({ ...this.cluster, workloads }, this.options, this.policyEngine);
+  }
+
+  /**
    * The connections allowed from one endpoint to another (`ns/name` or an IP address; at least one must be a
-   * workload). Between two workloads this holds even for a workload and itself.
+   * workload). Between two workloads this holds even for a workload and itself. Answered without building `engine`
+   * (see the class).
    */
   public connectionsBetween(from: string, to: string): ConnectionSet {
-    const src = this.resolve(from);
-    const dst = this.resolve(to);
-    if (src.type === 'workload' && dst.type === 'workload') return this.engine.classToClass(src.cls, dst.cls);
-    if (src.type === 'workload' && dst.type === 'address') return this.engine.classToAddress(src.cls, dst.address);
-    if (src.type === 'address' && dst.type === 'workload') return this.engine.addressToClass(src.address, dst.cls);
+    const { engine, src, dst } = this.pair(from, to);
+    if (src.type === 'workload' && dst.type === 'workload') return engine.classToClass(src.cls, dst.cls);
+    if (src.type === 'workload' && dst.type === 'address') return engine.classToAddress(src.cls, dst.address);
+    if (src.type === 'address' && dst.type === 'workload') return engine.addressToClass(src.address, dst.cls);
     throw new Error(`connections between two addresses outside the cluster ("${from}", "${to}") are not governed by NetworkPolicies`);
   }
 
-  /** Whether a connection on the port and protocol (default TCP) is allowed from one endpoint to the other. */
+  /**
+   * Whether a connection on the port and protocol (default TCP) is allowed from one endpoint to the other. Answered
+   * without building `engine` (see the class).
+   */
   public allowed(from: string, to: string, port: number, protocol: Protocol = Protocol.TCP): boolean {
     checkProtocolPort(protocol, port);
     return this.connectionsBetween(from, to).contains(protocol, port);
@@ -210,17 +337,28 @@ export class Analysis {
 
   /**
    * Why a connection is allowed or denied: for each side (egress at the source, ingress at the destination) whether
-   * it is isolated, by which policies, which rules allow the connection, and which rules came close.
+   * it is isolated, by which policies, which rules allow the connection, and which rules came close. Answered without
+   * building `engine` (see the class).
    */
   public explain(from: string, to: string, port: number, protocol: Protocol = Protocol.TCP): Explanation {
     checkProtocolPort(protocol, port);
-    const src = this.resolve(from);
-    const dst = this.resolve(to);
+    const { engine, src, dst } = this.pair(from, to);
     if (src.type === 'address' && dst.type === 'address') {
       throw new Error(`connections between two addresses outside the cluster ("${from}", "${to}") are not governed by NetworkPolicies`);
     }
-    return explainConnection(this.engine, src, dst, protocol, port);
+    return explainConnection(engine, src, dst, protocol, port);
   }
+}
+
+/** Workloads by namespace name, each list in cluster order. */
+function groupByNamespace(workloads: readonly WorkloadModel[]): Map<string, WorkloadModel[]> {
+  const byNamespace = new Map<string, WorkloadModel[]>();
+  for (const w of workloads) {
+    const list = byNamespace.get(w.namespaceName);
+    if (list) list.push(w);
+    else byNamespace.set(w.namespaceName, [w]);
+  }
+  return byNamespace;
 }
 
 /** An endpoint in the sorted order of the connection list. */
@@ -319,6 +457,12 @@ class ConnectionOrder {
     const list = builder.build();
     this.remember(src.index, list);
     return list;
+  }
+
+  /** The destination list of a source, and the position to skip in it (the source itself), -1 for none. */
+  public listOf(src: OrderedEndpoint): DestinationList & { readonly skip: number } {
+    const list = src.cls ? this.destinationsOf(src.cls) : this.ingressDestinations(src.rangeIndex!);
+    return { ranks: list.ranks, conns: list.conns, skip: src.cls ? src.rank : -1 };
   }
 
   /** The destinations (workloads) of ingress range `rangeIndex` as a source. */

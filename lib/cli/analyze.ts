@@ -6,7 +6,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import {
   Analysis, chunkedWrite, Connection, ConnectionGrouping, formatGroupedConnections, GROUPED_FORMATS, groupConnections, OUTPUT_FORMATS,
-  WorkloadExposure, writeConnections, writeConnlistWithExposure, writeJsonWithExposure,
+  WorkloadExposure, writeConnectionBytes, writeConnections, writeConnlistWithExposure, writeJsonWithExposure,
 } from '../analysis';
 import { NetpolError } from '../errors';
 import { CliError, ExitCode, RegisterCommand } from './command';
@@ -164,7 +164,10 @@ export const register: RegisterCommand = (program, io, setExit) => {
         io.out(formatGroupedConnections(namespace === undefined ? lines : lines.filter(inNamespace), options.output as typeof GROUPED_FORMATS[number]));
       } else if (!options.exposure) {
         // The list is written as it is produced, so its length never bounds the memory.
-        const edges = writeConnections(analysis, options.output, text => io.out(text), namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) }));
+        const filter = namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) });
+        const edges = io.outBytes
+          ? writeConnectionBytes(analysis, options.output, bytes => io.outBytes!(bytes), filter)
+          : writeConnections(analysis, options.output, text => io.out(text), filter);
         if (options.output === 'mermaid' && edges > MERMAID_MAX_EDGES) {
           io.err(`note: the flowchart has ${edges} edges; Mermaid draws at most ${MERMAID_MAX_EDGES} unless its maxEdges setting is raised. Use --namespace NAME for fewer, or cdk8s-netpol graph (it groups).\n`);
         }

@@ -83,43 +83,36 @@ const REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
 
 /**
  * Checks that an endpoint reference names a workload of the cluster (or is an IP address), and throws `CliError`
- * listing the closest and the known workloads otherwise, or the kinds to choose from for an ambiguous name.
+ * listing the closest and the known workloads otherwise, or the kinds to choose from for an ambiguous name. A
+ * reference that names a workload costs one pass over the workloads; only a failing one lists them.
  */
 export function checkEndpoint(cluster: ClusterModel, option: string, ref: string): void {
   if (parseAddress(ref)) return;
-  const workloads: WorkloadEndpoint[] = cluster.workloads.map(w => ({ type: 'workload', namespace: w.namespaceName, name: w.name, kind: w.kind }));
-  const names = [...new Set(workloads.map(w => `${w.namespace}/${w.name}`))].sort();
+  const match = REF.exec(ref);
+  if (match && cluster.workloads.length > 0) {
+    const [, ns, name, kind] = match;
+    const sameName: WorkloadEndpoint[] = cluster.workloads.filter(w => w.namespaceName === ns && w.name === name)
+      .map(w => ({ type: 'workload', namespace: w.namespaceName, name: w.name, kind: w.kind }));
+    const kinds = [...new Set(sameName.map(w => w.kind))];
+    if (!kind && kinds.length > 1) {
+      throw new CliError(`${option} "${ref}" is ambiguous: it names ${kinds.map(k => `${ns}/${name}[${k}]`).join(' and ')}; write one of them.`);
+    }
+    if (sameName.length > 0 && (!kind || kinds.includes(kind))) return;
+    if (sameName.length > 0) {
+      throw new CliError(`${option} "${ref}": ${ns}/${name} is not a ${kind}; did you mean ${sameName.map(w => endpointName(w)).join(' or ')}?`);
+    }
+  }
+  const names = [...new Set(cluster.workloads.map(w => `${w.namespaceName}/${w.name}`))].sort();
   if (names.length === 0) {
     throw new CliError(`${option} "${ref}": the manifests define no workloads. Add the files with the Deployments, Pods, ... to the PATH arguments.`);
   }
-  const match = REF.exec(ref);
   const known = `Known workloads: ${listSome(names)}.`;
   if (!match) {
     const near = closest(ref, names);
     throw new CliError(`${option} "${ref}" is not NAMESPACE/NAME, NAMESPACE/NAME[Kind] or an IP address${near.length ? `; did you mean ${near.join(' or ')}?` : '.'} ${known}`);
   }
-  const [, ns, name, kind] = match;
-  const sameName = workloads.filter(w => w.namespace === ns && w.name === name);
-  const kinds = [...new Set(sameName.map(w => w.kind))];
-  if (!kind && kinds.length > 1) {
-    throw new CliError(`${option} "${ref}" is ambiguous: it names ${kinds.map(k => `${ns}/${name}[${k}]`).join(' and ')}; write one of them.`);
-  }
-  if (sameName.length > 0 && (!kind || kinds.includes(kind))) return;
-  if (sameName.length > 0) {
-    throw new CliError(`${option} "${ref}": ${ns}/${name} is not a ${kind}; did you mean ${sameName.map(w => endpointName(w)).join(' or ')}?`);
-  }
-  const near = closest(`${ns}/${name}`, names);
+  const near = closest(`${match[1]}/${match[2]}`, names);
   throw new CliError(`${option} "${ref}": no such workload${near.length ? `; did you mean ${near.join(' or ')}?` : '.'} ${known}`);
-}
-
-/**
- * The cluster with only the workloads the references name (every namespace, policy and cluster policy kept). An
- * explanation depends on the two endpoints alone (which policies select each, whether their rules match the other,
- * the destination's named ports), so it is the same on this cluster, whose analysis costs nothing per other workload.
- */
-export function withOnlyEndpoints(cluster: ClusterModel, refs: readonly string[]): ClusterModel {
-  const named = new Set(refs.map(ref => REF.exec(ref)).filter(m => m !== null).map(m => `${m![1]}/${m![2]}`));
-  return { ...cluster, workloads: cluster.workloads.filter(w => named.has(`${w.namespaceName}/${w.name}`)) };
 }
 
 const HELP_AFTER = `
@@ -158,7 +151,8 @@ export const register: RegisterCommand = (program, io, setExit) => {
       const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing explained', ignoreUnmodelled: options.ignoreUnmodelled });
       checkEndpoint(loaded.cluster, '--from', options.from);
       checkEndpoint(loaded.cluster, '--to', options.to);
-      const analysis = Analysis.of(withOnlyEndpoints(loaded.cluster, [options.from, options.to]));
+      // The analysis explains from the two endpoints' workloads alone, without grouping every workload into classes.
+      const analysis = Analysis.of(loaded.cluster);
       let explanation;
       try {
         explanation = analysis.explain(options.from, options.to, options.port.port, options.port.protocol);

@@ -7,6 +7,11 @@
 export interface CliIo {
   /** Writes results (the connection list, an explanation) to standard output. */
   out(text: string): void;
+  /**
+   * Writes UTF-8 bytes to standard output, after what `out` wrote; the bytes are the callee's from then on. Long
+   * outputs (the connection list) are written through it when it is there.
+   */
+  outBytes?(bytes: Uint8Array): void;
   /** Writes diagnostics, errors and usage help after an error to standard error. */
   err(text: string): void;
 }
@@ -14,5 +19,6 @@ export interface CliIo {
 /** The real streams of the running process. */
 export const processIo: CliIo = {
   out: text => { process.stdout.write(text); },
+  outBytes: bytes => { process.stdout.write(bytes); },
   err: text => { process.stderr.write(text); },
 };

@@ -3,17 +3,18 @@
  * straight from the API's documentation (one pod pair, protocol and port at a time; Admin tier rules by priority
  * and rule order, first match; then NetworkPolicies; then, for pods no NetworkPolicy isolates, Baseline tier rules;
  * otherwise allowed), on random small clusters with random NetworkPolicies and cluster-scoped policies of all three
- * kinds. Nothing here is shared with lib/analysis.
+ * kinds. Nothing here is shared with lib/analysis. Then, on the same clusters, that the pair queries an analysis
+ * answers from the two endpoints' workloads alone agree with its whole-cluster engine.
  */
 import * as fc from 'fast-check';
-import { Analysis, ConnectionSet, endpointName, parseAddress } from '../../lib/analysis';
-import { withOnlyEndpoints } from '../../lib/cli/explain';
+import { Analysis, ConnectionSet, endpointName, HostNetworkMode, parseAddress } from '../../lib/analysis';
 import {
   checkClusterPolicy, CLUSTER_POLICY_V1ALPHA1, CLUSTER_POLICY_V1ALPHA2, ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyModel,
   ClusterPolicyPeerModel, ClusterPolicyPortModel, ClusterPolicyRuleModel, ClusterPolicyTier,
 } from '../../lib/model/cluster-policy';
 import { ClusterModel, LabelExpressionModel, PeerModel, PolicyModel, Protocol, SelectorModel, WorkloadModel } from '../../lib/model/types';
 import { clusterArb, SAMPLE_IPS, SAMPLE_PORTS } from '../support/arbitraries';
+import { answer, everyPair, pairQueryArb, wholeAnalysis, withNameClashAndHostNetwork } from '../support/pair-queries';
 
 type Labels = { [k: string]: string };
 type End = { workload: WorkloadModel } | { ip: string };
@@ -230,14 +231,31 @@ describe('the tiers against a naive evaluator', () => {
   });
 });
 
-describe('explain on the cluster narrowed to the two endpoints (as the CLI builds it)', () => {
-  test('equals the explanation on the whole cluster, tiers included (random tiered clusters)', () => {
-    fc.assert(fc.property(tieredClusterArb, fc.nat(), fc.nat(), fc.constantFrom(53, 80, 443, 8080, 9090), (cluster, i, j, port) => {
-      if (cluster.workloads.length === 0) return;
-      const ref = (w: { namespaceName: string; name: string; kind: string }) => `${w.namespaceName}/${w.name}[${w.kind}]`;
-      const from = ref(cluster.workloads[i % cluster.workloads.length]);
-      const to = ref(cluster.workloads[j % cluster.workloads.length]);
-      expect(Analysis.of(withOnlyEndpoints(cluster, [from, to])).explain(from, to, port)).toEqual(Analysis.of(cluster).explain(from, to, port));
-    }), { numRuns: 300 });
+describe('pair queries answered from the two endpoints\' workloads alone (before the whole-cluster engine is built)', () => {
+  const caseArb = fc.tuple(tieredClusterArb, fc.boolean(), fc.constantFrom(HostNetworkMode.AS_POD, HostNetworkMode.NODE))
+    .map(([cluster, clash, mode]) => ({ cluster: withNameClashAndHostNetwork(cluster, clash, false), mode }))
+    .chain(({ cluster, mode }) => fc.record({
+      cluster: fc.constant(cluster),
+      mode: fc.constant(mode),
+      queries: fc.array(pairQueryArb(cluster), { minLength: 1, maxLength: 6 }),
+      port: fc.constantFrom(53, 80, 443, 8080, 9000, 9090),
+      protocol: fc.constantFrom(...PROTOCOLS),
+    }));
+
+  test('explain, allowed and connectionsBetween on a fresh analysis equal the whole-cluster engine\'s, tiers included (random tiered clusters)', () => {
+    fc.assert(fc.property(caseArb, ({ cluster, mode, queries, port, protocol }) => {
+      const whole = wholeAnalysis(cluster, { hostNetwork: mode });
+      for (const q of [...everyPair(cluster, port, protocol), ...queries]) {
+        expect(answer(() => Analysis.of(cluster, { hostNetwork: mode }), q)).toEqual(answer(() => whole, q));
+      }
+    }), { numRuns: 200 });
+  });
+
+  test('a sequence of queries on one analysis equals the whole-cluster engine\'s, tiers included (random tiered clusters)', () => {
+    fc.assert(fc.property(caseArb, ({ cluster, mode, queries }) => {
+      const one = Analysis.of(cluster, { hostNetwork: mode });
+      const whole = wholeAnalysis(cluster, { hostNetwork: mode });
+      for (const q of queries) expect(answer(() => one, q)).toEqual(answer(() => whole, q));
+    }), { numRuns: 150 });
   });
 });

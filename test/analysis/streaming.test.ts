@@ -5,7 +5,8 @@
  */
 import * as fc from 'fast-check';
 import {
-  Analysis, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnections, toJsonExposure, writeConnections,
+  Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnections, toJsonExposure,
+  writeConnectionBytes, writeConnections,
 } from '../../lib/analysis';
 import { ClusterModel, PolicyType, Protocol } from '../../lib/model/types';
 import { clusterArb } from '../support/arbitraries';
@@ -74,6 +75,42 @@ describe('the connection list as a stream', () => {
         expect(chunks.join('')).toBe(formatConnections(whole, format));
       }
     }), { numRuns: 100 });
+  });
+
+  test('every format written as UTF-8 bytes is the format of the whole list, encoded', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const whole = Analysis.of(cluster).connections();
+      for (const format of OUTPUT_FORMATS) {
+        const buffers: Uint8Array[] = [];
+        const count = writeConnectionBytes(Analysis.of(cluster), format, bytes => { buffers.push(bytes); });
+        expect([count, Buffer.concat(buffers).toString('utf8')]).toEqual([whole.length, formatConnections(whole, format)]);
+      }
+    }), { numRuns: 60 });
+  });
+
+  test('writes a long list as bytes in buffers of about 1 MiB, each one whole UTF-8 text', () => {
+    // Names with characters of 2, 3 and 4 bytes in UTF-8, so that buffer ends fall next to them.
+    const workloads = Array.from({ length: 200 }, (_, i) => ({ kind: 'Pod', name: `pé-日-😀-${i}`, namespaceName: 'ns', podLabels: { app: `a${i % 3}` }, ports: [] }));
+    const analysis = Analysis.of({ namespaces: [{ name: 'ns' }], workloads, policies: [] });
+    const buffers: Uint8Array[] = [];
+    writeConnectionBytes(analysis, 'json', bytes => { buffers.push(Buffer.from(bytes)); });
+    expect(buffers.length).toBeGreaterThan(3);
+    expect(Math.max(...buffers.map(b => b.length))).toBeLessThanOrEqual(1 << 20);
+    // Each buffer decodes on its own (no character split between two), and together they are the JSON of the list.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    expect(buffers.map(b => decoder.decode(b)).join('')).toBe(formatConnections(analysis.connections(), 'json'));
+  });
+
+  test('a piece longer than the buffer is written whole, after what came before it', () => {
+    const buffers: string[] = [];
+    const { write, flush } = bufferedWrite(bytes => { buffers.push(Buffer.from(bytes).toString('utf8')); });
+    const long = 'é'.repeat(600_000);
+    write('a');
+    write(long);
+    write('b');
+    flush();
+    flush();
+    expect(buffers).toEqual(['a', long, 'b']);
   });
 
   test('writes a long list in chunks of about 64 KiB, not in one string', () => {

@@ -10,8 +10,9 @@ import * as fc from 'fast-check';
 import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { plainScalarValue, UNSURE } from '../../lib/model/load/scalars';
-import { exactYamlDocuments, yamlChunks, yamlDocuments } from '../../lib/model/load/yaml';
+import { countLines, exactYamlDocuments, yamlChunks, yamlDocuments } from '../../lib/model/load/yaml';
 import { fastYamlDocument, fastYamlDocuments } from '../../lib/model/load/yaml-fast';
+import { lineYamlDocument } from '../../lib/model/load/yaml-lines';
 
 /**
  * A value with each symbol replaced by its description: the exact reader gives a fresh symbol for a value tagged
@@ -32,6 +33,26 @@ function compare(text: string): string | undefined {
   if (isDeepStrictEqual(production, exact)) return undefined;
   const show = (docs: unknown) => JSON.stringify(docs, (_k, v) => (v instanceof Map ? [...v] : v));
   return `the readers differ on ${JSON.stringify(text)}:\nproduction ${show(production)}\nexact      ${show(exact)}`;
+}
+
+/**
+ * Where the line reader answers for a chunk of the text, what the exact reader reads there (one document, no problem,
+ * no YAML 1.1 reading, the same value and line); returns how many chunks it answered for, or throws the first
+ * difference.
+ */
+function compareLineReader(text: string): number {
+  let answered = 0;
+  for (const chunk of yamlChunks(text)) {
+    const read = lineYamlDocument(chunk.text);
+    if (read === undefined) continue;
+    answered++;
+    const exact = withoutSymbols([...exactYamlDocuments(chunk.text)]);
+    const line = countLines(chunk.text, read.offset) + 1;
+    if (!isDeepStrictEqual(exact, [{ value: read.value, line, problems: [], readings: new Map() }])) {
+      throw new Error(`the line reader differs on ${JSON.stringify(chunk.text)}:\nline  ${JSON.stringify([read.value, line])}\nexact ${JSON.stringify(exact, (_k, v) => (v instanceof Map ? [...v] : v))}`);
+    }
+  }
+  return answered;
 }
 
 /** How many chunks of the text the fast reader answers for. */
@@ -274,6 +295,30 @@ describe('the fast YAML reader agrees with the exact reader wherever it answers'
         expect(value).toEqual((doc.value as { k: unknown }).k);
       }
     }), { numRuns: 2000 });
+  });
+});
+
+describe('the line reader agrees with the exact reader wherever it answers', () => {
+  /** More runs when fuzzing by hand: LINE_READER_RUNS=100000 npx jest test/model/yaml-fast.test.ts. */
+  const runs = (n: number) => Number(process.env.LINE_READER_RUNS ?? n);
+
+  test('on generated YAML full of YAML 1.1 scalars, quoting, anchors, tags, merges, odd indentation and markers', () => {
+    let answered = 0;
+    fc.assert(fc.property(textArb, text => { answered += compareLineReader(text); }), { numRuns: runs(600) });
+    // AND the comparison is not vacuous
+    expect(answered).toBeGreaterThan(runs(600) / 10);
+  });
+
+  test('on mutations of it, which explore where YAML stops being valid', () => {
+    let answered = 0;
+    fc.assert(fc.property(mutationArb, text => { answered += compareLineReader(text); }), { numRuns: runs(600) });
+    expect(answered).toBeGreaterThan(runs(600) / 20);
+  });
+
+  test('on manifests as cdk8s writes them', () => {
+    let answered = 0;
+    fc.assert(fc.property(manifestArb, text => { answered += compareLineReader(text); }), { numRuns: runs(300) });
+    expect(answered).toBeGreaterThan(runs(300) / 40);
   });
 });
 

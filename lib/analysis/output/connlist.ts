@@ -4,7 +4,7 @@
  */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
-import { collectText, memoized, Write } from './write';
+import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** One connlist line, without a newline. */
 export function connlistLine(connection: Connection): string {
@@ -13,8 +13,25 @@ export function connlistLine(connection: Connection): string {
 
 /** Writes every line followed by a newline (nothing for no connections), as the connections come. */
 export function writeConnlist(connections: Iterable<Connection>, write: Write): void {
+  writeConnlistOf(eachOf(connections), write);
+}
+
+/** `writeConnlist` of connections given one by one. */
+export function writeConnlistOf(each: EachConnection, write: Write): void {
   const name = memoized(endpointName);
-  for (const c of connections) write(`${name(c.src)} => ${name(c.dst)} : ${c.conns.toString()}\n`);
+  const conn = memoized((conns: Connection['conns']) => ` : ${conns.toString()}\n`);
+  let source: Connection['src'] | undefined;
+  let prefix = '';
+  each((src, dst, conns) => {
+    // A list is sorted by source: the source's part of the line is rendered once per run of lines.
+    if (src !== source) {
+      source = src;
+      prefix = `${name(src)} => `;
+    }
+    write(prefix);
+    write(name(dst));
+    write(conn(conns));
+  });
 }
 
 /** The connlist text: every line followed by a newline (empty text for no connections). */

@@ -1,7 +1,7 @@
 /** An RFC 4180 CSV rendering of the connection list. */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
-import { collectText, memoized, Write } from './write';
+import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** Quotes a CSV field when it holds a comma, a quote or a line break. */
 export function csvField(text: string): string {
@@ -10,10 +10,25 @@ export function csvField(text: string): string {
 
 /** Writes the header `src,dst,conn` and one line per connection (`\n` line ends), as the connections come. */
 export function writeCsv(connections: Iterable<Connection>, write: Write): void {
+  writeCsvOf(eachOf(connections), write);
+}
+
+/** `writeCsv` of connections given one by one. */
+export function writeCsvOf(each: EachConnection, write: Write): void {
   const name = memoized((e: Connection['src']) => csvField(endpointName(e)));
-  const conn = memoized((conns: Connection['conns']) => csvField(conns.toString()));
+  const conn = memoized((conns: Connection['conns']) => `,${csvField(conns.toString())}\n`);
   write('src,dst,conn\n');
-  for (const c of connections) write(`${name(c.src)},${name(c.dst)},${conn(c.conns)}\n`);
+  let source: Connection['src'] | undefined;
+  let prefix = '';
+  each((src, dst, conns) => {
+    if (src !== source) {
+      source = src;
+      prefix = `${name(src)},`;
+    }
+    write(prefix);
+    write(name(dst));
+    write(conn(conns));
+  });
 }
 
 /** CSV with the header `src,dst,conn` and CRLF-free lines (`\n`). */

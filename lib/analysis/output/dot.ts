@@ -5,7 +5,7 @@
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
-import { collectText, memoized, Write } from './write';
+import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** The colour of declared-but-denied edges. */
 export const DENIED_EDGE_COLOR = '#c0392b';
@@ -19,6 +19,11 @@ function quote(text: string): string {
  * per connection as the connections come.
  */
 export function writeDot(connections: Iterable<Connection>, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
+  writeDotOf(eachOf(connections), nodes, write, options);
+}
+
+/** `writeDot` of connections given one by one. */
+export function writeDotOf(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
   const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
   write('digraph connectivity {\n  rankdir=LR;\n  graph [fontname="Helvetica"];\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
@@ -27,8 +32,18 @@ export function writeDot(connections: Iterable<Connection>, nodes: ReadonlyMap<s
     write('  }\n');
   });
   for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id} [label=${quote(n.label)}, shape=box, style=dashed];\n`);
-  const conn = memoized((conns: Connection['conns']) => quote(conns.toString()));
-  for (const c of connections) write(`  ${id(c.src)} -> ${id(c.dst)} [label=${conn(c.conns)}];\n`);
+  const conn = memoized((conns: Connection['conns']) => ` [label=${quote(conns.toString())}];\n`);
+  let source: Connection['src'] | undefined;
+  let prefix = '';
+  each((src, dst, conns) => {
+    if (src !== source) {
+      source = src;
+      prefix = `  ${id(src)} -> `;
+    }
+    write(prefix);
+    write(id(dst));
+    write(conn(conns));
+  });
   for (const d of options.denied ?? []) {
     write(`  ${id(d.src)} -> ${id(d.dst)} [label=${quote(d.label)}, style=dashed, color="${DENIED_EDGE_COLOR}", fontcolor="${DENIED_EDGE_COLOR}"];\n`);
   }

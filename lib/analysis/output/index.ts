@@ -1,13 +1,13 @@
 /** The output formats of the connection list, by name. */
 import type { Analysis, Connection } from '../analysis';
-import { writeConnlist } from './connlist';
-import { writeCsv } from './csv';
-import { writeDot } from './dot';
+import { writeConnlistOf } from './connlist';
+import { writeCsvOf } from './csv';
+import { writeDotOf } from './dot';
 import { GraphNode, graphNodes, graphNodesWith } from './graph';
-import { writeJson } from './json';
-import { writeMarkdown } from './markdown';
-import { writeMermaid } from './mermaid';
-import { chunkedWrite, collectText, Write } from './write';
+import { writeJsonOf } from './json';
+import { writeMarkdownOf } from './markdown';
+import { writeMermaidOf } from './mermaid';
+import { bufferedWrite, chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
 
 export * from './connlist';
 export * from './csv';
@@ -25,13 +25,13 @@ export const OUTPUT_FORMATS = ['connlist', 'json', 'md', 'csv', 'dot', 'mermaid'
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
 
 /** The writers by format; the graph formats also take their nodes. */
-const WRITERS: { [F in OutputFormat]: (connections: Iterable<Connection>, nodes: () => ReadonlyMap<string, GraphNode>, write: Write) => void } = {
-  connlist: (connections, _, write) => writeConnlist(connections, write),
-  json: (connections, _, write) => writeJson(connections, write),
-  md: (connections, _, write) => writeMarkdown(connections, write),
-  csv: (connections, _, write) => writeCsv(connections, write),
-  dot: (connections, nodes, write) => writeDot(connections, nodes(), write),
-  mermaid: (connections, nodes, write) => writeMermaid(connections, nodes(), write),
+const WRITERS: { [F in OutputFormat]: (each: EachConnection, nodes: () => ReadonlyMap<string, GraphNode>, write: Write) => void } = {
+  connlist: (each, _, write) => writeConnlistOf(each, write),
+  json: (each, _, write) => writeJsonOf(each, write),
+  md: (each, _, write) => writeMarkdownOf(each, write),
+  csv: (each, _, write) => writeCsvOf(each, write),
+  dot: (each, nodes, write) => writeDotOf(each, nodes(), write),
+  mermaid: (each, nodes, write) => writeMermaidOf(each, nodes(), write),
 };
 
 function checkFormat(format: string): OutputFormat {
@@ -44,7 +44,7 @@ function checkFormat(format: string): OutputFormat {
 /** Renders the connections in the named format; throws for an unknown name, listing the known ones. */
 export function formatConnections(connections: readonly Connection[], format: string): string {
   const writer = WRITERS[checkFormat(format)];
-  return collectText(write => writer(connections, () => graphNodesWith(connections), write));
+  return collectText(write => writer(eachOf(connections), () => graphNodesWith(connections), write));
 }
 
 /**
@@ -55,27 +55,32 @@ export function formatConnections(connections: readonly Connection[], format: st
  * Returns the number of connections written.
  */
 export function writeConnections(analysis: Analysis, format: string, write: Write, filter?: (connection: Connection) => boolean): number {
+  return writeThrough(chunkedWrite(write), analysis, format, filter);
+}
+
+/**
+ * `writeConnections` as UTF-8 bytes, in buffers of about 1 MiB that `writeBytes` owns once it has them (each one whole
+ * text): the quickest way to write a long list to a file or stream, as the CLI does. Returns the number of
+ * connections written.
+ */
+export function writeConnectionBytes(analysis: Analysis, format: string, writeBytes: (bytes: Uint8Array) => void, filter?: (connection: Connection) => boolean): number {
+  return writeThrough(bufferedWrite(writeBytes), analysis, format, filter);
+}
+
+function writeThrough(chunks: { readonly write: Write; flush(): void }, analysis: Analysis, format: string, filter?: (connection: Connection) => boolean): number {
   const writer = WRITERS[checkFormat(format)];
-  const chunks = chunkedWrite(write);
   let count = 0;
-  const counted = (connections: Iterable<Connection>) => counting(connections, () => { count++; });
   if (!filter) {
-    writer(counted(analysis.eachConnection()), () => graphNodes([], analysis.connectedEndpoints()), chunks.write);
+    const each = analysis._eachConnectionOf();
+    writer(visit => each((src, dst, conns) => { count++; visit(src, dst, conns); }), () => graphNodes([], analysis.connectedEndpoints()), chunks.write);
   } else {
     // The drawn nodes must be those of the kept connections, so a filtered list is gathered first for the graph formats.
     const kept = filtered(analysis.eachConnection(), filter);
     const connections = format === 'dot' || format === 'mermaid' ? [...kept] : kept;
-    writer(counted(connections), () => graphNodesWith([...connections]), chunks.write);
+    writer(visit => { for (const c of connections) { count++; visit(c.src, c.dst, c.conns); } }, () => graphNodesWith([...connections]), chunks.write);
   }
   chunks.flush();
   return count;
-}
-
-function* counting(connections: Iterable<Connection>, count: () => void): Generator<Connection> {
-  for (const c of connections) {
-    count();
-    yield c;
-  }
 }
 
 function* filtered(connections: Iterable<Connection>, keep: (connection: Connection) => boolean): Generator<Connection> {

@@ -1,7 +1,7 @@
 /** A JSON rendering of the connection list, stable for diffing and for other tools. */
 import type { Connection } from '../analysis';
 import { Endpoint, endpointName } from '../endpoints';
-import { collectText, memoized, Write } from './write';
+import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** One connection in the JSON output. */
 export interface JsonConnection {
@@ -46,6 +46,11 @@ function nestedJson(value: unknown, depth: number): string {
  * `more` adds members after `connections` (e.g. `exposure`).
  */
 export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}): void {
+  writeJsonOf(eachOf(connections), write, more);
+}
+
+/** `writeJson` of connections given one by one. */
+export function writeJsonOf(each: EachConnection, write: Write, more: { readonly [key: string]: unknown } = {}): void {
   // Each connection's JSON is put together from its endpoints' and connection set's JSON, each rendered once, in the
   // member order and indentation of `toJsonConnection` under `JSON.stringify(..., null, 2)`.
   const endpoint = memoized((e: Endpoint) => ({ name: JSON.stringify(endpointName(e)), json: nestedJson(e, 3) }));
@@ -55,12 +60,26 @@ export function writeJson(connections: Iterable<Connection>, write: Write, more:
   });
   write('{\n  "connections": [');
   let first = true;
-  for (const c of connections) {
-    const src = endpoint(c.src);
-    const dst = endpoint(c.dst);
-    write(`${first ? '' : ','}\n    {\n      "src": ${src.name},\n      "dst": ${dst.name},\n      "source": ${src.json},\n      "destination": ${dst.json}${conns(c.conns)}`);
+  // The source's parts of an entry, rendered once per run of entries with that source.
+  let source: Endpoint | undefined;
+  let beforeDst = '';
+  let beforeDstJson = '';
+  each((src, dst, set) => {
+    if (src !== source) {
+      source = src;
+      const rendered = endpoint(src);
+      beforeDst = `\n    {\n      "src": ${rendered.name},\n      "dst": `;
+      beforeDstJson = `,\n      "source": ${rendered.json},\n      "destination": `;
+    }
+    const d = endpoint(dst);
+    if (!first) write(',');
+    write(beforeDst);
+    write(d.name);
+    write(beforeDstJson);
+    write(d.json);
+    write(conns(set));
     first = false;
-  }
+  });
   write(first ? ']' : '\n  ]');
   for (const [key, value] of Object.entries(more)) write(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
   write('\n}\n');

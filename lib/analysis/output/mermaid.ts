@@ -5,7 +5,7 @@
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
-import { collectText, memoized, Write } from './write';
+import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 function label(text: string): string {
   // Mermaid labels are quoted; a double quote inside is written as an HTML entity.
@@ -17,6 +17,11 @@ function label(text: string): string {
  * one edge per connection as the connections come.
  */
 export function writeMermaid(connections: Iterable<Connection>, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
+  writeMermaidOf(eachOf(connections), nodes, write, options);
+}
+
+/** `writeMermaid` of connections given one by one. */
+export function writeMermaidOf(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
   const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
   write('flowchart LR\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
@@ -26,11 +31,20 @@ export function writeMermaid(connections: Iterable<Connection>, nodes: ReadonlyM
   });
   for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id}[${label(n.label)}]\n`);
   let edges = 0;
-  const conn = memoized((conns: Connection['conns']) => label(conns.toString()));
-  for (const c of connections) {
-    write(`  ${id(c.src)} -->|${conn(c.conns)}| ${id(c.dst)}\n`);
+  const conn = memoized((conns: Connection['conns']) => `${label(conns.toString())}| `);
+  const dstId = memoized((e: Connection['dst']) => `${id(e)}\n`);
+  let source: Connection['src'] | undefined;
+  let prefix = '';
+  each((src, dst, conns) => {
+    if (src !== source) {
+      source = src;
+      prefix = `  ${id(src)} -->|`;
+    }
+    write(prefix);
+    write(conn(conns));
+    write(dstId(dst));
     edges++;
-  }
+  });
   const denied = options.denied ?? [];
   for (const d of denied) write(`  ${id(d.src)} -.->|${label(d.label)}| ${id(d.dst)}\n`);
   if (denied.length > 0) {

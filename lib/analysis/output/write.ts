@@ -3,8 +3,28 @@
  * connections come, so a list of any length never has to be held as one string.
  */
 
+import type { Connection } from '../analysis';
+import type { ConnectionSet } from '../connection-set';
+import type { Endpoint } from '../endpoints';
+
 /** Receives the output, one piece of text at a time, in order. */
 export type Write = (text: string) => void;
+
+/** Receives one connection of a list: its source, destination and connections. */
+export type VisitConnection = (src: Endpoint, dst: Endpoint, conns: ConnectionSet) => void;
+
+/**
+ * A connection list given as a function that calls `visit` for each connection, in order: the writers' input, which
+ * `Analysis` can produce without a `Connection` object per connection.
+ */
+export type EachConnection = (visit: VisitConnection) => void;
+
+/** A list or iterable of connections as an `EachConnection`. */
+export function eachOf(connections: Iterable<Connection>): EachConnection {
+  return visit => {
+    for (const c of connections) visit(c.src, c.dst, c.conns);
+  };
+}
 
 /** Pieces are gathered up to about this many characters before they are passed on. */
 const CHUNK_CHARACTERS = 1 << 16;
@@ -24,6 +44,40 @@ export function chunkedWrite(write: Write): { readonly write: Write; flush(): vo
       pieces.push(text);
       length += text.length;
       if (length >= CHUNK_CHARACTERS) flush();
+    },
+    flush,
+  };
+}
+
+/** Bytes are gathered up to about this many before they are passed on. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A `Write` that encodes the text as UTF-8 into buffers of about 1 MiB and passes each full one to `writeBytes`, which
+ * owns it from then on; call `flush` at the end. A long output written piece by piece this way is copied once, where
+ * `chunkedWrite` joins the pieces into strings that are then encoded. A piece's bytes are never split between two
+ * buffers, so each buffer is whole UTF-8 text.
+ */
+export function bufferedWrite(writeBytes: (bytes: Uint8Array) => void): { readonly write: Write; flush(): void } {
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  const flush = () => {
+    if (used === 0) return;
+    writeBytes(buffer.subarray(0, used));
+    buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    used = 0;
+  };
+  return {
+    write: text => {
+      // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+      if (used + 3 * text.length > CHUNK_BYTES) {
+        flush();
+        if (3 * text.length > CHUNK_BYTES) {
+          writeBytes(Buffer.from(text, 'utf8'));
+          return;
+        }
+      }
+      used += buffer.write(text, used);
     },
     flush,
   };

@@ -4,8 +4,9 @@
  * strings, no sexagesimal numbers), `<<` merge keys (a later `<<` overrides keys set before it), duplicate keys (the
  * last value wins), and, as libyaml does, no indentation rule inside flow collections and quoted strings.
  *
- * Most documents, written by tools (cdk8s synth, kubectl get -o yaml, Helm), are read by a fast path (./yaml-fast)
- * that answers only where it reads exactly what the exact path below reads; every other document takes that path.
+ * Most documents, written by tools (cdk8s synth, kubectl get -o yaml, Helm), are read by a fast path that answers
+ * only where it reads exactly what the exact path below reads: a line-by-line reader of plain block YAML
+ * (./yaml-lines), then js-yaml's event parser (./yaml-fast); every other document takes the exact path.
  *
  * In the exact path, the `yaml` package does the parsing, configured with go-yaml's scalar rules as custom tags
  * (./scalars). Where the package is stricter than go-yaml (a line inside a flow collection or quoted string indented
@@ -18,7 +19,8 @@
  */
 import { Alias, CST, Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Lexer, Pair, parseAllDocuments, Scalar, visit, YAMLMap } from 'yaml';
 import { KUBECTL_YAML, yaml12Difference } from './scalars';
-import { fastYamlDocuments } from './yaml-fast';
+import { FastYamlDocument, fastYamlDocuments } from './yaml-fast';
+import { lineYamlDocument } from './yaml-lines';
 
 export { goNumber, KUBECTL_YAML } from './scalars';
 
@@ -216,9 +218,14 @@ export function* yamlDocuments(text: string): Generator<YamlDocument> {
     let end = first + 1;
     while (end < chunks.length && chunks[end].offset + chunks[end].text.length - chunks[first].offset <= FAST_BATCH) end++;
     const batch = chunks.slice(first, end);
-    const start = batch[0].offset;
-    const last = batch[batch.length - 1];
-    const fast = fastYamlDocuments(text.slice(start, last.offset + last.text.length), batch.map(c => c.offset - start));
+    // The line reader first; the js-yaml path for a batch with chunks it leaves.
+    let fast: (FastYamlDocument | undefined)[] = batch.map(chunk => lineYamlDocument(chunk.text));
+    if (fast.includes(undefined)) {
+      const start = batch[0].offset;
+      const last = batch[batch.length - 1];
+      const parsed = fastYamlDocuments(text.slice(start, last.offset + last.text.length), batch.map(c => c.offset - start));
+      fast = fast.map((doc, k) => doc ?? parsed[k]);
+    }
     for (let k = 0; k < batch.length; k++) {
       const chunk = batch[k];
       const doc = fast[k];
