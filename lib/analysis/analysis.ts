@@ -112,6 +112,8 @@ export class Analysis {
   private wholeEngine?: Engine;
   /** The workloads of each namespace, in cluster order (built on the first pair query answered without `engine`). */
   private workloadsByNamespace?: Map<string, WorkloadModel[]>;
+  /** The order of the connection list, once sorted. */
+  private endpointOrder?: EndpointOrder;
   /** What the pair queries' own engines have cost so far, in namespaces, policies and workloads visited. */
   private pairEnginesCost = 0;
 
@@ -126,6 +128,12 @@ export class Analysis {
   public get engine(): Engine {
     this.wholeEngine ??= new Engine(this.cluster, this.options, this.policyEngine);
     return this.wholeEngine;
+  }
+
+  /** A pass over the connection list, in its order (sorted once per analysis), keeping `budget` destination entries. */
+  private orderOf(budget: number): ConnectionOrder {
+    this.endpointOrder ??= new EndpointOrder(this.engine);
+    return new ConnectionOrder(this.engine, this.endpointOrder, budget);
   }
 
   /** The workloads of a namespace by name, with their classes in `engine` (built on first use per namespace). */
@@ -179,7 +187,7 @@ export class Analysis {
       yield* this.cachedConnections;
       return;
     }
-    const order = new ConnectionOrder(this.engine, destinationCacheEntries);
+    const order = this.orderOf(destinationCacheEntries);
     const { destinations } = order;
     for (const src of order.sources) {
       const { ranks, conns, skip } = order.listOf(src);
@@ -200,7 +208,7 @@ export class Analysis {
         for (const c of this.cachedConnections) visit(c.src, c.dst, c.conns);
         return;
       }
-      const order = new ConnectionOrder(this.engine, destinationCacheEntries);
+      const order = this.orderOf(destinationCacheEntries);
       const { destinations } = order;
       for (const src of order.sources) {
         const { ranks, conns, skip } = order.listOf(src);
@@ -214,7 +222,7 @@ export class Analysis {
    * drawing of the list. Found on the workload classes, without listing the connections.
    */
   public connectedEndpoints(): Endpoint[] {
-    return new ConnectionOrder(this.engine, 0).connectedEndpoints();
+    return this.orderOf(0).connectedEndpoints();
   }
 
   /**
@@ -387,25 +395,19 @@ interface DestinationList {
 /**
  * The order of the connection list: sources are the workloads and the ingress ranges, destinations the workloads and
  * the egress ranges, each sorted by connlist name. A workload listed twice under one name (e.g. in two classes) is
- * taken once, as its first occurrence in class order. The destinations of a workload depend only on its class, so
- * they are computed per class, sorted once, and kept for the next sources of that class within a bounded budget.
+ * taken once, as its first occurrence in class order. Built once per analysis.
  */
-class ConnectionOrder {
+class EndpointOrder {
   /** The sources, in name order. */
   public readonly sources: OrderedEndpoint[];
   /** The destinations, in name order. */
   public readonly destinations: OrderedEndpoint[];
   /** Per class index, the destination positions of its workloads. */
-  private readonly membersByClass: number[][];
+  public readonly membersByClass: number[][];
   /** Per egress range index, its destination position. */
-  private readonly egressRank: number[];
-  private readonly cache = new Map<number, DestinationList>();
-  private cachedEntries = 0;
+  public readonly egressRank: number[];
 
-  /**
-   * @param budget how many destination entries `destinationsOf` keeps for reuse
-   */
-  constructor(private readonly engine: Engine, private readonly budget: number) {
+  constructor(engine: Engine) {
     const workloads: { endpoint: WorkloadEndpoint; text: string; cls: WorkloadClass }[] = [];
     const seen = new Set<string>();
     for (const cls of engine.classes) {
@@ -437,6 +439,34 @@ class ConnectionOrder {
       ...workloads.map(w => ({ ...w, rank: rankOf.get(w.text)! })),
       ...ranges(PolicyType.INGRESS).map(r => ({ ...r, rank: -1 })),
     ].sort(byText);
+  }
+}
+
+/**
+ * One pass over the connection list in its order (an `EndpointOrder`): the destinations of a workload depend only on
+ * its class, so they are computed per class, sorted once, and kept for the next sources of that class within a
+ * bounded budget.
+ */
+class ConnectionOrder {
+  /** The sources, in name order. */
+  public readonly sources: OrderedEndpoint[];
+  /** The destinations, in name order. */
+  public readonly destinations: OrderedEndpoint[];
+  /** Per class index, the destination positions of its workloads. */
+  private readonly membersByClass: number[][];
+  /** Per egress range index, its destination position. */
+  private readonly egressRank: number[];
+  private readonly cache = new Map<number, DestinationList>();
+  private cachedEntries = 0;
+
+  /**
+   * @param budget how many destination entries `destinationsOf` keeps for reuse
+   */
+  constructor(private readonly engine: Engine, order: EndpointOrder, private readonly budget: number) {
+    this.sources = order.sources;
+    this.destinations = order.destinations;
+    this.membersByClass = order.membersByClass;
+    this.egressRank = order.egressRank;
   }
 
   /** The destinations of the workloads of a class (including each one itself, which the caller skips). */
