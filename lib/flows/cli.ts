@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chartClassName, DEFAULT_CHART_NAME, generateTypeScript, generateYaml } from './codegen';
+import type * as Codegen from './codegen';
 import { parseHubbleFlows } from './hubble';
 import { inferPlan } from './infer';
 
@@ -44,6 +44,8 @@ export interface FromFlowsResult {
  * @example fromFlows('flows.jsonl', { outDir: 'generated', chartName: 'shop' }) // writes generated/shop.ts and generated/shop.k8s.yaml
  */
 export function fromFlows(file: string, options: FromFlowsOptions = {}): FromFlowsResult {
+  // The code generator loads cdk8s, which only this command needs: loaded here, every other command starts faster.
+  const { chartClassName, DEFAULT_CHART_NAME, generateTypeScript, generateYaml } = require('./codegen') as typeof Codegen;
   const chartName = options.chartName ?? DEFAULT_CHART_NAME;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(chartName)) {
     return { stdout: '', stderr: `from-flows: chart name "${chartName}" is not a DNS label; use lowercase letters, digits and "-", e.g. "observed-traffic".\n`, exitCode: 2 };
