@@ -22,6 +22,13 @@ export interface CollapsedCluster {
   readonly namespaceCount: number;
 }
 
+/** What a namespace holds: its labels and annotations (as text, without its name), its policies and its workloads. */
+interface NamespaceContent {
+  labels: string;
+  readonly policies: PolicyModel[];
+  readonly workloads: WorkloadModel[];
+}
+
 /**
  * The cluster with each group of alike namespaces cut down to its first two, or undefined when none has three.
  * @param dnsNamespace the namespace of the cluster DNS server, which rules know by name
@@ -51,46 +58,68 @@ export function collapseAlikeNamespaces(cluster: ClusterModel, dnsNamespace: str
     }
   };
 
-  // The shape of each namespace: what it holds, written without its name.
-  const shapes = new Map<string, string[]>();
-  const shape = (namespace: string): string[] => {
-    let parts = shapes.get(namespace);
-    if (!parts) {
-      parts = ['', '', ''];
-      shapes.set(namespace, parts);
+  // What each namespace holds, in the order namespaces are first seen (declared, then used by a policy or workload).
+  const contents = new Map<string, NamespaceContent>();
+  const content = (namespace: string): NamespaceContent => {
+    let c = contents.get(namespace);
+    if (!c) {
+      c = { labels: '', policies: [], workloads: [] };
+      contents.set(namespace, c);
     }
-    return parts;
+    return c;
   };
   for (const ns of cluster.namespaces) {
     const { [NAMESPACE_NAME_LABEL]: own, ...labels } = ns.labels ?? {};
     const nameLabel = own === undefined || own === ns.name ? '' : own;
-    shape(ns.name)[0] = JSON.stringify([labels, ns.annotations ?? {}, nameLabel]);
+    content(ns.name).labels = JSON.stringify([labels, ns.annotations ?? {}, nameLabel]);
   }
   for (const p of cluster.policies) {
     mention(p.podSelector);
     mentionRules(p.ingress);
     mentionRules(p.egress);
-    shape(p.namespaceName ?? DEFAULT_NAMESPACE)[1] += `${policyShape(p)}\n`;
+    content(p.namespaceName ?? DEFAULT_NAMESPACE).policies.push(p);
   }
-  for (const w of cluster.workloads) shape(w.namespaceName)[2] += `${workloadShape(w)}\n`;
+  for (const w of cluster.workloads) content(w.namespaceName).workloads.push(w);
   // Cluster-wide policies select namespaces by labels too: every string in them may name a namespace.
   for (const c of cluster.clusterPolicies ?? []) mentionStrings([c.subject, c.ingress, c.egress], mentioned);
+
+  // The namespaces that may be alike to two others, with the shape that tells them apart so far. The shape is refined
+  // in steps, cheapest first (labels and counts, then the policies, then the workloads, which are many), and only for
+  // the namespaces whose shape so far at least two others share: those alone can be cut.
+  let shapes = new Map<string, string>();
+  for (const [namespace, c] of contents) {
+    if (!mentioned.has(namespace)) shapes.set(namespace, `${c.labels}\u0000${c.policies.length}\u0000${c.workloads.length}`);
+  }
+  const refinements: ((c: NamespaceContent) => string)[] = [
+    c => c.policies.map(policyShape).join('\n'),
+    c => c.workloads.map(workloadShape).join('\n'),
+  ];
+  for (let step = 0; ; step++) {
+    const counts = new Map<string, number>();
+    for (const shape of shapes.values()) counts.set(shape, (counts.get(shape) ?? 0) + 1);
+    const candidates = new Map<string, string>();
+    for (const [namespace, shape] of shapes) if (counts.get(shape)! >= 3) candidates.set(namespace, shape);
+    if (candidates.size === 0) return undefined;
+    shapes = candidates;
+    if (step === refinements.length) break;
+    for (const [namespace, shape] of shapes) shapes.set(namespace, `${shape}\u0000${refinements[step](contents.get(namespace)!)}`);
+  }
 
   // The first two namespaces of each group stand for it: two, so that what holds between two alike namespaces (an
   // egress rule of one naming the other, whose isolation denies it) is seen too, not only what holds within one.
   const members = new Map<string, number>();
   const kept = new Set<string>();
-  for (const [namespace, parts] of shapes) {
-    if (mentioned.has(namespace)) {
+  for (const namespace of contents.keys()) {
+    const shape = shapes.get(namespace);
+    if (shape === undefined) {
       kept.add(namespace);
       continue;
     }
-    const key = parts.join('\u0000');
-    const count = members.get(key) ?? 0;
-    members.set(key, count + 1);
+    const count = members.get(shape) ?? 0;
+    members.set(shape, count + 1);
     if (count < 2) kept.add(namespace);
   }
-  if (kept.size === shapes.size) return undefined;
+  if (kept.size === contents.size) return undefined;
   return {
     cluster: {
       ...cluster,
@@ -98,7 +127,7 @@ export function collapseAlikeNamespaces(cluster: ClusterModel, dnsNamespace: str
       workloads: cluster.workloads.filter(w => kept.has(w.namespaceName)),
       policies: cluster.policies.filter(p => kept.has(p.namespaceName ?? DEFAULT_NAMESPACE)),
     },
-    namespaceCount: shapes.size,
+    namespaceCount: contents.size,
   };
 }
 

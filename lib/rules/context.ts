@@ -68,8 +68,9 @@ export class RuleContext {
   public readonly dns: DnsServer;
 
   private imaginedCache?: { analysis: Analysis; imagined: Set<WorkloadModel>; dns: WorkloadClass[] };
-  private readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
   private policiesByNamespace?: Map<string, CompiledPolicy[]>;
+  /** Per namespace, where `namespaceSource` finds it (built on first use). */
+  private sources?: Map<string, SourceModel>;
 
   constructor(
     /** The cluster model. */
@@ -79,11 +80,6 @@ export class RuleContext {
     this.analysis = options.analysis ?? Analysis.of(cluster);
     this.knownRuleIds = new Set(options.knownRuleIds ?? []);
     this.dns = options.dns ?? KUBERNETES_DNS;
-    for (const w of cluster.workloads) {
-      const list = this.workloadsByNamespace.get(w.namespaceName) ?? [];
-      list.push(w);
-      this.workloadsByNamespace.set(w.namespaceName, list);
-    }
   }
 
   /** The compiled policies (cluster order). */
@@ -104,9 +100,9 @@ export class RuleContext {
     return this.policiesByNamespace.get(namespace) ?? [];
   }
 
-  /** Whether the input holds at least one workload of the namespace. */
+  /** Whether the input holds at least one workload of the namespace (every workload is in a class of its namespace). */
   public hasWorkloads(namespace: string): boolean {
-    return this.workloadsByNamespace.has(namespace);
+    return this.analysis.engine._classesIn(namespace).length > 0;
   }
 
   /** The workload classes of a namespace in the real analysis. */
@@ -126,12 +122,24 @@ export class RuleContext {
    * every finding carries a file and document index or a construct path).
    */
   public namespaceSource(namespace: string): SourceModel {
-    const declared = this.cluster.namespaces.find(n => n.name === namespace);
-    if (declared?.source && hasLocation(declared.source)) return declared.source;
-    const policy = this.cluster.policies.find(p => (p.namespaceName ?? DEFAULT_NAMESPACE) === namespace && p.source && hasLocation(p.source));
-    if (policy) return policy.source!;
-    const workload = (this.workloadsByNamespace.get(namespace) ?? []).find(w => w.source && hasLocation(w.source));
-    return workload?.source ?? declared?.source ?? {};
+    if (!this.sources) {
+      // For every namespace at once: the first declaration with a location, else the first policy with one, else the
+      // first workload with one, else the first declaration's source.
+      const sources = new Map<string, SourceModel>();
+      const declared = new Map<string, SourceModel | undefined>();
+      for (const n of this.cluster.namespaces) {
+        if (!declared.has(n.name)) declared.set(n.name, n.source);
+      }
+      for (const [name, source] of declared) if (source && hasLocation(source)) sources.set(name, source);
+      const located = (name: string, source: SourceModel | undefined) => {
+        if (source && hasLocation(source) && !sources.has(name)) sources.set(name, source);
+      };
+      for (const p of this.cluster.policies) located(p.namespaceName ?? DEFAULT_NAMESPACE, p.source);
+      for (const w of this.cluster.workloads) located(w.namespaceName, w.source);
+      for (const [name, source] of declared) if (!sources.has(name)) sources.set(name, source ?? {});
+      this.sources = sources;
+    }
+    return this.sources.get(namespace) ?? {};
   }
 
   /**

@@ -1,6 +1,7 @@
+import { matchesSelector, selectorKey } from '../analysis';
+import { SelectorModel } from '../model/types';
 import { Rule, RuleFinding, Severity } from './rule';
 import { peerText, peersField, policyFinding, rulesOf, ruleText } from './util';
-import { matchesSelector } from '../analysis';
 
 /** NP011: a pod/namespace selector peer that matches no workload. */
 export const PEER_MATCHES_NOTHING: Rule = {
@@ -18,14 +19,34 @@ export const PEER_MATCHES_NOTHING: Rule = {
     const out: RuleFinding[] = [];
     const engine = context.analysis.engine;
     if (context.cluster.workloads.length === 0) return out;
+    // The namespaces each distinct namespaceSelector matches, and whether all of them have workloads in the input
+    // (policies repeat a few selectors many times).
+    const byNamespaceSelector = new Map<string, { names: string[]; judged: boolean }>();
+    const namespacesMatching = (selector: SelectorModel): { names: string[]; judged: boolean } => {
+      const key = selectorKey(selector);
+      let known = byNamespaceSelector.get(key);
+      if (!known) {
+        const names: string[] = [];
+        for (const ns of engine.namespaces.values()) if (matchesSelector(selector, ns.labels)) names.push(ns.name);
+        known = { names, judged: names.length > 0 && names.every(ns => context.hasWorkloads(ns)) };
+        byNamespaceSelector.set(key, known);
+      }
+      return known;
+    };
     for (const policy of context.policies) {
       for (const rule of rulesOf(policy)) {
         for (const peer of rule.selectorPeers) {
-          const namespaces = peer.namespaceSelector
-            ? [...engine.namespaces.values()].filter(ns => matchesSelector(peer.namespaceSelector!, ns.labels)).map(ns => ns.name)
-            : [policy.namespace];
-          if (namespaces.length === 0 || !namespaces.every(ns => context.hasWorkloads(ns))) continue;
+          // Most peers match something: the engine knows, from its cached peer sets.
           if (!engine.peerClasses(policy, peer).isEmpty()) continue;
+          let namespaces: string[];
+          if (peer.namespaceSelector) {
+            const known = namespacesMatching(peer.namespaceSelector);
+            if (!known.judged) continue;
+            namespaces = known.names;
+          } else {
+            if (!context.hasWorkloads(policy.namespace)) continue;
+            namespaces = [policy.namespace];
+          }
           const model = rule.model.peers![peer.index];
           out.push(policyFinding(policy,
             `${ruleText(rule)} peer ${peer.index} (${peerText(model)}) matches no workload in ${namespaces.join(', ')}`,

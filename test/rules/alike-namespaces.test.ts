@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyTier } from '../../lib/model/cluster-policy';
-import { ClusterModel, PolicyModel, PolicyType, Protocol } from '../../lib/model/types';
+import { ClusterModel, PolicyModel, PolicyType, Protocol, SelectorModel } from '../../lib/model/types';
 import { lint, RULES } from '../../lib/rules';
 import { collapseAlikeNamespaces } from '../../lib/rules/alike-namespaces';
 import { lintCluster } from '../../lib/rules/lint';
@@ -51,6 +51,37 @@ function platform(names: string[], changed?: (name: string) => PolicyModel[]): C
 
 const NAMES = Array.from({ length: 50 }, (_, i) => `team-${i}`);
 
+/**
+ * The namespaces `collapseAlikeNamespaces` keeps, found the plain way: one key per namespace from everything it holds
+ * (labels and annotations, policies, workloads, each without the namespace and source), the first two of each key
+ * kept, and every namespace selectors or rules name. Undefined when all are kept.
+ */
+function keptByOneKey(cluster: ClusterModel): string[] | undefined {
+  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value]
+    : Array.isArray(value) ? value.flatMap(strings)
+      : value && typeof value === 'object' ? Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]) : []);
+  const labelStrings = (s: SelectorModel | undefined): string[] => (s ? [...Object.entries(s.matchLabels ?? {}).flat(), ...(s.matchExpressions ?? []).flatMap(e => [e.key, ...(e.values ?? [])])] : []);
+  const selectors = cluster.policies.flatMap(p => [p.podSelector, ...[...(p.ingress ?? []), ...(p.egress ?? [])].flatMap(r => (r.peers ?? []).flatMap(x => [x.podSelector, x.namespaceSelector]))]);
+  const mentioned = new Set([...selectors.flatMap(labelStrings), ...strings((cluster.clusterPolicies ?? []).map(c => [c.subject, c.ingress, c.egress])), 'kube-system', 'kube-public', 'kube-node-lease', 'default']);
+  const without = ({ namespaceName: _n, source: _s, ...rest }: { namespaceName?: string; source?: unknown }) => rest;
+  const keys = new Map<string, string[]>();
+  const key = (name: string) => keys.get(name) ?? keys.set(name, ['', '', '']).get(name)!;
+  for (const n of cluster.namespaces) {
+    const { 'kubernetes.io/metadata.name': own, ...labels } = n.labels ?? {};
+    key(n.name)[0] = JSON.stringify([labels, n.annotations ?? {}, own === undefined || own === n.name ? '' : own]);
+  }
+  for (const p of cluster.policies) key(p.namespaceName ?? 'default')[1] += `${JSON.stringify(without(p))}\n`;
+  for (const w of cluster.workloads) key(w.namespaceName)[2] += `${JSON.stringify(without(w))}\n`;
+  const seen = new Map<string, number>();
+  const kept = [...keys].filter(([name, parts]) => {
+    if (mentioned.has(name)) return true;
+    const k = parts.join('\u0000');
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+    return seen.get(k)! <= 2;
+  }).map(([name]) => name);
+  return kept.length === keys.size ? undefined : kept;
+}
+
 describe('alike namespaces are linted as two', () => {
   test('identical namespaces are cut down to the first two; namespaces that differ in labels, policies or workloads stay', () => {
     const cluster = platform(NAMES);
@@ -65,6 +96,34 @@ describe('alike namespaces are linted as two', () => {
       policies: cluster.policies.filter(p => !(p.namespaceName === 'team-8' && p.name === 'allow-dns')),
     };
     expect(collapseAlikeNamespaces(differing)!.cluster.namespaces.map(n => n.name)).toEqual(['team-0', 'team-1', 'team-7', 'team-8', 'team-9']);
+  });
+
+  test('namespaces with as many workloads as others but different ones stay', () => {
+    // GIVEN five namespaces alike but for their one workload, which is different in team-3
+    const names = NAMES.slice(0, 5);
+    const cluster: ClusterModel = {
+      ...platform(names),
+      workloads: names.map(name => ({ kind: 'Deployment', name: 'api', namespaceName: name, podLabels: { app: name === 'team-3' ? 'web' : 'api' } })),
+    };
+    // THEN team-2 and team-4 go, and team-3 stays on its own
+    expect(collapseAlikeNamespaces(cluster)!.cluster.namespaces.map(n => n.name)).toEqual(['team-0', 'team-1', 'team-3']);
+  });
+
+  test('on random clusters with copies of a namespace, some changed, it keeps the namespaces a single key per namespace keeps', () => {
+    fc.assert(fc.property(clusterArb, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 2 }),
+      (cluster, pick, count, changed, change) => {
+        const used = [...new Set([...cluster.namespaces.map(n => n.name), ...cluster.workloads.map(w => w.namespaceName), ...cluster.policies.map(p => p.namespaceName ?? 'default')])];
+        const whole = withCopies(cluster, used[pick % used.length], count);
+        // One copy changed in its labels, a workload or a policy (or none, when `changed` names no copy).
+        const target = `copy-${changed}`;
+        const edited: ClusterModel = {
+          namespaces: whole.namespaces.map(n => (n.name === target && change === 0 ? { ...n, labels: { ...n.labels, extra: 'x' } } : n)),
+          workloads: whole.workloads.map(w => (w.namespaceName === target && change === 1 ? { ...w, podLabels: { ...w.podLabels, extra: 'x' } } : w)),
+          policies: whole.policies.map(p => (p.namespaceName === target && change === 2 ? { ...p, podSelector: { matchLabels: { extra: 'x' } } } : p)),
+        };
+        expect(collapseAlikeNamespaces(edited)?.cluster.namespaces.map(n => n.name)).toEqual(
+          keptByOneKey(edited)?.filter(name => edited.namespaces.some(n => n.name === name)));
+      }), { numRuns: 300 });
   });
 
   test('nothing is cut when no three namespaces are alike', () => {
