@@ -17,7 +17,8 @@ export const DNS_UDP_ONLY: Rule = {
   check(context) {
     const byRule = new Map<CompiledRule, WorkloadClass[]>();
     for (const s of dnsStatuses(context)) {
-      if (!s.udp || s.tcp) continue;
+      // Only where a NetworkPolicy rule allows the UDP (an Admin-tier Accept may be what allows it).
+      if (!s.udp || s.tcp || s.udpRules.length === 0) continue;
       const rule = s.udpRules[0];
       const list = byRule.get(rule) ?? [];
       list.push(s.cls);

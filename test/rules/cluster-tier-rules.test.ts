@@ -291,6 +291,16 @@ describe('NP024 cluster-policy-blocks-dns', () => {
     expect(found.map(f => f.message)).toEqual([expect.stringContaining('to kube-system to prod/{app=api} (no NetworkPolicy isolates their egress')]);
   });
 
+  test('NP006 with DNS over UDP allowed only by an Admin Accept: no NetworkPolicy rule to report, and no crash', () => {
+    // GIVEN prod isolated for egress with no DNS rule, and an Admin Accept of UDP 53 alone
+    const denyEgress = np('deny-egress', { podSelector: {}, policyTypes: [PolicyType.EGRESS] });
+    const udpOnly = cnp('dns-udp', ADMIN, 10, { egress: [{ action: ACCEPT, peers: [{ namespaces: ns('kube-system') }], ports: [{ protocol: UDP, port: 53 }] }] });
+    const model = cluster([denyEgress], [udpOnly]);
+    // THEN the engine allows UDP 53 but not TCP 53, and lint reports no NP006 finding (it used to fail)
+    expect([allowed(model, 'prod/api', 'kube-system/coredns').contains(UDP, 53), allowed(model, 'prod/api', 'kube-system/coredns').contains(TCP, 53)]).toEqual([true, false]);
+    expect(findings(model, 'NP006')).toEqual([]);
+  });
+
   test('the configured DNS server counts, as for NP004', () => {
     const openshift = ClusterDns.OPENSHIFT._toServer();
     const withOpenshift = (policies: ClusterPolicyModel[]) => cluster([], policies, { namespaces: [{ name: 'prod' }, { name: 'openshift-dns' }] });
