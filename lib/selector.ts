@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import type * as Cdk8s from 'cdk8s';
 import type { IWorkload } from './workload';
 import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
 import { LabelExpressionModel, LabelOperator, SelectorModel } from './model/types';
@@ -247,6 +247,9 @@ function workloadLabels(workload: IWorkload, api: string): { [key: string]: stri
 }
 
 function workloadNamespace(workload: IWorkload): string | undefined {
+  // cdk8s is loaded here, on first use: the CLI reads selectors (lint's cluster DNS) without constructs and starts
+  // faster without it.
+  const { ApiObject, Chart } = require('cdk8s') as typeof Cdk8s;
   return ApiObject.of(workload).metadata.namespace ?? Chart.of(workload).namespace;
 }
 

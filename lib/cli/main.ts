@@ -2,7 +2,8 @@
  * The `cdk8s-netpol` command-line interface: the analysis engine on hand-written or synthesized YAML.
  *
  * Adding a command: write `lib/cli/<name>.ts` exporting `register: RegisterCommand` (see `command.ts`), which calls
- * `program.command('<name>')...action(...)`, and add one line to `COMMANDS` below. The action writes only through
+ * `program.command('<name>')...action(...)`, and add one line to `COMMANDS` below (its name and a `require` of the
+ * file: a run loads only the module of the command it runs). The action writes only through
  * `io`, sets its exit code with `setExit` (or throws `CliError(message, exitCode)` for an expected failure) and
  * never calls `process.exit`. Options that take a fixed set of values use an `argParser` that throws commander's
  * `InvalidArgumentError` naming the allowed values; commander's usage errors then exit with 2. Commands that read
@@ -22,7 +23,7 @@
  *       setExit(ExitCode.OK);
  *     });
  * };
- * // lib/cli/main.ts: `import * as hello from './hello';` and `hello.register,` in COMMANDS.
+ * // lib/cli/main.ts, in COMMANDS: { name: 'hello', load: () => require('./hello') },
  *
  * Exit codes (`ExitCode`): 0 success; 1 findings the user asked to fail on (`--fail-on warning`, `--expect`);
  * 2 bad input (bad options or arguments, missing paths, malformed YAML, invalid NetworkPolicies) and internal errors.
@@ -30,32 +31,35 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
-import * as analyze from './analyze';
 import { CliError, ExitCode, RegisterCommand } from './command';
-import * as diff from './diff';
-import * as explain from './explain';
-import * as fromFlows from './from-flows';
-import * as graph from './graph';
 import { CliIo, processIo } from './io';
-import * as lint from './lint';
-import * as lock from './lock';
-import * as probe from './probe';
-import * as replay from './replay';
 
 export * from './command';
 export * from './io';
 
-/** The commands of the program, in the order `--help` lists them. One line per command. */
-export const COMMANDS: readonly RegisterCommand[] = [
-  analyze.register,
-  explain.register,
-  diff.register,
-  lock.register,
-  lint.register,
-  fromFlows.register,
-  graph.register,
-  probe.register,
-  replay.register,
+/** A command of the program: its name, and how to load the module that registers it. */
+export interface CommandModule {
+  /** The command's name, as typed after `cdk8s-netpol`. */
+  readonly name: string;
+  /** Loads the command's module (`lib/cli/<name>.ts`), whose `register` adds the command to a program. */
+  readonly load: () => { readonly register: RegisterCommand };
+}
+
+/**
+ * The commands of the program, in the order `--help` lists them. One line per command. Each module is loaded only
+ * when needed: a run of one command loads that command's code alone (help and usage errors load them all), which
+ * keeps the start of a short run to a fraction of a second.
+ */
+export const COMMANDS: readonly CommandModule[] = [
+  { name: 'analyze', load: () => require('./analyze') },
+  { name: 'explain', load: () => require('./explain') },
+  { name: 'diff', load: () => require('./diff') },
+  { name: 'lock', load: () => require('./lock') },
+  { name: 'lint', load: () => require('./lint') },
+  { name: 'from-flows', load: () => require('./from-flows') },
+  { name: 'graph', load: () => require('./graph') },
+  { name: 'probe', load: () => require('./probe') },
+  { name: 'replay', load: () => require('./replay') },
 ];
 
 /** The package version, read at run time so this file compiles under jsii's `rootDir`. */
@@ -67,8 +71,12 @@ function packageVersion(): string {
   }
 }
 
-/** Builds a fresh program whose output goes to `io` and whose commands record their exit code with `setExit`. */
-export function createProgram(io: CliIo, setExit: (code: number) => void): Command {
+/**
+ * Builds a fresh program whose output goes to `io` and whose commands record their exit code with `setExit`. Given
+ * the arguments it will parse, and when the first one names a command, only that command is registered (and its
+ * module loaded); otherwise (help, version, a usage error) every command is.
+ */
+export function createProgram(io: CliIo, setExit: (code: number) => void, argv?: readonly string[]): Command {
   const program = new Command('cdk8s-netpol')
     .description('Analyse Kubernetes NetworkPolicies offline: who may connect to whom, and why.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -78,7 +86,8 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   // Subcommands created with program.command() inherit the output, exitOverride and help-after-error settings.
-  for (const register of COMMANDS) register(program, io, setExit);
+  const named = COMMANDS.find(c => c.name === argv?.[0]);
+  for (const command of named ? [named] : COMMANDS) command.load().register(program, io, setExit);
   return program;
 }
 
@@ -90,7 +99,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let code: number = ExitCode.OK;
   try {
-    await createProgram(io, c => { code = c; }).parseAsync(argv, { from: 'user' });
+    await createProgram(io, c => { code = c; }, argv).parseAsync(argv, { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -84,5 +84,15 @@ describe('the program', () => {
     // THEN
     expect(names.slice(0, 2)).toEqual(['analyze', 'explain']);
     expect(names).toHaveLength(COMMANDS.length);
+    expect(names).toEqual(COMMANDS.map(c => c.name));
+  });
+
+  test('registers only the command a run names, and every command for help, version and unknown commands', () => {
+    const namesFor = (...argv: string[]) => createProgram({ out: () => undefined, err: () => undefined }, () => undefined, argv).commands.map(c => c.name());
+    expect(namesFor('lint', 'dist/')).toEqual(['lint']);
+    expect(namesFor('from-flows', 'flows.jsonl')).toEqual(['from-flows']);
+    for (const argv of [['--help'], ['help', 'lint'], ['-V'], ['bogus'], []]) {
+      expect(namesFor(...argv)).toEqual(COMMANDS.map(c => c.name));
+    }
   });
 });
