@@ -41,6 +41,8 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   },
   // The default picture (SVG, --group auto); it refuses inputs over its limits with exit 2.
   { name: 'graph', args: c => ['graph', c.manifests], okExitCodes: [0] },
+  // The drill-in the refusal above points to: one namespace's workloads (the explain pair's), with their connections.
+  { name: 'graph --namespace', args: c => ['graph', '--namespace', c.explain.from.split('/')[0], c.manifests], okExitCodes: [0] },
   { name: 'diff', args: c => ['diff', c.manifests, c.changedManifests], okExitCodes: [0], maxRatio: 2, analyses: 2 },
   { name: 'replay', args: c => ['replay', c.flowsFile, c.manifests], okExitCodes: [0, 1], maxRatio: 2 },
 ];
