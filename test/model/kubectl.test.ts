@@ -191,6 +191,19 @@ spec:
     }
   });
 
+  test('!!merge << as a value is the string "<<", as go-yaml reads it (the tag merges only as a key)', () => {
+    // GIVEN `!!merge <<` as a map value and as a sequence entry, next to a real merge key
+    const dir = tempDir({
+      'merge-tag.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, namespace: shop}\nx:\n  value: !!merge <<\n  list: [!!merge <<, b]\n  base: &base {k: 1}\n  merged: {!!merge <<: *base, c: 2}\n',
+    });
+    const file = path.join(dir, 'merge-tag.yaml');
+    // WHEN read
+    const [configMap] = objects(file) as { x: unknown }[];
+    // THEN the values are strings, never a JavaScript symbol, and the key still merges
+    expect(configMap.x).toEqual({ value: '<<', list: ['<<', 'b'], base: { k: 1 }, merged: { k: 1, c: 2 } });
+    if (KUBECTL) expect(objects(file)).toEqual(kubectlRead([file]).objects);
+  });
+
   test('a << after a key replaces it, as go-yaml does (the merge spec would keep it), with a warning', () => {
     // GIVEN podSelector: {matchLabels: {app: api}, <<: *db}
     const file = fixture('merge-override.yaml');

@@ -346,6 +346,12 @@ function inspect(doc: Document, text: string, lineOf: (offset: number) => number
         && /(?:^|[^\\])(?:\\\\)*\\\//.test(text.slice(node.range[0], node.range[1]))) {
         fatal ??= `line ${where(node)}: "\\/" is not an escape go-yaml knows (YAML 1.2 added it): kubectl fails on this document ("found unknown escape character"). Write / alone`;
       }
+      const parent = ancestors[ancestors.length - 1];
+      if (typeof node.value === 'symbol' && !(isPair(parent) && parent.key === node)) {
+        // `!!merge <<` as a value (not a key): go-yaml reads the string "<<"; the merge tag only merges as a key.
+        node.value = node.value.description;
+        return;
+      }
       if (node.type !== Scalar.PLAIN || node.tag || typeof node.source !== 'string' || typeof node.value === 'symbol') return;
       const kubectl = node.value;
       const difference = yaml12Difference(kubectl, node.source);
@@ -354,7 +360,6 @@ function inspect(doc: Document, text: string, lineOf: (offset: number) => number
       const field = fieldPath(ancestors, node);
       const src = node.source;
       const line = where(node);
-      const parent = ancestors[ancestors.length - 1];
       if (isPair(parent) && parent.key === node) {
         add({
           field, line, type: 'other', surprising: false,
