@@ -509,34 +509,64 @@ class ConnectionOrder {
 
   /** The endpoints of every connection, sorted by name, found class by class. */
   public connectedEndpoints(): Endpoint[] {
-    const connected = new Set<string>();
-    const markClass = (cls: WorkloadClass) => { for (const rank of this.membersByClass[cls.index]) connected.add(this.destinations[rank].text); };
+    // Which classes and ranges take part: a pair is not asked when both its ends are known to, nor a class's
+    // destinations once every class is known to.
+    const classConnected = new Uint8Array(this.membersByClass.length);
+    const egressConnected = new Uint8Array(this.egressRank.length);
+    let classesNotKnown = this.membersByClass.filter(members => members.length > 0).length;
+    const markClass = (cls: WorkloadClass) => {
+      if (classConnected[cls.index]) return;
+      classConnected[cls.index] = 1;
+      classesNotKnown--;
+    };
+    let pending = this.engine.classes.filter(cls => this.membersByClass[cls.index].length > 0);
     for (const src of this.engine.classes) {
       const members = this.membersByClass[src.index];
       if (members.length === 0) continue;
-      for (const dst of this.engine.candidateDestinations(src)) {
-        const others = this.membersByClass[dst.index];
-        if (others.length === 0 || (dst === src && members.length < 2)) continue;
-        if (this.engine.classToClass(src, dst).isEmpty()) continue;
-        markClass(src);
-        markClass(dst);
+      if (!classConnected[src.index] || classesNotKnown > 0) {
+        let destinations = this.engine.candidateDestinations(src);
+        if (classConnected[src.index] && destinations === this.engine.classes) {
+          // The source is known to take part and may reach any class: only the classes not known yet are asked.
+          pending = pending.filter(cls => !classConnected[cls.index]);
+          destinations = pending;
+        }
+        for (const dst of destinations) {
+          if (classConnected[src.index] && classConnected[dst.index]) continue;
+          const others = this.membersByClass[dst.index];
+          if (others.length === 0 || (dst === src && members.length < 2)) continue;
+          if (this.engine.classToClass(src, dst).isEmpty()) continue;
+          markClass(src);
+          markClass(dst);
+        }
       }
       for (let i = 0; i < this.egressRank.length; i++) {
+        if (classConnected[src.index] && egressConnected[i]) continue;
         if (this.engine.classAndRange(PolicyType.EGRESS, src, i).isEmpty()) continue;
         markClass(src);
-        connected.add(this.destinations[this.egressRank[i]].text);
+        egressConnected[i] = 1;
       }
     }
+    const ingressSources: OrderedEndpoint[] = [];
     for (const source of this.sources) {
       if (source.cls) continue;
-      const list = this.ingressDestinations(source.rangeIndex!);
-      if (list.ranks.length === 0) continue;
-      connected.add(source.text);
-      for (const rank of list.ranks) connected.add(this.destinations[rank].text);
+      let connected = false;
+      for (const dst of this.engine.classes) {
+        if (this.membersByClass[dst.index].length === 0 || (connected && classConnected[dst.index])) continue;
+        if (this.engine.classAndRange(PolicyType.INGRESS, dst, source.rangeIndex!).isEmpty()) continue;
+        markClass(dst);
+        connected = true;
+      }
+      if (connected) ingressSources.push(source);
     }
-    const endpoints = new Map<string, Endpoint>();
-    for (const e of [...this.sources, ...this.destinations]) if (connected.has(e.text)) endpoints.set(e.text, e.endpoint);
-    return [...endpoints.keys()].sort(compareStrings).map(text => endpoints.get(text)!);
+    // Their endpoints: the destinations taking part and the ingress ranges, both in name order, merged.
+    const destinationConnected = new Uint8Array(this.destinations.length);
+    this.membersByClass.forEach((ranks, index) => {
+      if (classConnected[index]) for (const rank of ranks) destinationConnected[rank] = 1;
+    });
+    this.egressRank.forEach((rank, i) => {
+      if (egressConnected[i]) destinationConnected[rank] = 1;
+    });
+    return mergeByText(this.destinations.filter((_, rank) => destinationConnected[rank]), ingressSources);
   }
 
   /** Keeps a class's list for its next sources, forgetting the oldest lists beyond the budget. */
@@ -550,6 +580,24 @@ class ConnectionOrder {
     this.cache.set(index, list);
     this.cachedEntries += list.ranks.length;
   }
+}
+
+/**
+ * The endpoints of two lists sorted by name, in name order, each name once (the first list's endpoint when both have
+ * it).
+ */
+function mergeByText(first: readonly OrderedEndpoint[], second: readonly OrderedEndpoint[]): Endpoint[] {
+  const merged: Endpoint[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    const order = i === first.length ? 1 : j === second.length ? -1 : compareStrings(first[i].text, second[j].text);
+    if (order <= 0) merged.push(first[i].endpoint);
+    else merged.push(second[j].endpoint);
+    if (order <= 0) i++;
+    if (order >= 0) j++;
+  }
+  return merged;
 }
 
 /** Collects destination positions with their connections, then sorts them by position. */

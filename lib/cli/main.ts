@@ -124,11 +124,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
  * output quietly instead of crashing with EPIPE.
  */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    });
-  }
+  // Standard output is written synchronously (processIo), which ends quietly itself; process.stdout is left untouched,
+  // so a pipe there stays in blocking mode.
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   process.exitCode = await run(argv, processIo);
 }
 

@@ -8,6 +8,8 @@ import {
   Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnections, toJsonExposure,
   writeConnectionBytes, writeConnections,
 } from '../../lib/analysis';
+import { BytePieces, CHUNK_BYTES, memoizedByText } from '../../lib/analysis/output/pieces';
+import { ConnectionSet } from '../../lib/analysis/connection-set';
 import { ClusterModel, PolicyType, Protocol } from '../../lib/model/types';
 import { clusterArb } from '../support/arbitraries';
 
@@ -127,6 +129,88 @@ describe('the connection list as a stream', () => {
     const chunks: string[] = [];
     expect(() => writeConnections(Analysis.of({ namespaces: [], workloads: [], policies: [] }), 'svg', text => { chunks.push(text); })).toThrow('unknown output format "svg"; use one of connlist, json, md, csv, dot, mermaid');
     expect(chunks).toEqual([]);
+  });
+});
+
+describe('the byte path: pieces encoded once and copied', () => {
+  /** Every format of the analysis as bytes into reused buffers: each buffer is copied before the next is gathered. */
+  function reusedBuffers(analysis: Analysis, format: string): Buffer[] {
+    const buffers: Buffer[] = [];
+    writeConnectionBytes(analysis, format, bytes => { buffers.push(Buffer.from(bytes)); }, undefined, { reusable: () => true });
+    return buffers;
+  }
+
+  test('every format written into reused buffers is the format of the whole list, encoded (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const whole = Analysis.of(cluster).connections();
+      for (const format of OUTPUT_FORMATS) {
+        expect(Buffer.concat(reusedBuffers(Analysis.of(cluster), format)).toString('utf8')).toBe(formatConnections(whole, format));
+      }
+    }), { numRuns: 60 });
+  });
+
+  test('with a filter, the bytes are those of the kept connections (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, fc.integer({ min: 0, max: 3 }), (cluster, modulo) => {
+      const keep = (c: Connection) => endpointName(c.dst).length % 4 !== modulo;
+      const kept = Analysis.of(cluster).connections().filter(keep);
+      for (const format of OUTPUT_FORMATS) {
+        const buffers: Uint8Array[] = [];
+        writeConnectionBytes(Analysis.of(cluster), format, bytes => { buffers.push(bytes); }, keep);
+        expect(Buffer.concat(buffers).toString('utf8')).toBe(formatConnections(kept, format));
+      }
+    }), { numRuns: 40 });
+  });
+
+  test('never splits a character between two buffers, in any format, reused or not', () => {
+    // Names with characters of 2, 3 and 4 bytes in UTF-8, so that buffer ends fall next to them.
+    const workloads = Array.from({ length: 200 }, (_, i) => ({ kind: 'Pod', name: `pé-日-😀-${i}`, namespaceName: 'ns', podLabels: { app: `a${i % 3}` }, ports: [] }));
+    const analysis = Analysis.of({ namespaces: [{ name: 'ns' }], workloads, policies: [] });
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (const format of OUTPUT_FORMATS) {
+      const owned: Uint8Array[] = [];
+      writeConnectionBytes(analysis, format, bytes => { owned.push(bytes); });
+      for (const buffers of [owned, reusedBuffers(analysis, format)]) {
+        expect(Math.max(...buffers.map(b => b.length))).toBeLessThanOrEqual(CHUNK_BYTES);
+        expect(buffers.map(b => decoder.decode(b)).join('')).toBe(formatConnections(analysis.connections(), format));
+      }
+    }
+  });
+
+  test('gathers into one buffer when reusable, into a new one per call otherwise', () => {
+    for (const reusable of [true, false]) {
+      const given: Uint8Array[] = [];
+      const pieces = new BytePieces(bytes => { given.push(bytes); }, () => reusable);
+      const piece = pieces.piece('x'.repeat(1000));
+      for (let i = 0; i < 3000; i++) pieces.put(piece);
+      pieces.flush();
+      expect(given.map(b => b.length)).toEqual([1048000, 1048000, 904000]);
+      expect(given[0].buffer === given[1].buffer).toBe(reusable);
+    }
+  });
+
+  test('a piece longer than the buffer is passed on alone, as a copy, after what came before it', () => {
+    const given: Uint8Array[] = [];
+    const copies: string[] = [];
+    const pieces = new BytePieces(bytes => { given.push(bytes); copies.push(Buffer.from(bytes).toString('utf8')); }, () => true);
+    const long = pieces.piece('é'.repeat(600_000));
+    pieces.text('a');
+    pieces.put(long);
+    pieces.put(pieces.piece('b'));
+    pieces.flush();
+    pieces.flush();
+    expect(copies.map(text => text.length)).toEqual([1, 600_000, 1]);
+    expect(copies.join('') === `a${'é'.repeat(600_000)}b`).toBe(true);
+    expect(given[1]).not.toBe(long);
+    // Joined pieces are the pieces' bytes one after the other.
+    expect(Buffer.from(pieces.join([pieces.piece('é'), pieces.piece('日')])).toString('utf8')).toBe('é日');
+  });
+
+  test('connection sets with the same text are rendered once', () => {
+    const renders: string[] = [];
+    const render = memoizedByText(set => { renders.push(set.toString()); return set.toString(); });
+    const tcp80 = () => ConnectionSet.port(Protocol.TCP, 80);
+    expect([render(tcp80()), render(tcp80()), render(ConnectionSet.ALL), render(tcp80())]).toEqual(['TCP 80', 'TCP 80', 'All Connections', 'TCP 80']);
+    expect(renders).toEqual(['TCP 80', 'All Connections']);
   });
 });
 

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Analysis, formatConnections, OUTPUT_FORMATS } from '../../lib/analysis';
 import { noWorkloadsWarning } from '../../lib/cli/analyze';
+import { run } from '../../lib/cli/main';
 import { loadPaths } from '../../lib/model/load';
 import { openPodsDirectory } from '../support/clusters';
 import { cli, fixture, LIST_CONNLIST, PRODUCTION, PRODUCTION_CONNLIST } from './support';
@@ -58,6 +59,29 @@ describe('analyze on valid manifests', () => {
     const result = await cli('analyze', PRODUCTION, '--output', format);
     // THEN
     expect(result).toEqual({ code: 0, stdout: expected, stderr: '' });
+  });
+
+  test.each(OUTPUT_FORMATS.map(f => [f]))('writes a long --output %s as bytes, into reused buffers while outBytesDone says so', async format => {
+    // GIVEN: 120 open pods, about 8 MB of JSON, so several buffers; the io copies each and is done with it at once.
+    const dir = openPodsDirectory(120);
+    try {
+      const expected = formatConnections(Analysis.of(loadPaths([dir]).cluster).connections(), format);
+      const buffers: Buffer[] = [];
+      let stderr = '';
+      // WHEN
+      const code = await run(['analyze', '-o', format, dir], {
+        out: () => { throw new Error('the list is written as bytes'); },
+        outBytes: bytes => { buffers.push(Buffer.from(bytes)); },
+        outBytesDone: () => true,
+        err: t => { stderr += t; },
+      });
+      // THEN
+      expect(code).toBe(0);
+      expect(stderr).not.toContain('error');
+      expect(Buffer.concat(buffers).toString('utf8') === expected).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
   });
 
   test('accepts -o as the short form of --output and prints parseable JSON', async () => {

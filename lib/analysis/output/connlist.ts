@@ -4,6 +4,7 @@
  */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** One connlist line, without a newline. */
@@ -18,19 +19,27 @@ export function writeConnlist(connections: Iterable<Connection>, write: Write): 
 
 /** `writeConnlist` of connections given one by one. */
 export function writeConnlistOf(each: EachConnection, write: Write): void {
-  const name = memoized(endpointName);
-  const conn = memoized((conns: Connection['conns']) => ` : ${conns.toString()}\n`);
+  _writeConnlistPieces(each, textPieces(write));
+}
+
+/**
+ * `writeConnlistOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeConnlistPieces<P>(each: EachConnection, out: Pieces<P>): void {
+  const name = memoized((e: Connection['dst']) => out.piece(endpointName(e)));
+  const conn = memoizedByText(conns => out.piece(` : ${conns.toString()}\n`));
   let source: Connection['src'] | undefined;
-  let prefix = '';
+  let prefix = out.piece('');
   each((src, dst, conns) => {
     // A list is sorted by source: the source's part of the line is rendered once per run of lines.
     if (src !== source) {
       source = src;
-      prefix = `${name(src)} => `;
+      prefix = out.piece(`${endpointName(src)} => `);
     }
-    write(prefix);
-    write(name(dst));
-    write(conn(conns));
+    out.put(prefix);
+    out.put(name(dst));
+    out.put(conn(conns));
   });
 }
 

@@ -1,6 +1,7 @@
 /** An RFC 4180 CSV rendering of the connection list. */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** Quotes a CSV field when it holds a comma, a quote or a line break. */
@@ -15,19 +16,27 @@ export function writeCsv(connections: Iterable<Connection>, write: Write): void 
 
 /** `writeCsv` of connections given one by one. */
 export function writeCsvOf(each: EachConnection, write: Write): void {
-  const name = memoized((e: Connection['src']) => csvField(endpointName(e)));
-  const conn = memoized((conns: Connection['conns']) => `,${csvField(conns.toString())}\n`);
-  write('src,dst,conn\n');
+  _writeCsvPieces(each, textPieces(write));
+}
+
+/**
+ * `writeCsvOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeCsvPieces<P>(each: EachConnection, out: Pieces<P>): void {
+  const name = memoized((e: Connection['dst']) => out.piece(csvField(endpointName(e))));
+  const conn = memoizedByText(conns => out.piece(`,${csvField(conns.toString())}\n`));
+  out.text('src,dst,conn\n');
   let source: Connection['src'] | undefined;
-  let prefix = '';
+  let prefix = out.piece('');
   each((src, dst, conns) => {
     if (src !== source) {
       source = src;
-      prefix = `${name(src)},`;
+      prefix = out.piece(`${csvField(endpointName(src))},`);
     }
-    write(prefix);
-    write(name(dst));
-    write(conn(conns));
+    out.put(prefix);
+    out.put(name(dst));
+    out.put(conn(conns));
   });
 }
 

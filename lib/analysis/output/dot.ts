@@ -5,6 +5,7 @@
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** The colour of declared-but-denied edges. */
@@ -24,7 +25,19 @@ export function writeDot(connections: Iterable<Connection>, nodes: ReadonlyMap<s
 
 /** `writeDot` of connections given one by one. */
 export function writeDotOf(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
-  const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
+  _writeDotPieces(each, nodes, textPieces(write), options);
+}
+
+/**
+ * `writeDotOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeDotPieces<P>(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, out: Pieces<P>, options: GraphFormatOptions = {}): void {
+  const write = (text: string) => out.text(text);
+  // The stream passes the nodes' own endpoint objects: found by identity, without rendering their names.
+  const ids = new Map<Connection['src'], string>();
+  for (const node of nodes.values()) ids.set(node.endpoint, node.id);
+  const id = (e: Connection['src']) => ids.get(e) ?? nodes.get(endpointName(e))!.id;
   write('digraph connectivity {\n  rankdir=LR;\n  graph [fontname="Helvetica"];\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
     write(`  subgraph cluster_${i} {\n    label=${quote(ns)};\n`);
@@ -32,17 +45,18 @@ export function writeDotOf(each: EachConnection, nodes: ReadonlyMap<string, Grap
     write('  }\n');
   });
   for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id} [label=${quote(n.label)}, shape=box, style=dashed];\n`);
-  const conn = memoized((conns: Connection['conns']) => ` [label=${quote(conns.toString())}];\n`);
+  const dstId = memoized((e: Connection['dst']) => out.piece(id(e)));
+  const conn = memoizedByText(conns => out.piece(` [label=${quote(conns.toString())}];\n`));
   let source: Connection['src'] | undefined;
-  let prefix = '';
+  let prefix = out.piece('');
   each((src, dst, conns) => {
     if (src !== source) {
       source = src;
-      prefix = `  ${id(src)} -> `;
+      prefix = out.piece(`  ${id(src)} -> `);
     }
-    write(prefix);
-    write(id(dst));
-    write(conn(conns));
+    out.put(prefix);
+    out.put(dstId(dst));
+    out.put(conn(conns));
   });
   for (const d of options.denied ?? []) {
     write(`  ${id(d.src)} -> ${id(d.dst)} [label=${quote(d.label)}, style=dashed, color="${DENIED_EDGE_COLOR}", fontcolor="${DENIED_EDGE_COLOR}"];\n`);

@@ -57,17 +57,24 @@ export function graphNodes(connections: readonly EndpointPair[], extra: readonly
     endpoints.set(endpointName(c.dst), c.dst);
   }
   for (const e of extra) endpoints.set(endpointName(e), e);
-  const names = [...endpoints.keys()].sort();
+  const names = [...endpoints.keys()];
+  // Often given sorted already (`Analysis.connectedEndpoints()`); a check is cheaper than a sort.
+  if (!isSorted(names)) names.sort();
   const nodes = new Map<string, GraphNode>();
   names.forEach((name, i) => {
     const e = endpoints.get(name)!;
-    nodes.set(name, {
-      id: `n${i}`, name, endpoint: e,
-      label: e.type === 'workload' ? `${e.name}[${e.kind}]` : `${e.first}-${e.last}`,
-      ...(e.type === 'workload' ? { namespace: e.namespace } : {}),
-    });
+    const id = `n${i}`;
+    nodes.set(name, e.type === 'workload'
+      ? { id, name, endpoint: e, label: `${e.name}[${e.kind}]`, namespace: e.namespace }
+      : { id, name, endpoint: e, label: `${e.first}-${e.last}` });
   });
   return nodes;
+}
+
+/** Whether each name sorts after the one before it, in the order of `Array.prototype.sort` (UTF-16 code units). */
+function isSorted(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (names[i - 1] > names[i]) return false;
+  return true;
 }
 
 /** The nodes of the connections plus the options' endpoints and denied edges: what `dot` and `mermaid` draw. */

@@ -1,13 +1,14 @@
 /** The output formats of the connection list, by name. */
 import type { Analysis, Connection } from '../analysis';
-import { writeConnlistOf } from './connlist';
-import { writeCsvOf } from './csv';
-import { writeDotOf } from './dot';
+import { _writeConnlistPieces } from './connlist';
+import { _writeCsvPieces } from './csv';
+import { _writeDotPieces } from './dot';
 import { GraphNode, graphNodes, graphNodesWith } from './graph';
-import { writeJsonOf } from './json';
-import { writeMarkdownOf } from './markdown';
-import { writeMermaidOf } from './mermaid';
-import { bufferedWrite, chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
+import { _writeJsonPieces } from './json';
+import { _writeMarkdownPieces } from './markdown';
+import { _writeMermaidPieces } from './mermaid';
+import { BytePieces, Pieces, textPieces } from './pieces';
+import { chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
 
 export * from './connlist';
 export * from './csv';
@@ -24,14 +25,17 @@ export const OUTPUT_FORMATS = ['connlist', 'json', 'md', 'csv', 'dot', 'mermaid'
 /** One of the output format names. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
 
-/** The writers by format; the graph formats also take their nodes. */
-const WRITERS: { [F in OutputFormat]: (each: EachConnection, nodes: () => ReadonlyMap<string, GraphNode>, write: Write) => void } = {
-  connlist: (each, _, write) => writeConnlistOf(each, write),
-  json: (each, _, write) => writeJsonOf(each, write),
-  md: (each, _, write) => writeMarkdownOf(each, write),
-  csv: (each, _, write) => writeCsvOf(each, write),
-  dot: (each, nodes, write) => writeDotOf(each, nodes(), write),
-  mermaid: (each, nodes, write) => writeMermaidOf(each, nodes(), write),
+/** A writer of one format, into text or byte pieces; the graph formats also take their nodes. */
+type PiecesWriter = <P>(each: EachConnection, nodes: () => ReadonlyMap<string, GraphNode>, out: Pieces<P>) => void;
+
+/** The writers by format. */
+const WRITERS: { [F in OutputFormat]: PiecesWriter } = {
+  connlist: (each, _, out) => _writeConnlistPieces(each, out),
+  json: (each, _, out) => _writeJsonPieces(each, out),
+  md: (each, _, out) => _writeMarkdownPieces(each, out),
+  csv: (each, _, out) => _writeCsvPieces(each, out),
+  dot: (each, nodes, out) => _writeDotPieces(each, nodes(), out),
+  mermaid: (each, nodes, out) => _writeMermaidPieces(each, nodes(), out),
 };
 
 function checkFormat(format: string): OutputFormat {
@@ -44,7 +48,7 @@ function checkFormat(format: string): OutputFormat {
 /** Renders the connections in the named format; throws for an unknown name, listing the known ones. */
 export function formatConnections(connections: readonly Connection[], format: string): string {
   const writer = WRITERS[checkFormat(format)];
-  return collectText(write => writer(eachOf(connections), () => graphNodesWith(connections), write));
+  return collectText(write => writer(eachOf(connections), () => graphNodesWith(connections), textPieces(write)));
 }
 
 /**
@@ -55,29 +59,46 @@ export function formatConnections(connections: readonly Connection[], format: st
  * Returns the number of connections written.
  */
 export function writeConnections(analysis: Analysis, format: string, write: Write, filter?: (connection: Connection) => boolean): number {
-  return writeThrough(chunkedWrite(write), analysis, format, filter);
+  const chunks = chunkedWrite(write);
+  return writeThrough(textPieces(chunks.write), chunks, analysis, format, filter);
+}
+
+/** How `writeConnectionBytes` hands its buffers to `writeBytes`. */
+export interface ByteWriteOptions {
+  /**
+   * Asked after each call of `writeBytes`: whether it is done with the buffer it was given (it wrote the bytes out
+   * before returning, or copied them), so the next bytes may be gathered in the same memory. Saves allocating (and
+   * collecting) a buffer per MiB of output when the sink is synchronous, e.g. `fs.writeSync`.
+   * @default - never: each buffer is `writeBytes`'s to keep
+   */
+  readonly reusable?: () => boolean;
 }
 
 /**
  * `writeConnections` as UTF-8 bytes, in buffers of about 1 MiB that `writeBytes` owns once it has them (each one whole
- * text): the quickest way to write a long list to a file or stream, as the CLI does. Returns the number of
- * connections written.
+ * text; see `options` to have them back): the quickest way to write a long list to a file or stream, as the CLI does.
+ * The pieces every line repeats (endpoint names, connection texts) are encoded once and copied from then on. Returns
+ * the number of connections written.
  */
-export function writeConnectionBytes(analysis: Analysis, format: string, writeBytes: (bytes: Uint8Array) => void, filter?: (connection: Connection) => boolean): number {
-  return writeThrough(bufferedWrite(writeBytes), analysis, format, filter);
+export function writeConnectionBytes(
+  analysis: Analysis, format: string, writeBytes: (bytes: Uint8Array) => void, filter?: (connection: Connection) => boolean, options: ByteWriteOptions = {},
+): number {
+  const bytes = new BytePieces(writeBytes, options.reusable);
+  return writeThrough(bytes, bytes, analysis, format, filter);
 }
 
-function writeThrough(chunks: { readonly write: Write; flush(): void }, analysis: Analysis, format: string, filter?: (connection: Connection) => boolean): number {
+/** Writes the connections of the analysis (those `filter` keeps) into `out`, then flushes `chunks`. */
+function writeThrough<P>(out: Pieces<P>, chunks: { flush(): void }, analysis: Analysis, format: string, filter?: (connection: Connection) => boolean): number {
   const writer = WRITERS[checkFormat(format)];
   let count = 0;
   if (!filter) {
     const each = analysis._eachConnectionOf();
-    writer(visit => each((src, dst, conns) => { count++; visit(src, dst, conns); }), () => graphNodes([], analysis.connectedEndpoints()), chunks.write);
+    writer(visit => each((src, dst, conns) => { count++; visit(src, dst, conns); }), () => graphNodes([], analysis.connectedEndpoints()), out);
   } else {
     // The drawn nodes must be those of the kept connections, so a filtered list is gathered first for the graph formats.
     const kept = filtered(analysis.eachConnection(), filter);
     const connections = format === 'dot' || format === 'mermaid' ? [...kept] : kept;
-    writer(visit => { for (const c of connections) { count++; visit(c.src, c.dst, c.conns); } }, () => graphNodesWith([...connections]), chunks.write);
+    writer(visit => { for (const c of connections) { count++; visit(c.src, c.dst, c.conns); } }, () => graphNodesWith([...connections]), out);
   }
   chunks.flush();
   return count;

@@ -1,6 +1,7 @@
 /** A JSON rendering of the connection list, stable for diffing and for other tools. */
 import type { Connection } from '../analysis';
 import { Endpoint, endpointName } from '../endpoints';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 /** One connection in the JSON output. */
@@ -51,38 +52,55 @@ export function writeJson(connections: Iterable<Connection>, write: Write, more:
 
 /** `writeJson` of connections given one by one. */
 export function writeJsonOf(each: EachConnection, write: Write, more: { readonly [key: string]: unknown } = {}): void {
+  _writeJsonPieces(each, textPieces(write), more);
+}
+
+/**
+ * `writeJsonOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: { readonly [key: string]: unknown } = {}): void {
   // Each connection's JSON is put together from its endpoints' and connection set's JSON, each rendered once, in the
   // member order and indentation of `toJsonConnection` under `JSON.stringify(..., null, 2)`.
-  const endpoint = memoized((e: Endpoint) => ({ name: JSON.stringify(endpointName(e)), json: nestedJson(e, 3) }));
-  const conns = memoized((set: Connection['conns']) => {
+  const endpoint = memoized((e: Endpoint) => ({ name: out.piece(JSON.stringify(endpointName(e))), json: out.piece(nestedJson(e, 3)) }));
+  const conns = memoizedByText(set => {
     const { conn, all, ports } = toJsonConnection({ src: ANY, dst: ANY, conns: set });
-    return `,\n      "conn": ${JSON.stringify(conn)},\n      "all": ${all},\n      "ports": ${nestedJson(ports, 3)}\n    }`;
+    return out.piece(`,\n      "conn": ${JSON.stringify(conn)},\n      "all": ${all},\n      "ports": ${nestedJson(ports, 3)}\n    }`);
   });
-  write('{\n  "connections": [');
+  const [firstEntry, nextEntry, beforeDstName, beforeSource, beforeDestination] = [
+    '\n    {\n      "src": ', ',\n    {\n      "src": ', ',\n      "dst": ', ',\n      "source": ', ',\n      "destination": ',
+  ].map(text => out.piece(text));
+  out.text('{\n  "connections": [');
   let first = true;
-  // The source's parts of an entry, rendered once per run of entries with that source.
+  // The source's parts of an entry, rendered once per run of entries with that source: up to the destination's name,
+  // and from there to the destination's JSON.
   let source: Endpoint | undefined;
-  let beforeDst = '';
-  let beforeDstJson = '';
+  let sourceName = out.piece('');
+  let beforeDst = sourceName;
+  let beforeDstJson = sourceName;
   each((src, dst, set) => {
     if (src !== source) {
       source = src;
       const rendered = endpoint(src);
-      beforeDst = `\n    {\n      "src": ${rendered.name},\n      "dst": `;
-      beforeDstJson = `,\n      "source": ${rendered.json},\n      "destination": `;
+      sourceName = rendered.name;
+      beforeDst = out.join([nextEntry, sourceName, beforeDstName]);
+      beforeDstJson = out.join([beforeSource, rendered.json, beforeDestination]);
     }
     const d = endpoint(dst);
-    if (!first) write(',');
-    write(beforeDst);
-    write(d.name);
-    write(beforeDstJson);
-    write(d.json);
-    write(conns(set));
-    first = false;
+    if (first) {
+      out.put(out.join([firstEntry, sourceName, beforeDstName]));
+      first = false;
+    } else {
+      out.put(beforeDst);
+    }
+    out.put(d.name);
+    out.put(beforeDstJson);
+    out.put(d.json);
+    out.put(conns(set));
   });
-  write(first ? ']' : '\n  ]');
-  for (const [key, value] of Object.entries(more)) write(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
-  write('\n}\n');
+  out.text(first ? ']' : '\n  ]');
+  for (const [key, value] of Object.entries(more)) out.text(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
+  out.text('\n}\n');
 }
 
 /** The connection list as pretty-printed JSON: `{"connections": [...]}` with a trailing newline. */

@@ -1,6 +1,7 @@
 /** A Markdown table of the connection list, for pull-request comments and docs. */
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 function cell(text: string): string {
@@ -14,19 +15,27 @@ export function writeMarkdown(connections: Iterable<Connection>, write: Write): 
 
 /** `writeMarkdown` of connections given one by one. */
 export function writeMarkdownOf(each: EachConnection, write: Write): void {
-  const name = memoized((e: Connection['src']) => cell(endpointName(e)));
-  const conn = memoized((conns: Connection['conns']) => ` | ${cell(conns.toString())} |\n`);
-  write('| src | dst | conn |\n|-----|-----|------|\n');
+  _writeMarkdownPieces(each, textPieces(write));
+}
+
+/**
+ * `writeMarkdownOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeMarkdownPieces<P>(each: EachConnection, out: Pieces<P>): void {
+  const name = memoized((e: Connection['dst']) => out.piece(cell(endpointName(e))));
+  const conn = memoizedByText(conns => out.piece(` | ${cell(conns.toString())} |\n`));
+  out.text('| src | dst | conn |\n|-----|-----|------|\n');
   let source: Connection['src'] | undefined;
-  let prefix = '';
+  let prefix = out.piece('');
   each((src, dst, conns) => {
     if (src !== source) {
       source = src;
-      prefix = `| ${name(src)} | `;
+      prefix = out.piece(`| ${cell(endpointName(src))} | `);
     }
-    write(prefix);
-    write(name(dst));
-    write(conn(conns));
+    out.put(prefix);
+    out.put(name(dst));
+    out.put(conn(conns));
   });
 }
 

@@ -5,6 +5,7 @@
 import type { Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
 function label(text: string): string {
@@ -22,7 +23,19 @@ export function writeMermaid(connections: Iterable<Connection>, nodes: ReadonlyM
 
 /** `writeMermaid` of connections given one by one. */
 export function writeMermaidOf(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, write: Write, options: GraphFormatOptions = {}): void {
-  const id = memoized((e: Connection['src']) => nodes.get(endpointName(e))!.id);
+  _writeMermaidPieces(each, nodes, textPieces(write), options);
+}
+
+/**
+ * `writeMermaidOf` as pieces (text or bytes).
+ * @internal
+ */
+export function _writeMermaidPieces<P>(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, out: Pieces<P>, options: GraphFormatOptions = {}): void {
+  const write = (text: string) => out.text(text);
+  // The stream passes the nodes' own endpoint objects: found by identity, without rendering their names.
+  const ids = new Map<Connection['src'], string>();
+  for (const node of nodes.values()) ids.set(node.endpoint, node.id);
+  const id = (e: Connection['src']) => ids.get(e) ?? nodes.get(endpointName(e))!.id;
   write('flowchart LR\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
     write(`  subgraph ns${i}[${label(ns)}]\n`);
@@ -31,18 +44,18 @@ export function writeMermaidOf(each: EachConnection, nodes: ReadonlyMap<string, 
   });
   for (const n of nodes.values()) if (n.namespace === undefined) write(`  ${n.id}[${label(n.label)}]\n`);
   let edges = 0;
-  const conn = memoized((conns: Connection['conns']) => `${label(conns.toString())}| `);
-  const dstId = memoized((e: Connection['dst']) => `${id(e)}\n`);
+  const conn = memoizedByText(conns => out.piece(`${label(conns.toString())}| `));
+  const dstId = memoized((e: Connection['dst']) => out.piece(`${id(e)}\n`));
   let source: Connection['src'] | undefined;
-  let prefix = '';
+  let prefix = out.piece('');
   each((src, dst, conns) => {
     if (src !== source) {
       source = src;
-      prefix = `  ${id(src)} -->|`;
+      prefix = out.piece(`  ${id(src)} -->|`);
     }
-    write(prefix);
-    write(conn(conns));
-    write(dstId(dst));
+    out.put(prefix);
+    out.put(conn(conns));
+    out.put(dstId(dst));
     edges++;
   });
   const denied = options.denied ?? [];

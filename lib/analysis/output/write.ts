@@ -6,6 +6,7 @@
 import type { Connection } from '../analysis';
 import type { ConnectionSet } from '../connection-set';
 import type { Endpoint } from '../endpoints';
+import { BytePieces } from './pieces';
 
 /** Receives the output, one piece of text at a time, in order. */
 export type Write = (text: string) => void;
@@ -49,9 +50,6 @@ export function chunkedWrite(write: Write): { readonly write: Write; flush(): vo
   };
 }
 
-/** Bytes are gathered up to about this many before they are passed on. */
-const CHUNK_BYTES = 1 << 20;
-
 /**
  * A `Write` that encodes the text as UTF-8 into buffers of about 1 MiB and passes each full one to `writeBytes`, which
  * owns it from then on; call `flush` at the end. A long output written piece by piece this way is copied once, where
@@ -59,28 +57,8 @@ const CHUNK_BYTES = 1 << 20;
  * buffers, so each buffer is whole UTF-8 text.
  */
 export function bufferedWrite(writeBytes: (bytes: Uint8Array) => void): { readonly write: Write; flush(): void } {
-  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let used = 0;
-  const flush = () => {
-    if (used === 0) return;
-    writeBytes(buffer.subarray(0, used));
-    buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    used = 0;
-  };
-  return {
-    write: text => {
-      // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-      if (used + 3 * text.length > CHUNK_BYTES) {
-        flush();
-        if (3 * text.length > CHUNK_BYTES) {
-          writeBytes(Buffer.from(text, 'utf8'));
-          return;
-        }
-      }
-      used += buffer.write(text, used);
-    },
-    flush,
-  };
+  const bytes = new BytePieces(writeBytes);
+  return { write: text => bytes.text(text), flush: () => bytes.flush() };
 }
 
 /** What a writer writes, as one string: for the `format*` functions that return the whole text. */
