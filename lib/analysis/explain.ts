@@ -124,6 +124,10 @@ function clusterRuleVerdict(rule: CompiledClusterRule): ClusterRuleVerdict {
   };
 }
 
+/**
+ * The verdict of one side. What it reads of two workload classes is listed by `Verdicts.signature`
+ * (lib/flows/replay.ts), which shares verdicts between pairs of classes that read alike: keep the two in step.
+ */
 function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEndpoint, other: ResolvedEndpoint,
   destination: ResolvedEndpoint, protocol: Protocol, port: number): SideVerdict {
   const dirWord = direction === PolicyType.INGRESS ? 'ingress' : 'egress';
@@ -180,17 +184,28 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   });
   const isolatedBy = side.policies.map(p => p.id);
   const isolatedText = side.policies.map(p => p.model.name).join(', ');
-  const allowing = rules.filter(r => r.peerMatches && r.portMatches);
-  const names = (list: RuleVerdict[]) => list.map(r => ruleName(side.rules.find(x => x.policy.id === r.policy && x.index === r.ruleIndex)!));
-  const decided = { ...base, enforced: true, isolated: true, isolatedBy, rules, decidedBy: DecidingTier.NETWORK_POLICY, ...(adminRule ? { adminRule } : {}) };
+  // `rules[i]` is the verdict of `side.rules[i]`, which names it. The rules whose peers include the other end
+  // ("near"), and of those the ones that allow the port:
+  const near: { name: string; ports: string }[] = [];
+  const allowing: string[] = [];
+  rules.forEach((r, i) => {
+    if (!r.peerMatches) return;
+    const name = ruleName(side.rules[i]);
+    near.push({ name, ports: r.ports });
+    if (r.portMatches) allowing.push(name);
+  });
+  // Spelled out rather than spread (`{ ...base, ..., ...(adminRule ? { adminRule } : {}) }`, the members in the same
+  // order): this is the verdict of nearly every side, and spreading an optional member is slow.
+  const decided = (allowed: boolean, reason: string): SideVerdict => (adminRule
+    ? { direction, subject: subjectName, enforced: true, isolated: true, isolatedBy, rules, decidedBy: DecidingTier.NETWORK_POLICY, adminRule, allowed, reason }
+    : { direction, subject: subjectName, enforced: true, isolated: true, isolatedBy, rules, decidedBy: DecidingTier.NETWORK_POLICY, allowed, reason });
   if (allowing.length > 0) {
-    return { ...decided, allowed: true, reason: `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${names(allowing).join(' and ')} ${allowing.length > 1 ? 'allow' : 'allows'} ${otherName} ${protocol} ${port}` };
+    return decided(true, `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; ${allowing.join(' and ')} ${allowing.length > 1 ? 'allow' : 'allows'} ${otherName} ${protocol} ${port}`);
   }
-  const near = rules.filter(r => r.peerMatches);
   const detail = near.length
-    ? ` (${near.map((r, i) => `${names(near)[i]} matches ${otherName} but ${r.ports === 'No Connections' ? 'allows none of its ports: the rule\'s named ports do not resolve on the destination' : `allows only ${r.ports}`}`).join('; ')})`
+    ? ` (${near.map(r => `${r.name} matches ${otherName} but ${r.ports === 'No Connections' ? 'allows none of its ports: the rule\'s named ports do not resolve on the destination' : `allows only ${r.ports}`}`).join('; ')})`
     : '';
-  return { ...decided, allowed: false, reason: `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}` };
+  return decided(false, `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}`);
 }
 
 /** Explains one connection between resolved endpoints (at least one a workload). */

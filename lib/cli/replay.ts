@@ -2,13 +2,14 @@
  * `cdk8s-netpol replay FLOWS PATH...`: replays the connections of a Hubble capture (`hubble observe -o json`, as
  * `from-flows` reads it) against the NetworkPolicies of manifests. Lists the observed connections the policies would
  * deny (exit 1 when there is any), explains DROPPED flows by the policy that denies them, and flags DROPPED flows the
- * policies would allow. The work is `replayHubbleFlows` (`lib/flows/replay.ts`); this file reads and prints.
+ * policies would allow. The work is `replayHubbleFlows` (`lib/flows/replay.ts`), in its two steps; this file reads and prints.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
 import { chunkedWrite } from '../analysis';
-import { REPLAY_FORMATS, ReplayFormat, replayHubbleFlows, writeReplay } from '../flows/replay';
+import { parseHubbleFlows } from '../flows/hubble';
+import { REPLAY_FORMATS, ReplayFormat, replayObservedFlows, writeReplay } from '../flows/replay';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
 
@@ -76,9 +77,11 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)
     .action((file: string, paths: string[], options: ReplayOptions) => {
-      const text = readFlowFile(file);
+      // `replayHubbleFlows` in two steps: the capture is read before the manifests are loaded (whose messages still
+      // come first), so its text, as large as the capture, is dropped as soon as it is read and never held with them.
+      const parsed = parseHubbleFlows(readFlowFile(file), file, { keepDropped: true });
       const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing replayed', ignoreUnmodelled: options.ignoreUnmodelled });
-      const result = replayHubbleFlows(loaded.cluster, text, file);
+      const result = { ...replayObservedFlows(loaded.cluster, parsed.flows), diagnostics: parsed.diagnostics, stats: parsed.stats };
       for (const d of result.diagnostics) io.err(`${d.severity}: ${d.message}\n`);
       if (result.flows === 0) {
         throw new CliError(`${file}: no usable flow (no FORWARDED, AUDIT or DROPPED connection start with TCP, UDP or SCTP ports and valid values; see above); nothing replayed. Capture flows with "hubble observe -o json --last 10000 > ${path.basename(file)}" while the application serves traffic.`);

@@ -388,6 +388,8 @@ function sameEndpoint(a: FlowEndpoint, b: FlowEndpoint): boolean {
  */
 class EndpointTable {
   private readonly byKey = new Map<string, FlowEndpoint[]>();
+  /** Every label string of the ends kept, once. */
+  private readonly labels = new Map<string, string>();
   private readonly checked = { source: new Map<FlowEndpoint, FlowProblem[]>(), destination: new Map<FlowEndpoint, FlowProblem[]>() };
 
   /** `readEndpoint`, with the end shared with the earlier flows that have the same one. */
@@ -395,17 +397,28 @@ class EndpointTable {
     const read = readEndpoint(value, ip, path, ipPath);
     if (read.problems.length > 0) return read;
     const e = read.endpoint;
-    // A short key finds the candidates; the labels are compared in place (no key holds them).
-    const key = `${e.namespace}\u0000${e.podName}\u0000${e.ip}\u0000${e.identity}\u0000${e.workloadName}\u0000${e.workloadKind}\u0000${e.labelsMissing}\u0000${e.labels.length}`;
+    // A short key finds the candidates, which are compared in place. The end's address (else its pod's name) is a
+    // string already at hand that few distinct ends share; only an end with neither gets a key built of its fields.
+    const key = e.ip ?? e.podName ?? `${e.namespace}\u0000${e.identity}\u0000${e.workloadName}\u0000${e.workloadKind}\u0000${e.labelsMissing}\u0000${e.labels.length}`;
     const candidates = this.byKey.get(key);
-    if (!candidates) {
-      this.byKey.set(key, [e]);
-      return read;
-    }
-    const known = candidates.find(k => sameEndpoint(k, e));
+    const known = candidates?.find(k => sameEndpoint(k, e));
     if (known) return { endpoint: known, problems: read.problems };
-    candidates.push(e);
+    this.shareLabels(e.labels);
+    if (candidates) candidates.push(e);
+    else this.byKey.set(key, [e]);
     return read;
+  }
+
+  /**
+   * Replaces the labels of a new end (a list only it holds) by the same strings read before: the pods of a
+   * namespace or a workload carry the same labels, and a large capture would otherwise keep a copy per pod.
+   */
+  private shareLabels(labels: string[]): void {
+    for (let i = 0; i < labels.length; i++) {
+      const known = this.labels.get(labels[i]);
+      if (known === undefined) this.labels.set(labels[i], labels[i]);
+      else labels[i] = known;
+    }
   }
 
   /** `checkFlowEndpoint`, once per end and side. */
@@ -691,10 +704,12 @@ function readEndpoint(value: unknown, ip: unknown, path: string, ipPath: string)
   }
   let recorded: string[] = [];
   if (Array.isArray(endpoint.labels)) {
-    endpoint.labels.forEach((label, i) => {
+    const labels: unknown[] = endpoint.labels;
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
       if (typeof label === 'string') recorded.push(label);
       else problems.push(`${path}.labels[${i}] ${JSON.stringify(label)}: a label is a string such as "k8s:app=api"`);
-    });
+    }
   } else if (endpoint.labels !== undefined && endpoint.labels !== null) {
     problems.push(`${path}.labels ${JSON.stringify(endpoint.labels).slice(0, 60)}: labels are a list of strings such as ["k8s:app=api"]`);
   }
@@ -708,18 +723,15 @@ function readEndpoint(value: unknown, ip: unknown, path: string, ipPath: string)
   const reserved = identity !== undefined ? RESERVED_IDENTITIES[identity] : undefined;
   const labels = recorded.length === 0 && reserved ? [`reserved:${reserved}`] : recorded;
   const labelsMissing = (endpoint.labels === undefined || endpoint.labels === null) && (namespace !== undefined || podName !== undefined);
-  const workloads = Array.isArray(endpoint.workloads) ? endpoint.workloads.filter(isObject) : [];
+  const workload = Array.isArray(endpoint.workloads) ? endpoint.workloads.find(isObject) : undefined;
+  const workloadName = text(workload?.name);
+  const workloadKind = text(workload?.kind);
+  const address = text(ip);
+  // Two literals rather than a spread: `labelsMissing` is only present when true, and this runs for every record.
   return {
-    endpoint: {
-      namespace,
-      labels,
-      ...(labelsMissing ? { labelsMissing } : {}),
-      podName,
-      workloadName: text(workloads[0]?.name),
-      workloadKind: text(workloads[0]?.kind),
-      ip: text(ip),
-      identity,
-    },
+    endpoint: labelsMissing
+      ? { namespace, labels, labelsMissing, podName, workloadName, workloadKind, ip: address, identity }
+      : { namespace, labels, podName, workloadName, workloadKind, ip: address, identity },
     problems,
   };
 }

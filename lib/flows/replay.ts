@@ -10,8 +10,9 @@
  *   recorded) and drops for another reason (not a policy decision, so never called a disagreement).
  * - Flows are grouped before anything is analysed: by what was observed, source, destination, protocol and port.
  *   Each end is identified once per distinct end, and each verdict is worked out once per (source workload class or
- *   address range, destination class or range, protocol, port) and worded per group, so the cost is linear in the
- *   flows plus one evaluation per distinct verdict. Memory: the groups (per-group counts, lines and distinct
+ *   address range, destination class or range, protocol, port), between classes once per what the policies see of
+ *   the two (see `Verdicts`), and worded per group, so the cost is linear in the flows plus one evaluation per
+ *   distinct verdict. Memory: the groups (per-group counts, lines and distinct
  *   addresses), never the flows.
  * - A pod end is matched to a workload of the manifests by namespace and labels: a workload whose pod template's
  *   labels (at least one) are all on the pod. Among several, the one Hubble names (`workloads[0]`) wins, then the
@@ -31,12 +32,12 @@
  *   do not name, an address-less reserved identity) makes its group "not evaluated", with the reason.
  */
 import {
-  Analysis, collectText, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
+  Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
 } from '../analysis';
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
-import { kubernetesLabels, stableLabels } from './workloads';
+import { isStableLabelKey, sortKeys } from './workloads';
 
 /** What the capture shows of a group: traffic that went through, or traffic the cluster dropped. */
 export type ReplayObserved =
@@ -170,15 +171,19 @@ interface Identity {
   readonly key: string;
   readonly kind: 'pod' | 'named' | 'address' | 'node' | 'unknown';
   readonly namespace?: string;
-  /** All recorded Kubernetes labels except bookkeeping (pods). */
-  readonly allLabels?: Labels;
+  /**
+   * All recorded Kubernetes labels except bookkeeping (pods), to match workloads' pod templates against. A map: one
+   * look-up per template label, in pod label sets that each have their own shape.
+   */
+  readonly allLabels?: ReadonlyMap<string, string>;
   /** The labels it is evaluated with (pods). */
   readonly labels?: Labels;
   readonly workloadName?: string;
   readonly workloadKind?: string;
   readonly ip?: string;
   readonly reserved?: string;
-  readonly namespaceLabels?: Labels;
+  /** The end as read (pods): its namespace's labels are only read from it for a namespace the manifests lack. */
+  readonly endpoint?: FlowEndpoint;
   /** How to name it when it cannot be evaluated. */
   readonly display?: string;
 }
@@ -186,8 +191,10 @@ interface Identity {
 /** A group as flows are added to it. */
 interface Tally {
   readonly observed: ReplayObserved;
-  readonly source: string;
-  readonly destination: string;
+  /** The source: the canonical identity of its key (see `Ends`). */
+  readonly source: Identity;
+  /** The destination: the canonical identity of its key. */
+  readonly destination: Identity;
   readonly protocol: FlowProtocol;
   readonly port: number;
   flows: number;
@@ -202,6 +209,47 @@ interface Tally {
 }
 
 const NO_STRINGS: ReadonlySet<string> = new Set();
+
+/**
+ * The ends of the flows, identified once per distinct end object (the reader shares one object between the flows with
+ * the same end). Ends with the same key are one end to the analysis: the first identity seen for a key is the
+ * canonical one, which groups and the model use; a flow's own identity still gives its reserved identity (an address
+ * can be recorded as `reserved:world` in one flow and `reserved:world-ipv4` in another).
+ */
+class Ends {
+  private readonly byKey = new Map<string, Identity>();
+  // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
+  private readonly known = new Map<FlowEndpoint, IdentifiedEnd>();
+  private readonly knownSources = new Map<FlowEndpoint, IdentifiedEnd>();
+
+  /** The end's own identity and the canonical identity of its key. */
+  public identify(endpoint: FlowEndpoint, side: 'source' | 'destination'): IdentifiedEnd {
+    const cache = side === 'source' && !endpoint.namespace ? this.knownSources : this.known;
+    let identified = cache.get(endpoint);
+    if (!identified) {
+      const own = identityOf(endpoint, side);
+      let canonical = this.byKey.get(own.key);
+      if (!canonical) {
+        canonical = own;
+        this.byKey.set(own.key, own);
+      }
+      identified = { own, canonical };
+      cache.set(endpoint, identified);
+    }
+    return identified;
+  }
+
+  /** The canonical identities, in the order their keys were first seen. */
+  public canonical(): IterableIterator<Identity> {
+    return this.byKey.values();
+  }
+}
+
+/** An end of a flow: its own identity, and the canonical one of its key (see `Ends`). */
+interface IdentifiedEnd {
+  readonly own: Identity;
+  readonly canonical: Identity;
+}
 
 /** Adds a value to one side's set of a tally, making the set on first use. */
 function addTo(sets: { source?: Set<string>; destination?: Set<string> }, side: 'source' | 'destination', value: string): void {
@@ -232,54 +280,42 @@ export function replayHubbleFlows(cluster: ClusterModel, text: string, file = '<
 export function replayObservedFlows(cluster: ClusterModel, flows: readonly ObservedFlow[]): ReplayResult {
   // 1. Group, keeping addresses by IP (the partition that merges them needs the analysis). Each distinct end object
   // is identified once (the reader shares one object between the flows with the same end).
-  const identities = new Map<string, Identity>();
-  // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
-  const known = new Map<FlowEndpoint, Identity>();
-  const knownSources = new Map<FlowEndpoint, Identity>();
-  const identify = (endpoint: FlowEndpoint, side: 'source' | 'destination') => {
-    const cache = side === 'source' && !endpoint.namespace ? knownSources : known;
-    let identity = cache.get(endpoint);
-    if (!identity) {
-      identity = identityOf(endpoint, side);
-      if (!identities.has(identity.key)) identities.set(identity.key, identity);
-      cache.set(endpoint, identity);
-    }
-    return identity;
-  };
-  // By source key, destination key, then (observed, protocol, port); `tallies` keeps the order groups first appear in.
-  const index = new Map<string, Map<string, Map<number | string, Tally>>>();
+  const ends = new Ends();
+  // By source, destination (their canonical identities), then (observed, protocol, port) (`tallyKey`); `tallies` keeps
+  // the order groups first appear in.
+  const index = new Map<Identity, Map<Identity, Map<number | string, Tally>>>();
   const tallies: Tally[] = [];
   for (const flow of flows) {
-    const source = identify(flow.source, 'source');
-    const destination = identify(flow.destination, 'destination');
+    const source = ends.identify(flow.source, 'source');
+    const destination = ends.identify(flow.destination, 'destination');
     const observed = observedOf(flow);
-    let bySource = index.get(source.key);
+    let bySource = index.get(source.canonical);
     if (!bySource) {
       bySource = new Map();
-      index.set(source.key, bySource);
+      index.set(source.canonical, bySource);
     }
-    let byDestination = bySource.get(destination.key);
+    let byDestination = bySource.get(destination.canonical);
     if (!byDestination) {
       byDestination = new Map();
-      bySource.set(destination.key, byDestination);
+      bySource.set(destination.canonical, byDestination);
     }
     const key = tallyKey(observed, flow.protocol, flow.port);
     let tally = byDestination.get(key);
     if (!tally) {
       tally = {
-        observed, source: source.key, destination: destination.key, protocol: flow.protocol, port: flow.port, flows: 0, verdicts: {},
+        observed, source: source.canonical, destination: destination.canonical, protocol: flow.protocol, port: flow.port, flows: 0, verdicts: {},
         dropReasons: {}, firstLine: flow.line, lastLine: flow.line, addresses: {}, identities: {},
       };
       byDestination.set(key, tally);
       tallies.push(tally);
     }
-    add(tally, flow, source, destination);
+    add(tally, flow, source.own, destination.own);
   }
 
   // 2. The cluster with the observed pods the manifests do not have, and its analysis.
   const notes = new Set<string>();
   const model = new ObservedCluster(cluster, notes);
-  for (const identity of identities.values()) model.add(identity);
+  for (const identity of ends.canonical()) model.add(identity);
   const analysis = Analysis.of(model.cluster());
   const classOf = new Map<WorkloadModel, WorkloadClass>();
   for (const cls of analysis.engine.classes) for (const w of cls.workloads) classOf.set(w, cls);
@@ -289,13 +325,13 @@ export function replayObservedFlows(cluster: ClusterModel, flows: readonly Obser
   const merged: Tally[] = [];
   const byAddressClass = new Map<string, Tally>();
   for (const tally of tallies) {
-    const sourceClass = addressClassKey(analysis, identities.get(tally.source)!, 'source');
-    const destinationClass = addressClassKey(analysis, identities.get(tally.destination)!, 'destination');
+    const sourceClass = addressClassKey(analysis, tally.source, 'source');
+    const destinationClass = addressClassKey(analysis, tally.destination, 'destination');
     if (sourceClass === undefined && destinationClass === undefined) {
       merged.push(tally);
       continue;
     }
-    const key = `${tally.observed}\u0000${sourceClass ?? tally.source}\u0000${destinationClass ?? tally.destination}\u0000${tally.protocol}\u0000${tally.port}`;
+    const key = `${tally.observed}\u0000${sourceClass ?? tally.source.key}\u0000${destinationClass ?? tally.destination.key}\u0000${tally.protocol}\u0000${tally.port}`;
     const into = byAddressClass.get(key);
     if (into) {
       mergeTally(into, tally);
@@ -307,8 +343,8 @@ export function replayObservedFlows(cluster: ClusterModel, flows: readonly Obser
   const verdicts = new Verdicts(analysis);
   const groups: ReplayGroup[] = [];
   for (const tally of merged) {
-    const source = model.resolve(analysis, classOf, identities.get(tally.source)!, tally, 'source');
-    const destination = model.resolve(analysis, classOf, identities.get(tally.destination)!, tally, 'destination');
+    const source = model.resolve(analysis, classOf, tally.source, tally, 'source');
+    const destination = model.resolve(analysis, classOf, tally.destination, tally, 'destination');
     groups.push(judge(verdicts, tally, source, destination));
   }
 
@@ -363,19 +399,39 @@ function mergeTally(into: Tally, other: Tally): void {
   }
 }
 
-/** `k8s:` labels of an end as key → value: the namespace's (Cilium's `io.cilium.k8s.namespace.labels.*`) and the rest. */
-function splitLabels(endpoint: FlowEndpoint): { all: Labels; namespace: Labels } {
-  const all: Labels = {};
-  const namespace: Labels = {};
-  for (const { key, value } of kubernetesLabels(endpoint)) {
-    if (key.startsWith(NAMESPACE_LABEL_PREFIX)) {
-      const nsKey = key.slice(NAMESPACE_LABEL_PREFIX.length);
-      if (validNamespaceLabel(nsKey, value)) namespace[nsKey] = value;
-    } else if (!BOOKKEEPING_PREFIXES.some(p => key.startsWith(p))) {
-      all[key] = value;
-    }
+/**
+ * `k8s:` labels of a pod end, in one pass over them: all but bookkeeping, and of those the stable ones as key →
+ * value, sorted by key (what `stableLabels` gives).
+ */
+function splitLabels(endpoint: FlowEndpoint): { all: Map<string, string>; stable: Labels } {
+  const all = new Map<string, string>();
+  const stable: Labels = {};
+  for (const label of endpoint.labels) {
+    const split = kubernetesLabel(label);
+    if (!split || BOOKKEEPING_PREFIXES.some(p => split.key.startsWith(p))) continue;
+    all.set(split.key, split.value);
+    if (isStableLabelKey(split.key)) stable[split.key] = split.value;
   }
-  return { all, namespace };
+  return { all, stable: sortKeys(stable) };
+}
+
+/** The labels of an end's namespace that Cilium recorded (`io.cilium.k8s.namespace.labels.*`), the valid ones. */
+function namespaceLabels(endpoint: FlowEndpoint): Labels {
+  const namespace: Labels = {};
+  for (const label of endpoint.labels) {
+    const split = kubernetesLabel(label);
+    if (!split || !split.key.startsWith(NAMESPACE_LABEL_PREFIX)) continue;
+    const key = split.key.slice(NAMESPACE_LABEL_PREFIX.length);
+    if (validNamespaceLabel(key, split.value)) namespace[key] = split.value;
+  }
+  return namespace;
+}
+
+/** A `k8s:key=value` label as key and value (`k8s:key` has the value ''); undefined for another source's label. */
+function kubernetesLabel(label: string): { key: string; value: string } | undefined {
+  if (!label.startsWith('k8s:')) return undefined;
+  const eq = label.indexOf('=', 4);
+  return eq < 0 ? { key: label.slice(4), value: '' } : { key: label.slice(4, eq), value: label.slice(eq + 1) };
 }
 
 /** Namespace labels already checked (every pod of a namespace carries the same), by `key=value`. */
@@ -399,7 +455,6 @@ function labelsText(labels: Labels): string {
 
 /** Who an end of a flow is, as far as policies can tell. */
 function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): Identity {
-  const reserved = endpoint.labels.find(l => l.startsWith('reserved:'));
   if (endpoint.namespace) {
     const ns = endpoint.namespace;
     const workload = `${endpoint.workloadKind ?? ''}/${endpoint.workloadName ?? ''}`;
@@ -410,13 +465,14 @@ function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): Ide
         workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, display: `${ns}/${name} (labels not recorded)`,
       };
     }
-    const { all, namespace } = splitLabels(endpoint);
-    const labels = stableLabels(endpoint);
+    const { all, stable: labels } = splitLabels(endpoint);
     return {
       key: `pod\u0001${ns}\u0001${workload}\u0001${labelsText(labels)}`, kind: 'pod', namespace: ns, allLabels: all, labels,
-      workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, namespaceLabels: namespace,
+      workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, endpoint,
     };
   }
+  // Only an end outside the namespaces has a reserved identity that matters.
+  const reserved = endpoint.labels.find(l => l.startsWith('reserved:'));
   if (side === 'source' && reserved === 'reserved:host') return { key: 'node', kind: 'node', reserved };
   if (endpoint.ip) return { key: `ip\u0001${endpoint.ip}`, kind: 'address', ip: endpoint.ip, reserved };
   const what = reserved ?? (endpoint.labels.length ? endpoint.labels.join(',') : 'no labels');
@@ -443,13 +499,18 @@ function addressClassKey(analysis: Analysis, identity: Identity, side: 'source' 
 /** The cluster of the manifests plus what the flows show that the manifests do not have. */
 class ObservedCluster {
   private readonly byNamespace = new Map<string, WorkloadModel[]>();
+  /** Per namespace, its workloads indexed by pod template labels (made when a pod of the namespace is first matched). */
+  private readonly templateIndexes = new Map<string, PodTemplateIndex>();
   private readonly declared: Map<string, NamespaceModel>;
   private readonly namespaces = new Map<string, NamespaceModel>();
   private readonly workloads: WorkloadModel[] = [];
-  /** Per pod identity key: the matched workload, and the workload model it is evaluated as. */
-  private readonly matched = new Map<string, { workload?: WorkloadModel; evaluated?: WorkloadModel; extra?: Labels }>();
-  /** Per pod identity key: the end as `resolve` gives it. */
-  private readonly resolvedPods = new Map<string, Resolved>();
+  /**
+   * Per pod end (its canonical identity, see `Ends`): the matched workload, and the workload model it is evaluated as.
+   * Keyed by the identity rather than its key: one identity per key, and no long key to hash at every look-up.
+   */
+  private readonly matched = new Map<Identity, { workload?: WorkloadModel; evaluated?: WorkloadModel; extra?: Labels }>();
+  /** Per pod end (its canonical identity): the end as `resolve` gives it. */
+  private readonly resolvedPods = new Map<Identity, Resolved>();
 
   constructor(private readonly base: ClusterModel, private readonly notes: Set<string>) {
     for (const w of base.workloads) {
@@ -460,11 +521,11 @@ class ObservedCluster {
     this.declared = new Map(base.namespaces.map(n => [n.name, n]));
   }
 
-  /** Matches a pod end to a workload of the manifests, or adds it as a would-be pod. */
+  /** Matches a pod end (a canonical identity, see `Ends`) to a workload of the manifests, or adds it as a would-be pod. */
   public add(identity: Identity): void {
     if (identity.kind === 'named') {
       const workload = (this.byNamespace.get(identity.namespace!) ?? []).find(w => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind));
-      this.matched.set(identity.key, { workload, evaluated: workload });
+      this.matched.set(identity, { workload, evaluated: workload });
       if (!workload) {
         this.notes.add(`${identity.namespace}/${identity.workloadName ?? '?'}: the flows record no labels for its pods (an export field mask that leaves out source.labels / destination.labels?) and the manifests have no workload of that name, so its flows were not evaluated; include the labels in the export`);
       }
@@ -473,16 +534,13 @@ class ObservedCluster {
     if (identity.kind !== 'pod') return;
     const ns = identity.namespace!;
     if (!this.declared.has(ns) && !this.namespaces.has(ns)) {
-      this.namespaces.set(ns, { name: ns, labels: { ...identity.namespaceLabels } });
+      this.namespaces.set(ns, { name: ns, labels: namespaceLabels(identity.endpoint!) });
     }
     const all = identity.allLabels!;
     const labels = identity.labels!;
     const inNamespace = this.byNamespace.get(ns) ?? [];
     const sameName = (w: WorkloadModel) => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind);
-    const candidates = inNamespace.filter(w => {
-      const template = Object.entries(w.podLabels ?? {});
-      return template.length > 0 && template.every(([k, v]) => all[k] === v);
-    });
+    const candidates = this.templatesIn(ns).matching(all);
     let workload = candidates.find(sameName);
     if (!workload && candidates.length > 0) {
       const most = Math.max(...candidates.map(w => Object.keys(w.podLabels ?? {}).length));
@@ -499,14 +557,14 @@ class ObservedCluster {
       }
       const evaluated: WorkloadModel = { kind: 'Pod', name: `observed-pod-${this.workloads.length + 1}`, namespaceName: ns, podLabels: { ...labels } };
       this.workloads.push(evaluated);
-      this.matched.set(identity.key, { evaluated });
+      this.matched.set(identity, { evaluated });
       return;
     }
     const template = workload.podLabels ?? {};
     const extra: Labels = {};
     for (const [k, v] of Object.entries(labels)) if (template[k] !== v) extra[k] = v;
     if (Object.keys(extra).length === 0) {
-      this.matched.set(identity.key, { workload, evaluated: workload });
+      this.matched.set(identity, { workload, evaluated: workload });
       return;
     }
     // The pods carry more labels than the template: evaluate them as they are, with the workload's ports.
@@ -515,7 +573,16 @@ class ObservedCluster {
       ports: workload.ports, hostNetwork: workload.hostNetwork,
     };
     this.workloads.push(evaluated);
-    this.matched.set(identity.key, { workload, evaluated, extra });
+    this.matched.set(identity, { workload, evaluated, extra });
+  }
+
+  private templatesIn(namespace: string): PodTemplateIndex {
+    let index = this.templateIndexes.get(namespace);
+    if (!index) {
+      index = new PodTemplateIndex(this.byNamespace.get(namespace) ?? []);
+      this.templateIndexes.set(namespace, index);
+    }
+    return index;
   }
 
   /** The cluster to analyse. */
@@ -532,7 +599,7 @@ class ObservedCluster {
     };
   }
 
-  /** An end of a group as the report names it, and as the analysis resolves it. */
+  /** An end of a group (a canonical identity) as the report names it, and as the analysis resolves it. */
   public resolve(analysis: Analysis, classOf: Map<WorkloadModel, WorkloadClass>, identity: Identity, tally: Tally, side: 'source' | 'destination'): Resolved {
     const identities = () => [...tally.identities[side] ?? NO_STRINGS].sort();
     switch (identity.kind) {
@@ -549,10 +616,10 @@ class ObservedCluster {
       }
       default: {
         // A pod end is the same in every group it is in: resolved once, shared by its groups.
-        let resolved = this.resolvedPods.get(identity.key);
+        let resolved = this.resolvedPods.get(identity);
         if (!resolved) {
           resolved = this.resolvePod(classOf, identity);
-          this.resolvedPods.set(identity.key, resolved);
+          this.resolvedPods.set(identity, resolved);
         }
         return resolved;
       }
@@ -561,7 +628,7 @@ class ObservedCluster {
 
   /** A pod end (matched to a workload, a would-be pod, or one whose labels were not recorded) as the report names it. */
   private resolvePod(classOf: Map<WorkloadModel, WorkloadClass>, identity: Identity): Resolved {
-    const match = this.matched.get(identity.key)!;
+    const match = this.matched.get(identity)!;
     if (!match.evaluated) return { endpoint: { kind: 'unknown', name: identity.display!, namespace: identity.namespace } };
     const ns = identity.namespace!;
     const workload = match.workload;
@@ -575,6 +642,62 @@ class ObservedCluster {
     const cls = classOf.get(match.evaluated)!;
     return { endpoint, resolved: { type: 'workload', endpoint: { type: 'workload', namespace: ns, name: shortName, kind: workload?.kind ?? 'Pod' }, cls } };
   }
+}
+
+/**
+ * The workloads of one namespace, indexed to match pods against: each workload with pod template labels is listed
+ * under one of them (its first), since a pod it matches carries that label. A pod is then checked only against the
+ * workloads listed under its own labels, not against every workload of its namespace.
+ */
+class PodTemplateIndex {
+  /** Label key → value → the workloads listed under that label. */
+  private readonly index = new Map<string, Map<string, IndexedWorkload[]>>();
+
+  /** @param workloads the namespace's workloads, in cluster order */
+  constructor(workloads: readonly WorkloadModel[]) {
+    workloads.forEach((workload, position) => {
+      const labels = workload.podLabels ?? {};
+      const keys = Object.keys(labels);
+      // A template without labels matches no pod: a workload is matched by labels, at least one.
+      if (keys.length === 0) return;
+      let byValue = this.index.get(keys[0]);
+      if (!byValue) {
+        byValue = new Map();
+        this.index.set(keys[0], byValue);
+      }
+      const listed = byValue.get(labels[keys[0]]);
+      const indexed = { workload, position, keys, values: keys.map(k => labels[k]) };
+      if (listed) listed.push(indexed);
+      else byValue.set(labels[keys[0]], [indexed]);
+    });
+  }
+
+  /** The workloads whose pod template's labels are all among `labels`, in cluster order. */
+  public matching(labels: ReadonlyMap<string, string>): WorkloadModel[] {
+    const found: IndexedWorkload[] = [];
+    for (const [key, value] of labels) {
+      const listed = this.index.get(key)?.get(value);
+      if (!listed) continue;
+      for (const w of listed) if (hasAll(labels, w.keys, w.values)) found.push(w);
+    }
+    // Found list by list: back into cluster order.
+    found.sort((a, b) => a.position - b.position);
+    return found.map(f => f.workload);
+  }
+}
+
+/** A workload with its pod template's labels as keys and values, and its position among its namespace's workloads. */
+interface IndexedWorkload {
+  readonly workload: WorkloadModel;
+  readonly position: number;
+  readonly keys: string[];
+  readonly values: string[];
+}
+
+/** Whether `labels` has every key with its value. */
+function hasAll(labels: ReadonlyMap<string, string>, keys: readonly string[], values: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) if (labels.get(keys[i]) !== values[i]) return false;
+  return true;
 }
 
 function workloadRef(w: WorkloadModel): string {
@@ -613,9 +736,10 @@ function judge(verdicts: Verdicts, tally: Tally, source: Resolved, destination: 
 function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined, decidedBy: string[], explanation: string): ReplayGroup {
   const g: { -readonly [K in keyof ReplayGroup]: ReplayGroup[K] } = {
     observed: tally.observed, source: source.endpoint, destination: destination.endpoint, protocol: tally.protocol, port: tally.port,
-    flows: tally.flows, verdicts: { ...tally.verdicts },
+    // The tally's counts are handed over, not copied: a tally is dropped once its group is made.
+    flows: tally.flows, verdicts: tally.verdicts,
   } as ReplayGroup;
-  if (Object.keys(tally.dropReasons).length > 0) g.dropReasons = { ...tally.dropReasons };
+  if (Object.keys(tally.dropReasons).length > 0) g.dropReasons = tally.dropReasons;
   g.firstLine = tally.firstLine;
   g.lastLine = tally.lastLine;
   g.outcome = outcome;
@@ -638,28 +762,124 @@ function placeholder(end: ResolvedEndpoint, side: string): { end: ResolvedEndpoi
  * The verdict of each connection, worked out once per (source workload class or address, destination class or
  * address, protocol, port): `explainConnection` with placeholders for the two ends' names, then worded per group with
  * its ends' names, which gives the same text as explaining the group itself (the names only enter the text).
+ *
+ * Between two workload classes, the verdict is also shared by every pair of classes with the same `signature`: what
+ * `explainConnection` reads of the two classes. A capture names many classes (every distinct label set of every
+ * namespace), but far fewer distinct signatures.
  */
 class Verdicts {
-  private readonly cache = new Map<string, { allowed: boolean; decidedBy: string[]; text: Template }>();
+  /** Between workload classes: by source class, then `classPairKey` of the rest. */
+  private readonly byClasses = new Map<WorkloadClass, Map<number, VerdictTemplate>>();
+  /** Otherwise: by `endKey` of both ends, protocol and port. */
+  private readonly cache = new Map<string, VerdictTemplate>();
+  /** Between workload classes, by `signature`. */
+  private readonly bySignature = new Map<string, VerdictTemplate>();
+  /** A number per policy, to name lists of policies in signatures. */
+  private readonly policyNumbers = new Map<CompiledPolicy, number>();
+  /** Per direction, per class index: `sideKey`, once worked out. */
+  private readonly sideKeys: { [direction: string]: string[] } = { [PolicyType.EGRESS]: [], [PolicyType.INGRESS]: [] };
 
   constructor(private readonly analysis: Analysis) {}
 
   /** Whether the connection is allowed, what decides, and the explanation. */
   public of(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): { allowed: boolean; decidedBy: string[]; text: string } {
-    const key = `${endKey(source)}\u0000${endKey(destination)}\u0000${protocol}\u0000${port}`;
-    let cached = this.cache.get(key);
-    if (!cached) {
-      const s = placeholder(source, 'source');
-      const d = placeholder(destination, 'destination');
-      const explanation = explainConnection(this.analysis.engine, s.end, d.end, protocol, port);
-      cached = { allowed: explanation.allowed, decidedBy: decidedBy(explanation), text: template(explanation.text, [s.token, d.token]) };
-      this.cache.set(key, cached);
-    }
+    const cached = source.type === 'workload' && destination.type === 'workload'
+      ? this.betweenClasses(source, destination, protocol, port)
+      : this.cached(`${endKey(source)}\u0000${endKey(destination)}\u0000${protocol}\u0000${port}`, () => this.explain(source, destination, protocol, port));
     const names = [endpointShortName(source.endpoint), endpointShortName(destination.endpoint)];
     let text = cached.text.parts[0];
     for (let i = 0; i < cached.text.slots.length; i++) text += names[cached.text.slots[i]] + cached.text.parts[i + 1];
     return { allowed: cached.allowed, decidedBy: [...cached.decidedBy], text };
   }
+
+  /** The verdict between two workload classes, from the first pair of classes with the same `signature`. */
+  private betweenClasses(source: ResolvedWorkloadEnd, destination: ResolvedWorkloadEnd, protocol: Protocol, port: number): VerdictTemplate {
+    const work = () => {
+      const signature = this.signature(source.cls, destination.cls, protocol, port);
+      if (signature === undefined) return this.explain(source, destination, protocol, port);
+      let shared = this.bySignature.get(signature);
+      if (!shared) {
+        shared = this.explain(source, destination, protocol, port);
+        this.bySignature.set(signature, shared);
+      }
+      return shared;
+    };
+    const key = classPairKey(destination.cls, protocol, port);
+    if (key === undefined) return this.cached(`${endKey(source)}\u0000${endKey(destination)}\u0000${protocol}\u0000${port}`, work);
+    let bySource = this.byClasses.get(source.cls);
+    if (!bySource) {
+      bySource = new Map();
+      this.byClasses.set(source.cls, bySource);
+    }
+    let verdict = bySource.get(key);
+    if (!verdict) {
+      verdict = work();
+      bySource.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  /** The verdict cached under a text key, worked out by `work` the first time. */
+  private cached(key: string, work: () => VerdictTemplate): VerdictTemplate {
+    let verdict = this.cache.get(key);
+    if (!verdict) {
+      verdict = work();
+      this.cache.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  /** `explainConnection` of the connection, with placeholders for the ends' names. */
+  private explain(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): VerdictTemplate {
+    const s = placeholder(source, 'source');
+    const d = placeholder(destination, 'destination');
+    const explanation = explainConnection(this.analysis.engine, s.end, d.end, protocol, port);
+    return { allowed: explanation.allowed, decidedBy: decidedBy(explanation), text: template(explanation.text, [s.token, d.token]) };
+  }
+
+  /**
+   * Everything `explainConnection` reads of two workload classes (with the ends' names left open), or undefined when
+   * that is the classes themselves (cluster-scoped policies' tiers match classes in their own ways): the policies that
+   * select the source for egress and the destination for ingress, which of their rules' peers include the other end,
+   * the destination's named ports (which the rules' named ports resolve against), the protocol and the port.
+   */
+  private signature(source: WorkloadClass, destination: WorkloadClass, protocol: Protocol, port: number): string | undefined {
+    const engine = this.analysis.engine;
+    if (engine.tiers) return undefined;
+    let peers = '';
+    for (const rule of engine.side(PolicyType.EGRESS, source).rules) peers += engine.ruleMatchesClass(rule, destination) ? '1' : '0';
+    peers += '|';
+    for (const rule of engine.side(PolicyType.INGRESS, destination).rules) peers += engine.ruleMatchesClass(rule, source) ? '1' : '0';
+    return `${this.sideKey(PolicyType.EGRESS, source)}|${this.sideKey(PolicyType.INGRESS, destination)}|${peers}|${destination.portsKey}|${protocol}|${port}`;
+  }
+
+  /** What decides a class's side: whether policies can isolate it at all, and the policies that select it. */
+  private sideKey(direction: PolicyType, cls: WorkloadClass): string {
+    const keys = this.sideKeys[direction];
+    let key = keys[cls.index];
+    if (key === undefined) {
+      const engine = this.analysis.engine;
+      key = engine.isUnpolicied(cls) ? 'unpolicied' : engine.side(direction, cls).policies.map(p => this.policyNumber(p)).join(',');
+      keys[cls.index] = key;
+    }
+    return key;
+  }
+
+  private policyNumber(policy: CompiledPolicy): number {
+    let n = this.policyNumbers.get(policy);
+    if (n === undefined) {
+      n = this.policyNumbers.size;
+      this.policyNumbers.set(policy, n);
+    }
+    return n;
+  }
+}
+
+/** A verdict with the ends' names left open. */
+interface VerdictTemplate {
+  readonly allowed: boolean;
+  readonly decidedBy: string[];
+  readonly text: Template;
 }
 
 /** A text with placeholders: `parts[0]`, the name of end `slots[0]` (0 the source, 1 the destination), `parts[1]`, ... */
@@ -683,6 +903,19 @@ function template(text: string, tokens: readonly string[]): Template {
   }
   parts.push(text.slice(pos));
   return { parts, slots };
+}
+
+/** A resolved end that is a workload. */
+type ResolvedWorkloadEnd = Extract<ResolvedEndpoint, { type: 'workload' }>;
+
+/**
+ * (destination class, protocol, port) as one number, like `tallyKey` (below 2^53 for any class count an array can
+ * hold); undefined for a protocol or port no reader gives.
+ */
+function classPairKey(destination: WorkloadClass, protocol: Protocol, port: number): number | undefined {
+  const p = protocol === Protocol.TCP ? 0 : protocol === Protocol.UDP ? 1 : protocol === Protocol.SCTP ? 2 : -1;
+  if (p < 0 || !Number.isInteger(port) || port < 0 || port > 0xffff) return undefined;
+  return (destination.index * 3 + p) * 0x10000 + port;
 }
 
 /** What the evaluation of a resolved end depends on: its workload class, or its address. */
@@ -709,10 +942,11 @@ function decidedBy(explanation: Explanation): string[] {
   return sides.flatMap(s => tierRule(s) ?? (s.isolated ? s.rules.filter(r => r.peerMatches && r.portMatches).map(r => `${r.policy} ${word(s)}[${r.ruleIndex}]`) : []));
 }
 
-const OUTCOME_RANK = Object.fromEntries(REPLAY_OUTCOMES.map((o, i) => [o, i])) as { [outcome in ReplayOutcome]: number };
+/** Each outcome's position in `REPLAY_OUTCOMES` (a map: the sort looks it up twice per comparison). */
+const OUTCOME_RANK: ReadonlyMap<ReplayOutcome, number> = new Map(REPLAY_OUTCOMES.map((o, i) => [o, i]));
 
 function compareGroups(a: ReplayGroup, b: ReplayGroup): number {
-  const byOutcome = OUTCOME_RANK[a.outcome] - OUTCOME_RANK[b.outcome];
+  const byOutcome = OUTCOME_RANK.get(a.outcome)! - OUTCOME_RANK.get(b.outcome)!;
   if (byOutcome !== 0) return byOutcome;
   if (a.source.name !== b.source.name) return a.source.name < b.source.name ? -1 : 1;
   if (a.destination.name !== b.destination.name) return a.destination.name < b.destination.name ? -1 : 1;

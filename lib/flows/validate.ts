@@ -7,7 +7,7 @@
 import { parseCidr } from '../model/cidr';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkPortNumber } from '../model/validation';
 import { FlowEndpoint, ObservedFlow } from './hubble';
-import { stableLabels } from './workloads';
+import { isStableLabelKey } from './workloads';
 
 /** One invalid value of a flow. */
 export interface FlowProblem {
@@ -27,23 +27,39 @@ export function checkFlowEndpoint(endpoint: FlowEndpoint, side: 'source' | 'dest
   if (endpoint.namespace !== undefined) {
     const problem = checkNamespaceName(endpoint.namespace);
     if (problem) problems.push({ side, field: 'namespace', value: endpoint.namespace, problem });
-    // Only the labels a selector may be chosen from matter; bookkeeping and rollout labels are never used.
-    const stable = stableLabels(endpoint);
-    endpoint.labels.forEach((label, index) => {
-      if (!label.startsWith('k8s:')) return;
-      const body = label.slice('k8s:'.length);
-      const eq = body.indexOf('=');
-      const key = eq < 0 ? body : body.slice(0, eq);
-      const value = eq < 0 ? '' : body.slice(eq + 1);
-      if (!(key in stable)) return;
-      const keyProblem = checkLabelKey(key);
-      const valueProblem = keyProblem ? undefined : checkLabelValue(value);
-      if (keyProblem || valueProblem) problems.push({ side, field: `labels[${index}]`, value: label, problem: (keyProblem ?? valueProblem)! });
-    });
+    // Only the labels a selector may be chosen from matter (those `stableLabels` keeps); bookkeeping and rollout
+    // labels are never used.
+    const labels = endpoint.labels;
+    for (let index = 0; index < labels.length; index++) {
+      const problem = labelProblem(labels[index]);
+      if (problem) problems.push({ side, field: `labels[${index}]`, value: labels[index], problem });
+    }
   } else if (endpoint.ip !== undefined && !isIpAddress(endpoint.ip)) {
     problems.push({ side, field: 'ip', value: endpoint.ip, problem: `"${endpoint.ip}" is not an IPv4 or IPv6 address` });
   }
   return problems;
+}
+
+/** Labels already checked, with their problem ('' when there is none), up to a bound: the pods of a capture share labels. */
+const checkedLabels = new Map<string, string>();
+
+/**
+ * What is wrong with one of Cilium's labels of a pod: the key's problem, else the value's; undefined when nothing is,
+ * or when the label is not a `k8s:` label a selector may be chosen from (those `stableLabels` keeps).
+ */
+function labelProblem(label: string): string | undefined {
+  let problem = checkedLabels.get(label);
+  if (problem === undefined) {
+    problem = '';
+    if (label.startsWith('k8s:')) {
+      const eq = label.indexOf('=', 4);
+      const key = eq < 0 ? label.slice(4) : label.slice(4, eq);
+      if (isStableLabelKey(key)) problem = checkLabelKey(key) ?? checkLabelValue(eq < 0 ? '' : label.slice(eq + 1)) ?? '';
+    }
+    if (checkedLabels.size >= 100_000) checkedLabels.clear();
+    checkedLabels.set(label, problem);
+  }
+  return problem || undefined;
 }
 
 /** The invalid values of a flow: both ends, the protocol and the port. Empty when every value can be used. */

@@ -136,6 +136,21 @@ describe('parseHubbleFlows: values no NetworkPolicy can hold', () => {
     expect(diagnostics.map(d => d.message)).toContain('flows.jsonl: 4 records with values no NetworkPolicy can hold skipped (see the lines above)');
   });
 
+  test('a label read again in other ends is reported in each end at its own place, and never when only rollouts use it', () => {
+    // GIVEN the same bad label on a destination (first), on another pod's source (second), and as a rollout label
+    const text = [
+      withDestination({ labels: ['k8s:app=bad value'] }),
+      record({ ...base, IP: { ...base.IP, source: '10.244.1.6' }, source: { ...web, pod_name: 'web-7c9f8d6b5-q8z2m', labels: ['k8s:io.kubernetes.pod.namespace=shop', 'k8s:app=bad value'] } }),
+      withDestination({ labels: ['k8s:app=api', 'k8s:pod-template-hash=bad value'] }),
+    ].join('\n');
+    // WHEN parsed
+    const { flows, diagnostics } = parseHubbleFlows(text, 'f.jsonl');
+    // THEN the first two are skipped, each naming the field where it has the label; the third is kept
+    expect(flows.map(f => f.line)).toEqual([3]);
+    const messages = diagnostics.filter(d => d.line !== undefined).map(d => d.message.replace(/: label value .*$/, ''));
+    expect(messages).toEqual(['f.jsonl:1: flow.destination.labels[0] "k8s:app=bad value"', 'f.jsonl:2: flow.source.labels[1] "k8s:app=bad value"']);
+  });
+
   test('reports records with the same invalid value once, naming every line', () => {
     const bad = withDestination({ namespace: 'Prod_NS' });
     const { diagnostics, stats } = parseHubbleFlows([bad, record(base), bad, bad].join('\n'), 'f.jsonl');

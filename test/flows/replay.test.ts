@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Analysis } from '../../lib/analysis';
 import { run } from '../../lib/cli/main';
 import { parseHubbleFlows } from '../../lib/flows/hubble';
 import { replayHubbleFlows, replayObservedFlows, ReplayGroup } from '../../lib/flows/replay';
@@ -315,6 +316,89 @@ spec:
     const result = replayHubbleFlows(cluster, text);
     expect(result.groups[0].source).toMatchObject({ kind: 'pod', name: 'shop/web' });
     expect(result.notes).toContain('Deployment shop/web: the manifests give its pods the labels {app=web,tier=frontend}, but the observed pods carry {app=web}; they were evaluated with the observed labels (are the manifests what is deployed?)');
+  });
+});
+
+/** A Deployment of namespace shop whose pods carry `labels` and expose the named ports `ports` (name → number). */
+const DEPLOYMENT_WITH_PORTS = (name: string, labels: object, ports: { [name: string]: number }) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: ${JSON.stringify(labels)}}
+  template:
+    metadata: {labels: ${JSON.stringify(labels)}}
+    spec: {containers: [{name: main, image: example, ports: ${JSON.stringify(Object.entries(ports).map(([n, p]) => ({ name: n, containerPort: p })))}}]}
+`;
+
+describe('replayObservedFlows: work shared between groups gives each group its own answer', () => {
+  test('pods match the workload Hubble names, else the one with most labels, whichever label of theirs the templates start with', () => {
+    // GIVEN templates that start with different labels: tier-only {tier=web}, two-labelled {app=web,tier=web} written
+    // in both orders, and {app=other}
+    const cluster = manifests(
+      DEPLOYMENT('tier-only', { tier: 'web' }),
+      DEPLOYMENT('app-first', { app: 'web', tier: 'web' }),
+      DEPLOYMENT('tier-first', { tier: 'web', app: 'web' }),
+      DEPLOYMENT('other', { app: 'other' }),
+    );
+    const api = pod('shop', 'api', { app: 'api' });
+    // WHEN pods {app=web,tier=web} of tier-only (named by Hubble) and of a workload the manifests do not name connect
+    const result = replayObservedFlows(cluster, [
+      flow(pod('shop', 'tier-only', { app: 'web', tier: 'web' }), api, 'TCP', 8080),
+      flow(pod('shop', 'unnamed', { app: 'web', tier: 'web' }), api, 'TCP', 8080),
+    ]);
+    // THEN the named one is tier-only (it matches, with fewer labels); the other is, of the two with the most
+    // matching labels, app-first (first by kind, namespace and name), and the tie is noted
+    expect(result.groups.map(g => [g.source.name, g.source.workload])).toEqual([
+      ['shop/app-first', 'Deployment shop/app-first'],
+      ['shop/tier-only', 'Deployment shop/tier-only'],
+    ]);
+    expect(result.notes).toContain('pods shop/{app=web,tier=web} match Deployment shop/app-first and Deployment shop/tier-first equally; evaluated as Deployment shop/app-first (the policies see the same labels either way; only named ports can differ)');
+  });
+
+  test('each group\'s verdict is the one explaining its two workloads on their own gives, though pairs of classes share them', () => {
+    // GIVEN two web classes (stable, canary) under one egress policy, two api classes whose named port http is 8080
+    // on one and 9090 on the other, ingress to api from web on http only, and db, which no rule admits
+    const cluster = manifests(
+      DEPLOYMENT('web-stable', { app: 'web', track: 'stable' }),
+      DEPLOYMENT('web-canary', { app: 'web', track: 'canary' }),
+      DEPLOYMENT_WITH_PORTS('api-8080', { app: 'api', version: 'a' }, { http: 8080 }),
+      DEPLOYMENT_WITH_PORTS('api-9090', { app: 'api', version: 'b' }, { http: 9090 }),
+      DEPLOYMENT('db', { app: 'db' }),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-egress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: api}}}], ports: [{port: 8080}, {port: 9090}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]
+`);
+    const ends = [
+      pod('shop', 'web-stable', { app: 'web', track: 'stable' }), pod('shop', 'web-canary', { app: 'web', track: 'canary' }),
+      pod('shop', 'api-8080', { app: 'api', version: 'a' }), pod('shop', 'api-9090', { app: 'api', version: 'b' }), pod('shop', 'db', { app: 'db' }),
+    ];
+    // WHEN every end connects to every other on 8080 and 9090
+    const flows = ends.flatMap(s => ends.filter(d => d !== s).flatMap(d => [flow(s, d, 'TCP', 8080), flow(s, d, 'TCP', 9090)]));
+    const result = replayObservedFlows(cluster, flows);
+    // THEN every group says what explaining that connection alone says
+    const analysis = Analysis.of(cluster);
+    expect(result.groups).toHaveLength(flows.length);
+    for (const g of result.groups) {
+      const alone = analysis.explain(g.source.name, g.destination.name, g.port);
+      expect([key(g), g.allowed, g.explanation]).toEqual([key(g), alone.allowed, alone.text]);
+    }
+    // AND the named port decides between the two api classes, which the policies otherwise treat alike
+    const allowed = result.groups.filter(g => g.allowed).map(key).sort();
+    expect(allowed).toEqual([
+      'shop/web-canary -> shop/api-8080 TCP 8080', 'shop/web-canary -> shop/api-9090 TCP 9090',
+      'shop/web-stable -> shop/api-8080 TCP 8080', 'shop/web-stable -> shop/api-9090 TCP 9090',
+    ]);
   });
 });
 
