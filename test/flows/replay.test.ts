@@ -183,15 +183,19 @@ function hubblePod(namespace: string, workload: string | undefined, labels: { [k
   };
 }
 
-const DEPLOYMENT = (name: string, labels: object) => `apiVersion: apps/v1
+/** A Deployment of namespace shop whose pods carry `labels` and, if given, expose the named ports (name → number). */
+const DEPLOYMENT = (name: string, labels: object, ports: { [name: string]: number } = {}) => {
+  const containerPorts = Object.entries(ports).map(([n, p]) => ({ name: n, containerPort: p }));
+  return `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: shop}
 spec:
   selector: {matchLabels: ${JSON.stringify(labels)}}
   template:
     metadata: {labels: ${JSON.stringify(labels)}}
-    spec: {containers: [{name: main, image: example}]}
+    spec: {containers: [{name: main, image: example${containerPorts.length > 0 ? `, ports: ${JSON.stringify(containerPorts)}` : ''}}]}
 `;
+};
 
 const DENY_INGRESS = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -319,17 +323,6 @@ spec:
   });
 });
 
-/** A Deployment of namespace shop whose pods carry `labels` and expose the named ports `ports` (name → number). */
-const DEPLOYMENT_WITH_PORTS = (name: string, labels: object, ports: { [name: string]: number }) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: shop}
-spec:
-  selector: {matchLabels: ${JSON.stringify(labels)}}
-  template:
-    metadata: {labels: ${JSON.stringify(labels)}}
-    spec: {containers: [{name: main, image: example, ports: ${JSON.stringify(Object.entries(ports).map(([n, p]) => ({ name: n, containerPort: p })))}}]}
-`;
-
 describe('replayObservedFlows: work shared between groups gives each group its own answer', () => {
   test('pods match the workload Hubble names, else the one with most labels, whichever label of theirs the templates start with', () => {
     // GIVEN templates that start with different labels: tier-only {tier=web}, two-labelled {app=web,tier=web} written
@@ -361,8 +354,8 @@ describe('replayObservedFlows: work shared between groups gives each group its o
     const cluster = manifests(
       DEPLOYMENT('web-stable', { app: 'web', track: 'stable' }),
       DEPLOYMENT('web-canary', { app: 'web', track: 'canary' }),
-      DEPLOYMENT_WITH_PORTS('api-8080', { app: 'api', version: 'a' }, { http: 8080 }),
-      DEPLOYMENT_WITH_PORTS('api-9090', { app: 'api', version: 'b' }, { http: 9090 }),
+      DEPLOYMENT('api-8080', { app: 'api', version: 'a' }, { http: 8080 }),
+      DEPLOYMENT('api-9090', { app: 'api', version: 'b' }, { http: 9090 }),
       DEPLOYMENT('db', { app: 'db' }),
       `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -3,8 +3,7 @@
  * (optionally) declared-but-denied connections as dashed red edges.
  */
 import type { Connection } from '../analysis';
-import { endpointName } from '../endpoints';
-import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { _nodeIdOf, GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
 import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
@@ -34,10 +33,7 @@ export function writeDotOf(each: EachConnection, nodes: ReadonlyMap<string, Grap
  */
 export function _writeDotPieces<P>(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, out: Pieces<P>, options: GraphFormatOptions = {}): void {
   const write = (text: string) => out.text(text);
-  // The stream passes the nodes' own endpoint objects: found by identity, without rendering their names.
-  const ids = new Map<Connection['src'], string>();
-  for (const node of nodes.values()) ids.set(node.endpoint, node.id);
-  const id = (e: Connection['src']) => ids.get(e) ?? nodes.get(endpointName(e))!.id;
+  const id = _nodeIdOf(nodes);
   write('digraph connectivity {\n  rankdir=LR;\n  graph [fontname="Helvetica"];\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
     write(`  subgraph cluster_${i} {\n    label=${quote(ns)};\n`);

@@ -93,3 +93,14 @@ export function nodesByNamespace(nodes: ReadonlyMap<string, GraphNode>): [string
   }
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/**
+ * The node id of a connection's endpoint, for the graph writers: the stream passes the nodes' own endpoint objects, so
+ * they are found by identity, without rendering their names; another object by its name.
+ * @internal
+ */
+export function _nodeIdOf(nodes: ReadonlyMap<string, GraphNode>): (endpoint: Endpoint) => string {
+  const ids = new Map<Endpoint, string>();
+  for (const node of nodes.values()) ids.set(node.endpoint, node.id);
+  return endpoint => ids.get(endpoint) ?? nodes.get(endpointName(endpoint))!.id;
+}

@@ -3,8 +3,7 @@
  * declared-but-denied connections as dotted edges.
  */
 import type { Connection } from '../analysis';
-import { endpointName } from '../endpoints';
-import { GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
+import { _nodeIdOf, GraphFormatOptions, GraphNode, graphNodesWith, nodesByNamespace } from './graph';
 import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
@@ -32,10 +31,7 @@ export function writeMermaidOf(each: EachConnection, nodes: ReadonlyMap<string, 
  */
 export function _writeMermaidPieces<P>(each: EachConnection, nodes: ReadonlyMap<string, GraphNode>, out: Pieces<P>, options: GraphFormatOptions = {}): void {
   const write = (text: string) => out.text(text);
-  // The stream passes the nodes' own endpoint objects: found by identity, without rendering their names.
-  const ids = new Map<Connection['src'], string>();
-  for (const node of nodes.values()) ids.set(node.endpoint, node.id);
-  const id = (e: Connection['src']) => ids.get(e) ?? nodes.get(endpointName(e))!.id;
+  const id = _nodeIdOf(nodes);
   write('flowchart LR\n');
   nodesByNamespace(nodes).forEach(([ns, list], i) => {
     write(`  subgraph ns${i}[${label(ns)}]\n`);
