@@ -298,6 +298,24 @@ describe('the fast YAML reader agrees with the exact reader wherever it answers'
   });
 });
 
+describe('plainScalarValue, resolved once per word', () => {
+  test('gives the same answers when asked again, as a key and as a value, also after its cache starts over', () => {
+    const words = ['<<', 'yes', 'no', 'on', 'TCP', 'true', 'null', '~', '010', '0x1F', '1e400', '.inf', 'namespace', 'name', 'Off'];
+    const first = words.map(w => [plainScalarValue(w, true), plainScalarValue(w, false)]);
+    // `<<` is a merge to the exact reader as a key (UNSURE), a string as a value; `yes` is a YAML 1.1 boolean (UNSURE).
+    expect(first[0]).toEqual([UNSURE, '<<']);
+    expect(first[1]).toEqual([UNSURE, UNSURE]);
+    expect(first[4]).toEqual(['TCP', 'TCP']);
+    expect(first[5]).toEqual([true, true]);
+    // Asked in the other order, and after more distinct scalars than the cache holds
+    const again = words.map(w => [plainScalarValue(w, false), plainScalarValue(w, true)].reverse());
+    for (let i = 0; i < 25_000; i++) plainScalarValue(`n${i}`, i % 2 === 0);
+    const afterMany = words.map(w => [plainScalarValue(w, true), plainScalarValue(w, false)]);
+    expect(again).toEqual(first);
+    expect(afterMany).toEqual(first);
+  });
+});
+
 describe('the line reader agrees with the exact reader wherever it answers', () => {
   /** More runs when fuzzing by hand: LINE_READER_RUNS=100000 npx jest test/model/yaml-fast.test.ts. */
   const runs = (n: number) => Number(process.env.LINE_READER_RUNS ?? n);

@@ -205,6 +205,25 @@ function isSmallDecimal(source: string): boolean {
 export function plainScalarValue(source: string, isKey: boolean): unknown {
   if (source.length > 0 && MAY_RESOLVE[source.charCodeAt(0)] !== 1) return source;
   if (isSmallDecimal(source)) return Number(source);
+  // The same few words (`name`, `namespace`, `TCP`, `true`) come back on every object: each is resolved once.
+  const cache = isKey ? resolvedKeys : resolvedValues;
+  let value = cache.get(source);
+  if (value === undefined) {
+    value = resolvePlainScalar(source, isKey);
+    if (cache.size >= MAX_RESOLVED) cache.clear();
+    // Values are shared between documents: only those nobody can change (all of them, unless a tag made an object).
+    if (value === null || typeof value !== 'object') cache.set(source, value);
+  }
+  return value;
+}
+
+/** How many plain scalars each cache of `plainScalarValue` holds before it starts over. */
+const MAX_RESOLVED = 10_000;
+const resolvedKeys = new Map<string, unknown>();
+const resolvedValues = new Map<string, unknown>();
+
+/** `plainScalarValue` of a scalar that may resolve to something other than itself, without the cache. */
+function resolvePlainScalar(source: string, isKey: boolean): unknown {
   kubectlScalarTags ??= new Document(null, KUBECTL_YAML).schema.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection));
   const tag = kubectlScalarTags.find(t => (t.default === true || (isKey && t.default === 'key')) && t.test?.test(source) === true);
   let value: unknown = source;
