@@ -166,7 +166,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
         // The list is written as it is produced, so its length never bounds the memory.
         const filter = namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) });
         const edges = io.outBytes
-          ? writeConnectionBytes(analysis, options.output, bytes => io.outBytes!(bytes), filter, { reusable: io.outBytesDone && (() => io.outBytesDone!()) })
+          ? writeConnectionBytes(analysis, options.output, bytes => io.outBytes!(bytes), filter, { reusable: () => true })
           : writeConnections(analysis, options.output, text => io.out(text), filter);
         if (options.output === 'mermaid' && edges > MERMAID_MAX_EDGES) {
           io.err(`note: the flowchart has ${edges} edges; Mermaid draws at most ${MERMAID_MAX_EDGES} unless its maxEdges setting is raised. Use --namespace NAME for fewer, or cdk8s-netpol graph (it groups).\n`);

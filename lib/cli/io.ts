@@ -9,15 +9,10 @@ export interface CliIo {
   /** Writes results (the connection list, an explanation) to standard output. */
   out(text: string): void;
   /**
-   * Writes UTF-8 bytes to standard output, after what `out` wrote; the bytes are the callee's from then on. Long
-   * outputs (the connection list) are written through it when it is there.
+   * Writes UTF-8 bytes to standard output, after what `out` wrote, before it returns: the caller reuses their memory
+   * afterwards (copy them to keep them). Long outputs (the connection list) are written through it when it is there.
    */
   outBytes?(bytes: Uint8Array): void;
-  /**
-   * Whether standard output holds none of the bytes given to `outBytes` any more (it wrote them out already, as it
-   * does to a file): the caller may then reuse their memory. Without it, bytes once given are never reused.
-   */
-  outBytesDone?(): boolean;
   /** Writes diagnostics, errors and usage help after an error to standard error. */
   err(text: string): void;
 }
@@ -68,7 +63,5 @@ const stdout = new SyncOutput(1);
 export const processIo: CliIo = {
   out: text => stdout.write(Buffer.from(text, 'utf8')),
   outBytes: bytes => stdout.write(bytes),
-  // Every byte is written out before `outBytes` returns.
-  outBytesDone: () => true,
   err: text => { process.stderr.write(text); },
 };
