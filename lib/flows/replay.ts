@@ -37,7 +37,7 @@ import {
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
-import { isStableLabelKey, sortKeys } from './workloads';
+import { isBookkeepingLabelKey, isStableLabelKey, kubernetesLabel, sortKeys } from './workloads';
 
 /** What the capture shows of a group: traffic that went through, or traffic the cluster dropped. */
 export type ReplayObserved =
@@ -161,7 +161,6 @@ export const MAX_LISTED_ADDRESSES = 10;
 /** The drop reasons that are policy decisions. */
 const POLICY_DROP_REASONS = new Set(['POLICY_DENIED', 'POLICY_DENY']);
 const NOT_RECORDED = 'not recorded';
-const BOOKKEEPING_PREFIXES = ['io.kubernetes.', 'io.cilium.'];
 const NAMESPACE_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 type Labels = { [key: string]: string };
@@ -408,7 +407,7 @@ function splitLabels(endpoint: FlowEndpoint): { all: Map<string, string>; stable
   const stable: Labels = {};
   for (const label of endpoint.labels) {
     const split = kubernetesLabel(label);
-    if (!split || BOOKKEEPING_PREFIXES.some(p => split.key.startsWith(p))) continue;
+    if (!split || isBookkeepingLabelKey(split.key)) continue;
     all.set(split.key, split.value);
     if (isStableLabelKey(split.key)) stable[split.key] = split.value;
   }
@@ -427,12 +426,6 @@ function namespaceLabels(endpoint: FlowEndpoint): Labels {
   return namespace;
 }
 
-/** A `k8s:key=value` label as key and value (`k8s:key` has the value ''); undefined for another source's label. */
-function kubernetesLabel(label: string): { key: string; value: string } | undefined {
-  if (!label.startsWith('k8s:')) return undefined;
-  const eq = label.indexOf('=', 4);
-  return eq < 0 ? { key: label.slice(4), value: '' } : { key: label.slice(4, eq), value: label.slice(eq + 1) };
-}
 
 /** Namespace labels already checked (every pod of a namespace carries the same), by `key=value`. */
 const checkedNamespaceLabels = new Map<string, boolean>();

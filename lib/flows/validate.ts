@@ -7,7 +7,7 @@
 import { parseCidr } from '../model/cidr';
 import { checkLabelKey, checkLabelValue, checkNamespaceName, checkPortNumber } from '../model/validation';
 import { FlowEndpoint, ObservedFlow } from './hubble';
-import { isStableLabelKey } from './workloads';
+import { isStableLabelKey, kubernetesLabel } from './workloads';
 
 /** One invalid value of a flow. */
 export interface FlowProblem {
@@ -51,11 +51,8 @@ function labelProblem(label: string): string | undefined {
   let problem = checkedLabels.get(label);
   if (problem === undefined) {
     problem = '';
-    if (label.startsWith('k8s:')) {
-      const eq = label.indexOf('=', 4);
-      const key = eq < 0 ? label.slice(4) : label.slice(4, eq);
-      if (isStableLabelKey(key)) problem = checkLabelKey(key) ?? checkLabelValue(eq < 0 ? '' : label.slice(eq + 1)) ?? '';
-    }
+    const k8s = kubernetesLabel(label);
+    if (k8s && isStableLabelKey(k8s.key)) problem = checkLabelKey(k8s.key) ?? checkLabelValue(k8s.value) ?? '';
     if (checkedLabels.size >= 100_000) checkedLabels.clear();
     checkedLabels.set(label, problem);
   }

@@ -27,32 +27,34 @@ const BOOKKEEPING_PREFIXES = ['io.kubernetes.', 'io.cilium.'];
 /** Keys preferred, alone, as a workload's selector, in this order. */
 export const PREFERRED_SELECTOR_KEYS: readonly string[] = ['app.kubernetes.io/name', 'app'];
 
-/** The Kubernetes labels among Cilium's identity labels (`k8s:key=value`), as key and value, in order. */
-export function* kubernetesLabels(endpoint: FlowEndpoint): Generator<{ key: string; value: string }> {
-  for (const label of endpoint.labels) {
-    if (!label.startsWith('k8s:')) continue;
-    const body = label.slice('k8s:'.length);
-    const eq = body.indexOf('=');
-    yield eq < 0 ? { key: body, value: '' } : { key: body.slice(0, eq), value: body.slice(eq + 1) };
-  }
+/**
+ * One of Cilium's identity labels as a Kubernetes label: `k8s:key=value` (`k8s:key` has the value ''), split at the
+ * first `=`; undefined for a label of another source (`reserved:`, `cilium:`, ...).
+ */
+export function kubernetesLabel(label: string): { key: string; value: string } | undefined {
+  if (!label.startsWith('k8s:')) return undefined;
+  const eq = label.indexOf('=', 4);
+  return eq < 0 ? { key: label.slice(4), value: '' } : { key: label.slice(4, eq), value: label.slice(eq + 1) };
 }
 
-/** Whether a Kubernetes label key identifies a workload: neither Cilium's or Kubernetes' bookkeeping nor `UNSTABLE_LABEL_KEYS`. */
+/** Whether a Kubernetes label key is Cilium's or Kubernetes' bookkeeping (`io.cilium.*`, `io.kubernetes.*`). */
+export function isBookkeepingLabelKey(key: string): boolean {
+  return BOOKKEEPING_PREFIXES.some(p => key.startsWith(p));
+}
+
+/** Whether a Kubernetes label key identifies a workload: neither bookkeeping nor one of `UNSTABLE_LABEL_KEYS`. */
 export function isStableLabelKey(key: string): boolean {
-  return !UNSTABLE_KEYS.has(key) && !BOOKKEEPING_PREFIXES.some(p => key.startsWith(p));
+  return !UNSTABLE_KEYS.has(key) && !isBookkeepingLabelKey(key);
 }
 
 const UNSTABLE_KEYS: ReadonlySet<string> = new Set(UNSTABLE_LABEL_KEYS);
 
 /** The stable Kubernetes labels of an endpoint, sorted by key. */
 export function stableLabels(endpoint: FlowEndpoint): { [key: string]: string } {
-  // `kubernetesLabels` spelled out: called once per distinct end of a capture, without a generator it is much quicker.
   const labels: { [key: string]: string } = {};
   for (const label of endpoint.labels) {
-    if (!label.startsWith('k8s:')) continue;
-    const eq = label.indexOf('=', 4);
-    const key = eq < 0 ? label.slice(4) : label.slice(4, eq);
-    if (isStableLabelKey(key)) labels[key] = eq < 0 ? '' : label.slice(eq + 1);
+    const k8s = kubernetesLabel(label);
+    if (k8s && isStableLabelKey(k8s.key)) labels[k8s.key] = k8s.value;
   }
   return sortKeys(labels);
 }
@@ -63,11 +65,11 @@ export function stableLabels(endpoint: FlowEndpoint): { [key: string]: string } 
  */
 export function workloadName(endpoint: FlowEndpoint, labels: { [key: string]: string }): string {
   if (endpoint.workloadName) return dnsName(endpoint.workloadName);
-  const all = new Map(endpoint.labels.filter(l => l.startsWith('k8s:')).map(l => {
-    const body = l.slice(4);
-    const eq = body.indexOf('=');
-    return [eq < 0 ? body : body.slice(0, eq), eq < 0 ? '' : body.slice(eq + 1)] as [string, string];
-  }));
+  const all = new Map<string, string>();
+  for (const label of endpoint.labels) {
+    const k8s = kubernetesLabel(label);
+    if (k8s) all.set(k8s.key, k8s.value);
+  }
   const pod = endpoint.podName;
   if (pod) {
     const hash = all.get('pod-template-hash');
