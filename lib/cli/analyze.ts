@@ -66,6 +66,12 @@ Exit codes:
      nothing is printed to standard output, so a pipeline never consumes a partial result
      (so is --exposure with --output md, csv, dot or mermaid, or on an input with cluster-scoped policies)
 
+Formats (--output):
+  connlist  "src => dst : connections" lines, as np-guard netpol-analyzer prints them
+  json      {"connections": [...]} with each connection on a line of its own as compact JSON (src, dst,
+            source, destination, conn, all, ports), so line tools (grep, wc -l, diff) work on it too
+  md, csv   a table; dot, mermaid  a graph (the graph command also draws SVG)
+
 Exposure (--exposure, as np-guard netpol-analyzer's "k8snetpolicy list --exposure"):
   after the connection list, an "Exposure Analysis Result:" section lists, per workload and direction, the
   peers beyond the manifests that the policies admit: entire-cluster, <ns>/[all pods], <ns>/[pod with {...}],

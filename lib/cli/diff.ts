@@ -77,6 +77,7 @@ Pairs with equal connections are not listed; an empty diff prints nothing in the
 Formats (--output):
   txt          np-guard netpol-analyzer's diff text, line for line (the default)
   md           for a pull-request comment: a summary line, then newly allowed, changed and removed connections
+               (cut at a row to fit GitHub's 65,536-character comment limit, with a note of what is left out)
   md-np-guard  np-guard netpol-analyzer's one-table Markdown, line for line
   csv          np-guard netpol-analyzer's CSV
   json         counts and entries, with the old, new, gained and lost ports of each

@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnections, toJsonExposure,
+  Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnection, toJsonConnections, toJsonExposure,
   writeConnectionBytes, writeConnections,
 } from '../../lib/analysis';
 import { BytePieces, CHUNK_BYTES, memoizedByText } from '../../lib/analysis/output/pieces';
@@ -215,18 +215,29 @@ describe('the byte path: pieces encoded once and copied', () => {
 });
 
 describe('the JSON output, put together from pieces', () => {
-  test('is exactly JSON.stringify of the connection objects, indented by two (random clusters)', () => {
+  /** The document `writeJson` promises: each connection compact on a line of its own, the rest as `JSON.stringify(..., null, 2)`. */
+  function expectedJson(connections: readonly Connection[], more = ''): string {
+    const lines = connections.map(c => `    ${JSON.stringify(toJsonConnection(c))}`);
+    return `{\n  "connections": [${lines.length === 0 ? ']' : `\n${lines.join(',\n')}\n  ]`}${more}\n}\n`;
+  }
+
+  test('is one compact line per connection in a pretty-printed document, and parses to the connection objects (random clusters)', () => {
     fc.assert(fc.property(clusterArb, cluster => {
       const connections = Analysis.of(cluster).connections();
-      expect(formatJson(connections)).toBe(`${JSON.stringify({ connections: toJsonConnections(connections) }, null, 2)}\n`);
+      const text = formatJson(connections);
+      expect(text).toBe(expectedJson(connections));
+      expect(JSON.parse(text)).toEqual({ connections: toJsonConnections(connections) });
     }), { numRuns: 100 });
   });
 
-  test('with exposure, is exactly JSON.stringify of connections and exposure', () => {
+  test('with exposure, adds the exposure list pretty-printed after the connections', () => {
     fc.assert(fc.property(clusterArb, cluster => {
       const analysis = Analysis.of(cluster);
-      const expected = { connections: toJsonConnections(analysis.connections()), exposure: toJsonExposure(analysis.exposure()) };
-      expect(formatJsonWithExposure(analysis.connections(), analysis.exposure())).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+      const exposure = toJsonExposure(analysis.exposure());
+      const text = formatJsonWithExposure(analysis.connections(), analysis.exposure());
+      const prettyExposure = JSON.stringify({ exposure }, null, 2).slice(1, -2);
+      expect(text).toBe(expectedJson(analysis.connections(), `,${prettyExposure}`));
+      expect(JSON.parse(text)).toEqual({ connections: toJsonConnections(analysis.connections()), exposure });
     }), { numRuns: 50 });
   });
 });

@@ -1,4 +1,4 @@
-/** A JSON rendering of the connection list, stable for diffing and for other tools. */
+/** A JSON rendering of the connection list, one connection per line: stable for diffing, for line tools (`grep`, `wc -l`) and for JSON tools. */
 import type { Connection } from '../analysis';
 import { Endpoint, endpointName } from '../endpoints';
 import { memoizedByText, Pieces, textPieces } from './pieces';
@@ -43,8 +43,9 @@ function nestedJson(value: unknown, depth: number): string {
 }
 
 /**
- * Writes `{"connections": [...]}` pretty-printed, as `JSON.stringify(..., null, 2)` would, one connection at a time;
- * `more` adds members after `connections` (e.g. `exposure`).
+ * Writes `{"connections": [...]}`, one connection at a time: each connection on a line of its own as compact JSON
+ * (`JSON.stringify(toJsonConnection(c))`, indented by four spaces), the document around them pretty-printed. `more`
+ * adds members after `connections` (e.g. `exposure`), pretty-printed.
  */
 export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}): void {
   writeJsonOf(eachOf(connections), write, more);
@@ -60,20 +61,20 @@ export function writeJsonOf(each: EachConnection, write: Write, more: { readonly
  * @internal
  */
 export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: { readonly [key: string]: unknown } = {}): void {
-  // Each connection's JSON is put together from its endpoints' and connection set's JSON, each rendered once, in the
-  // member order and indentation of `toJsonConnection` under `JSON.stringify(..., null, 2)`.
-  const endpoint = memoized((e: Endpoint) => ({ name: out.piece(JSON.stringify(endpointName(e))), json: out.piece(nestedJson(e, 3)) }));
+  // Each connection's line is put together from its endpoints' and connection set's JSON, each rendered once, in the
+  // member order of `toJsonConnection`.
+  const endpoint = memoized((e: Endpoint) => ({ name: out.piece(JSON.stringify(endpointName(e))), json: out.piece(JSON.stringify(e)) }));
   const conns = memoizedByText(set => {
     const { conn, all, ports } = toJsonConnection({ src: ANY, dst: ANY, conns: set });
-    return out.piece(`,\n      "conn": ${JSON.stringify(conn)},\n      "all": ${all},\n      "ports": ${nestedJson(ports, 3)}\n    }`);
+    return out.piece(`,"conn":${JSON.stringify(conn)},"all":${all},"ports":${JSON.stringify(ports)}}`);
   });
   const [firstEntry, nextEntry, beforeDstName, beforeSource, beforeDestination] = [
-    '\n    {\n      "src": ', ',\n    {\n      "src": ', ',\n      "dst": ', ',\n      "source": ', ',\n      "destination": ',
+    '\n    {"src":', ',\n    {"src":', ',"dst":', ',"source":', ',"destination":',
   ].map(text => out.piece(text));
   out.text('{\n  "connections": [');
   let first = true;
-  // The source's parts of an entry, rendered once per run of entries with that source: up to the destination's name,
-  // and from there to the destination's JSON.
+  // The source's parts of a line, rendered once per run of lines with that source: up to the destination's name, and
+  // from there to the destination's JSON.
   let source: Endpoint | undefined;
   let sourceName = out.piece('');
   let beforeDst = sourceName;
@@ -103,7 +104,7 @@ export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: 
   out.text('\n}\n');
 }
 
-/** The connection list as pretty-printed JSON: `{"connections": [...]}` with a trailing newline. */
+/** The connection list as JSON: `{"connections": [...]}`, one connection per line (see `writeJson`), with a trailing newline. */
 export function formatJson(connections: readonly Connection[]): string {
   return collectText(write => writeJson(connections, write));
 }
