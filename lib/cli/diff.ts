@@ -4,7 +4,10 @@
  * (`k8snetpolicy diff`), line for line; `--output md` is written to be posted as a pull-request comment.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { chunkedWrite, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff, writeDiff } from '../analysis';
+import {
+  chunkedWrite, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff, formatGroupedDiff, groupDiffByNamespace, GROUPED_DIFF_FORMATS, GroupedDiffFormat,
+  writeDiff,
+} from '../analysis';
 import { dotToSvg } from '../graph/graphviz';
 import { ClusterModel } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
@@ -18,6 +21,9 @@ export const DIFF_CLI_FORMATS = [...DIFF_OUTPUT_FORMATS, 'svg'] as const;
 /** What `--fail-on` can name: a diff type, `gained` (added, or changed to allow something new) or `any`. */
 export const DIFF_FAIL_ON = ['added', 'removed', 'changed', 'gained', 'any'] as const;
 
+/** The values of `--group`: `namespace` writes one line per pair of namespaces and difference. */
+export const DIFF_GROUPS = ['none', 'namespace'] as const;
+
 /** One `--fail-on` value. */
 export type DiffFailOn = typeof DIFF_FAIL_ON[number];
 
@@ -29,6 +35,8 @@ export interface DiffCommandOptions {
   readonly new?: string[];
   /** The output format, one of `DIFF_CLI_FORMATS`. */
   readonly output: string;
+  /** `none`, or `namespace` for one line per pair of namespaces and difference (`DIFF_GROUPS`). */
+  readonly group?: string;
   /** The kinds of difference that make the command exit 1; none by default. */
   readonly failOn?: DiffFailOn[];
   /** Print info diagnostics too. */
@@ -45,6 +53,14 @@ export interface DiffCommandOptions {
 export function parseDiffFormat(value: string): string {
   if (!(DIFF_CLI_FORMATS as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(`Use one of ${DIFF_CLI_FORMATS.join(', ')}, e.g. --output md.`);
+  }
+  return value;
+}
+
+/** Parses `--group`; a commander `argParser`. */
+export function parseDiffGroup(value: string): string {
+  if (!(DIFF_GROUPS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Use one of ${DIFF_GROUPS.join(', ')}, e.g. --group namespace.`);
   }
   return value;
 }
@@ -83,6 +99,11 @@ Formats (--output):
   json         counts and entries, with the old, new, gained and lost ports of each
   dot, mermaid, svg
                a picture: added edges thick green, changed amber (old → new), removed dashed red, with a legend
+
+Large changes (--group namespace):
+  one line per pair of namespaces (an external range is a group of its own), kind of difference and connections
+  before and after, with how many pairs of peers it holds for ("pairs: 120"); written as txt, md or json. The
+  summary counts and --fail-on still count pairs of peers.
 
 Exit codes:
   0  the diff was printed (whether or not there are differences, unless --fail-on says otherwise)
@@ -149,6 +170,9 @@ function loadSide(side: 'old' | 'new', paths: string[], io: CliIo, options: Diff
 
 /** Runs `diff`: loads both sides (reporting the errors of both), compares, prints, and judges `--fail-on`. */
 export async function diffAction(args: readonly (string | undefined)[], options: DiffCommandOptions, io: CliIo, setExit: SetExit): Promise<void> {
+  if (options.group === 'namespace' && !(GROUPED_DIFF_FORMATS as readonly string[]).includes(options.output)) {
+    throw new CliError(`--group namespace is written as txt, md or json, not ${options.output}; use e.g. --group namespace --output md, or leave --group out.`);
+  }
   if (options.base === undefined) {
     if (options.appDir !== undefined) {
       throw new CliError(`--app-dir ${options.appDir} goes with --base REF (the app to synthesize at REF and in the working tree); e.g. cdk8s-netpol diff --base origin/main --app-dir ${options.appDir}`);
@@ -185,7 +209,9 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
   }
   // Both sides read one connection at a time (only the entries are kept); policies that did not change are compiled once.
   const diff = diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
-  if (options.output === 'svg') {
+  if (options.group === 'namespace') {
+    io.out(formatGroupedDiff(diff, groupDiffByNamespace(diff), options.output as GroupedDiffFormat));
+  } else if (options.output === 'svg') {
     const svg = await dotToSvg(formatDiff(diff, 'dot'));
     io.out(svg.endsWith('\n') ? svg : `${svg}\n`);
   } else {
@@ -229,6 +255,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .option('--old <path...>', 'the manifests before the change, several paths (instead of OLD)')
     .option('--new <path...>', 'the manifests after the change, several paths (instead of NEW)')
     .addOption(new Option('-o, --output <format>', `output format: ${DIFF_CLI_FORMATS.join(', ')}`).argParser(parseDiffFormat).default('txt'))
+    .addOption(new Option('--group <by>', `group the diff: ${DIFF_GROUPS.join(', ')} (txt, md or json)`).argParser(parseDiffGroup).default('none'))
     .option('--fail-on <kinds>', `exit 1 when the diff has entries of these kinds: ${DIFF_FAIL_ON.join(', ')} (comma-separated; default: never)`, parseDiffFailOn)
     .option('-v, --verbose', 'also list info diagnostics (ignored kinds, assumed namespaces)')
     .option(...IGNORE_UNMODELLED_OPTION)

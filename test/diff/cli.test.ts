@@ -128,6 +128,62 @@ describe('diff --fail-on', () => {
   });
 });
 
+describe('diff --group namespace', () => {
+  test('gathers the pairs of each pair of namespaces (an external range stays its own group) with their count', async () => {
+    // GIVEN the fixtures, whose 11 entries fall into 8 groups: tools/cache and tools/cron change alike
+    // WHEN grouped by namespace
+    const result = await cli('diff', BEFORE, AFTER, '--group', 'namespace');
+    // THEN one line per kind, pair of groups and before/after, in the text format's kind order, with the pairs
+    expect(result.stdout).toBe([
+      'Connectivity diff by namespace:',
+      'diff-type: changed, source: shop, destination: shop, ref1: TCP 8080, ref2: TCP 8080,9090, pairs: 1',
+      'diff-type: added, source: 0.0.0.0-255.255.255.255[External], destination: tools, ref1: No Connections, ref2: All Connections, pairs: 2',
+      'diff-type: added, source: shop, destination: 10.0.0.0-10.255.255.255[External], ref1: No Connections, ref2: TCP 443, pairs: 1',
+      'diff-type: added, source: tools, destination: 0.0.0.0-255.255.255.255[External], ref1: No Connections, ref2: All Connections, pairs: 2',
+      'diff-type: added, source: tools, destination: tools, ref1: No Connections, ref2: All Connections, pairs: 2',
+      'diff-type: removed, source: 0.0.0.0-255.255.255.255[External], destination: legacy, ref1: All Connections, ref2: No Connections, pairs: 1',
+      'diff-type: removed, source: legacy, destination: 0.0.0.0-255.255.255.255[External], ref1: All Connections, ref2: No Connections, pairs: 1',
+      'diff-type: removed, source: shop, destination: shop, ref1: TCP 5432, ref2: No Connections, pairs: 1',
+      '',
+    ].join('\n'));
+    expect(result.code).toBe(0);
+  });
+
+  test('md has the full summary, the number of rows, and a pairs column; json the groups with their ports', async () => {
+    // WHEN grouped as md and as json
+    const md = await cli('diff', BEFORE, AFTER, '--group', 'namespace', '--output', 'md');
+    const json = await cli('diff', BEFORE, AFTER, '--group', 'namespace', '--output', 'json');
+    // THEN md: the ungrouped summary line, then tables of namespaces with the pairs each row holds for
+    const lines = md.stdout.split('\n');
+    expect(lines[0]).toBe('**Connectivity diff:** 7 connections newly allowed, 1 changed (1 allows more), 3 removed.');
+    expect(lines).toContain('Grouped by namespace: 11 pairs of peers in 8 rows.');
+    expect(lines.filter(l => l.startsWith('### '))).toEqual(['### Newly allowed (4)', '### Changed (1)', '### Removed (3)']);
+    expect(lines).toContain('| source | destination | allowed now | pairs |');
+    expect(lines).toContain('| tools | tools | All Connections | 2 |');
+    // AND json: the counts of pairs, and each group with structured ports
+    const doc = JSON.parse(json.stdout);
+    expect(doc.counts).toEqual({ changed: 1, added: 7, removed: 3 });
+    expect(doc.groups).toHaveLength(8);
+    expect(doc.groups[0]).toEqual({
+      type: 'changed', src: 'shop', dst: 'shop', pairs: 1,
+      old: { conn: 'TCP 8080', all: false, ports: { TCP: [[8080, 8080]] } },
+      new: { conn: 'TCP 8080,9090', all: false, ports: { TCP: [[8080, 8080], [9090, 9090]] } },
+      gained: { conn: 'TCP 9090', all: false, ports: { TCP: [[9090, 9090]] } },
+      lost: { conn: 'No Connections', all: false, ports: {} },
+    });
+  });
+
+  test('--fail-on still counts pairs of peers; other formats and unknown groupings are refused before loading', async () => {
+    const failing = await cli('diff', BEFORE, AFTER, '--group', 'namespace', '--fail-on', 'added');
+    const csv = await cli('diff', fx('missing-old'), fx('missing-new'), '--group', 'namespace', '--output', 'csv');
+    const unknown = await cli('diff', BEFORE, AFTER, '--group', 'class');
+    expect([failing.code, failing.stderr]).toEqual([1, expect.stringContaining('the diff has 7 entries of the kinds --fail-on added names')]);
+    expect([csv.code, csv.stdout, csv.stderr]).toEqual([2, '', 'error: --group namespace is written as txt, md or json, not csv; use e.g. --group namespace --output md, or leave --group out.\n']);
+    expect([unknown.code, unknown.stdout]).toEqual([2, '']);
+    expect(unknown.stderr).toContain("argument 'class' is invalid. Use one of none, namespace, e.g. --group namespace.");
+  });
+});
+
 describe('diff output formats', () => {
   test('md starts with the summary line, then newly allowed, changed and removed tables', async () => {
     // GIVEN the fixtures

@@ -3,10 +3,10 @@
  * characters: a longer diff is cut at a row, and a closing note counts what was left out.
  */
 import * as fc from 'fast-check';
-import { ConnectionSet, diffConnectivity, Endpoint, formatDiffMarkdown, PR_COMMENT_MAX_LENGTH } from '../../lib/analysis';
+import { ConnectionSet, diffConnectivity, Endpoint, formatDiffMarkdown, PR_COMMENT_MAX_LENGTH, WorkloadEndpoint } from '../../lib/analysis';
 import { Protocol } from '../../lib/model/types';
 
-const workload = (namespace: string, name: string): Endpoint => ({ type: 'workload', namespace, name, kind: 'Deployment' });
+const workload = (namespace: string, name: string): WorkloadEndpoint => ({ type: 'workload', namespace, name, kind: 'Deployment' });
 const tcp = (port: number) => ConnectionSet.port(Protocol.TCP, port);
 
 /**
@@ -17,7 +17,7 @@ const tcp = (port: number) => ConnectionSet.port(Protocol.TCP, port);
 function diffOf(added: number, changed: number, removed: number) {
   const before: { src: Endpoint; dst: Endpoint; conns: ConnectionSet }[] = [];
   const after: typeof before = [];
-  const workloads: Endpoint[] = [];
+  const workloads: WorkloadEndpoint[] = [];
   const kinds = [...Array(added).fill('added'), ...Array(changed).fill('changed'), ...Array(removed).fill('removed')];
   kinds.forEach((kind, i) => {
     const ns = `ns-${String(i).padStart(5, '0')}`;
@@ -67,7 +67,7 @@ describe('the review Markdown fits a pull-request comment', () => {
         .map(([total, seen, kind]) => `${(total - seen).toLocaleString('en-US')} ${kind}`);
       const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
       expect(cut.slice(at)).toBe(`\n_Cut to fit a pull-request comment (${maxLength.toLocaleString('en-US')} characters): ${list} rows are not shown. `
-        + 'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`._\n');
+        + 'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`; `--group namespace` gives one row per pair of namespaces._\n');
     }), { numRuns: 150 });
   });
 

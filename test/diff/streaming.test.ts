@@ -19,8 +19,8 @@ import {
 import { formatAddress } from '../../lib/model/cidr';
 import { loadPaths } from '../../lib/model/load';
 import { cli } from '../cli/support';
-import { ClusterModel, PolicyModel, Protocol, WorkloadModel } from '../../lib/model/types';
-import { clusterArb } from '../support/arbitraries';
+import { Protocol } from '../../lib/model/types';
+import { clusterPairArb } from '../support/arbitraries';
 
 /** An entry as one line with every field: type, ends, old and new, gained and lost, workload info. */
 function entryLine(e: { type: string; src: string; dst: string; oldConns: ConnectionSet; newConns: ConnectionSet; info: string }): string {
@@ -92,32 +92,9 @@ function referenceDiff(before: Analysis, after: Analysis): string[] {
   return out.sort((a, b) => a.rank - b.rank || cmp(a.src, b.src) || cmp(a.dst, b.dst)).map(e => e.line);
 }
 
-/** A cluster and a mutated copy: some policies and workloads dropped, some of another cluster's added, some relabelled. */
-const pairArb: fc.Arbitrary<[ClusterModel, ClusterModel]> = fc.record({
-  base: clusterArb,
-  other: clusterArb,
-  keepPolicy: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  keepWorkload: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-  takePolicy: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  takeWorkload: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-  relabel: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-  samePolicies: fc.boolean(),
-}).map(({ base, other, keepPolicy, keepWorkload, takePolicy, takeWorkload, relabel, samePolicies }) => {
-  const policies: PolicyModel[] = samePolicies ? base.policies : [
-    ...base.policies.filter((_, i) => keepPolicy[i]),
-    ...other.policies.filter((_, i) => takePolicy[i]).map(p => ({ ...p, name: `other-${p.name}` })),
-  ];
-  const workloads: WorkloadModel[] = [
-    ...base.workloads.filter((_, i) => keepWorkload[i]).map((w, i) => (relabel[i] && other.workloads[i] ? { ...w, podLabels: other.workloads[i].podLabels } : w)),
-    ...other.workloads.filter((_, i) => takeWorkload[i]).map(w => ({ ...w, name: `x${w.name}` })),
-  ];
-  const namespaces = [...base.namespaces, ...other.namespaces.filter(n => !base.namespaces.some(b => b.name === n.name))];
-  return [base, { namespaces, workloads, policies }];
-});
-
 describe('the streaming diff equals a straightforward diff of the materialised connection lists', () => {
   test('on a random cluster and a mutated copy, in both directions', () => {
-    fc.assert(fc.property(pairArb, ([a, b]) => {
+    fc.assert(fc.property(clusterPairArb, ([a, b]) => {
       // GIVEN two versions of a cluster, analysed
       const before = Analysis.of(a);
       const after = Analysis.of(b);
@@ -131,7 +108,7 @@ describe('the streaming diff equals a straightforward diff of the materialised c
   });
 
   test('cluster models, analyses and shuffled snapshots of the same pair give the same diff', () => {
-    fc.assert(fc.property(pairArb, fc.integer(), ([a, b], seed) => {
+    fc.assert(fc.property(clusterPairArb, fc.integer(), ([a, b], seed) => {
       // GIVEN a pair as models (sharing policy objects when the copy kept them all), as analyses, and as snapshots
       // whose connections are listed in a scrambled order, each workload pair's TCP ports apart from its other ports
       const tcp = ConnectionSet.protocol(Protocol.TCP);
@@ -155,7 +132,7 @@ describe('the streaming diff equals a straightforward diff of the materialised c
 describe('what the streaming diff keeps', () => {
   test('reads each analysis\'s connections one at a time and never materialises the lists', () => {
     // GIVEN a random pair of clusters whose diff is not empty
-    const [a, b] = fc.sample(pairArb.filter(([x, y]) => diffConnectivity(x, y).entries.length > 0), { numRuns: 1, seed: 42 })[0];
+    const [a, b] = fc.sample(clusterPairArb.filter(([x, y]) => diffConnectivity(x, y).entries.length > 0), { numRuns: 1, seed: 42 })[0];
     const before = Analysis.of(a);
     const after = Analysis.of(b);
     const connections = jest.spyOn(Analysis.prototype, 'connections');
@@ -185,7 +162,7 @@ describe('what the streaming diff keeps', () => {
 
 describe('the diff formats, written entry by entry', () => {
   test('the JSON written piece by piece is JSON.stringify of the whole document, for random pairs', () => {
-    fc.assert(fc.property(pairArb, ([a, b]) => {
+    fc.assert(fc.property(clusterPairArb, ([a, b]) => {
       // GIVEN the diff of a random pair
       const diff = diffConnectivity(a, b);
       // WHEN written as JSON
@@ -199,7 +176,7 @@ describe('the diff formats, written entry by entry', () => {
 
   test('every text format is written in one piece per entry or more, and reads as formatDiff renders it', () => {
     // GIVEN a pair of clusters with a few entries
-    const [a, b] = fc.sample(pairArb.filter(([x, y]) => diffConnectivity(x, y).entries.length >= 3), { numRuns: 1, seed: 7 })[0];
+    const [a, b] = fc.sample(clusterPairArb.filter(([x, y]) => diffConnectivity(x, y).entries.length >= 3), { numRuns: 1, seed: 7 })[0];
     const diff = diffConnectivity(a, b);
     for (const format of DIFF_OUTPUT_FORMATS.filter(f => f !== 'dot' && f !== 'mermaid')) {
       // WHEN written

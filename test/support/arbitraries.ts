@@ -113,3 +113,26 @@ export const clusterArb: fc.Arbitrary<ClusterModel> = fc.integer({ min: 2, max: 
     fc.integer({ min: 0, max: 4 }).chain(n => (n === 0 ? fc.constant([] as PolicyModel[]) : fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i, names))))),
   ).map(([namespaces, workloads, policies]) => ({ namespaces, workloads, policies }));
 });
+
+/** A cluster and a mutated copy: some policies and workloads dropped, some of another cluster's added, some relabelled. */
+export const clusterPairArb: fc.Arbitrary<[ClusterModel, ClusterModel]> = fc.record({
+  base: clusterArb,
+  other: clusterArb,
+  keepPolicy: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  keepWorkload: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+  takePolicy: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  takeWorkload: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+  relabel: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+  samePolicies: fc.boolean(),
+}).map(({ base, other, keepPolicy, keepWorkload, takePolicy, takeWorkload, relabel, samePolicies }) => {
+  const policies: PolicyModel[] = samePolicies ? base.policies : [
+    ...base.policies.filter((_, i) => keepPolicy[i]),
+    ...other.policies.filter((_, i) => takePolicy[i]).map(p => ({ ...p, name: `other-${p.name}` })),
+  ];
+  const workloads: WorkloadModel[] = [
+    ...base.workloads.filter((_, i) => keepWorkload[i]).map((w, i) => (relabel[i] && other.workloads[i] ? { ...w, podLabels: other.workloads[i].podLabels } : w)),
+    ...other.workloads.filter((_, i) => takeWorkload[i]).map(w => ({ ...w, name: `x${w.name}` })),
+  ];
+  const namespaces = [...base.namespaces, ...other.namespaces.filter(n => !base.namespaces.some(b => b.name === n.name))];
+  return [base, { namespaces, workloads, policies }];
+});

@@ -3,7 +3,8 @@
  * difference, newly allowed connections first (what a security reviewer must see), then changed ones with what each
  * now also allows and no longer allows, then removed ones.
  */
-import type { ConnectionDiff, ConnectivityDiff } from '../diff';
+import type { ConnectionSet } from '../connection-set';
+import type { ConnectivityDiff } from '../diff';
 import { endpointName } from '../endpoints';
 import { markdownCell, workloadsDiffInfo } from './diff-np-guard';
 import { collectText, Write } from './write';
@@ -43,16 +44,54 @@ export interface DiffMarkdownOptions {
   readonly maxLength?: number;
 }
 
-interface Section {
-  /** The kind of row, as the closing note counts them (`removed`). */
+/**
+ * A table of the review Markdown: the kind of its rows (as the closing note of a cut diff counts them), its title,
+ * column names and rows.
+ * @internal
+ */
+export interface _MarkdownTable {
   readonly kind: string;
-  readonly entries: readonly ConnectionDiff[];
-  /** The title and the table's head. */
-  readonly top: string;
-  readonly rowText: (e: ConnectionDiff) => string;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: number;
+  /** The cells of row `i` (escaped here). */
+  readonly cells: (i: number) => string[];
 }
 
 const dash = (text: string) => (text === 'No Connections' ? '—' : text);
+
+/** What a row of the review Markdown shows of a difference: its type and the connections before and after. */
+interface DiffRow {
+  readonly type: string;
+  readonly oldConns: ConnectionSet;
+  readonly newConns: ConnectionSet;
+  readonly gained: ConnectionSet;
+  readonly lost: ConnectionSet;
+}
+
+/**
+ * The tables of the review Markdown, by diff type (what is newly allowed first), each row the two ends (`ends`), the
+ * connections, and optionally more cells (`extra`, under `extraColumns`: shown only when they are not empty).
+ * @internal
+ */
+export function _diffTables<E extends DiffRow>(entries: readonly E[], cells: {
+  readonly ends: (e: E) => string[];
+  readonly extraColumns?: readonly string[];
+  readonly extra?: (e: E, rows: readonly E[]) => string[];
+}): _MarkdownTable[] {
+  const of = (type: string) => entries.filter(e => e.type === type);
+  const table = (kind: string, title: string, rows: readonly E[], head: string[], row: (e: E) => string[]): _MarkdownTable => {
+    const extra = cells.extra ? (e: E) => cells.extra!(e, rows) : () => [];
+    const extraColumns = rows.length > 0 && cells.extra && extra(rows[0]).length > 0 ? cells.extraColumns ?? [] : [];
+    return { kind, title, columns: ['source', 'destination', ...head, ...extraColumns], rows: rows.length, cells: i => [...cells.ends(rows[i]), ...row(rows[i]), ...extra(rows[i])] };
+  };
+  return [
+    table('newly allowed', 'Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]),
+    table('changed', 'Changed', of('changed'), ['before', 'after', 'now also allowed', 'no longer allowed'],
+      e => [e.oldConns.toString(), e.newConns.toString(), dash(e.gained.toString()), dash(e.lost.toString())]),
+    table('removed', 'Removed', of('removed'), ['allowed before'], e => [e.oldConns.toString()]),
+  ].filter(t => t.rows > 0);
+}
 
 /**
  * The review Markdown: the summary line, then `Newly allowed`, `Changed` and `Removed` tables (each only when it has
@@ -64,64 +103,60 @@ export function formatDiffMarkdown(diff: ConnectivityDiff, options: DiffMarkdown
 
 /** Writes the review Markdown (`formatDiffMarkdown`) row by row. */
 export function writeDiffMarkdown(diff: ConnectivityDiff, write: Write, options: DiffMarkdownOptions = {}): void {
-  const maxLength = options.maxLength ?? PR_COMMENT_MAX_LENGTH;
+  const tables = _diffTables(diff.entries, {
+    ends: e => [endpointName(e.src), endpointName(e.dst)],
+    extraColumns: ['workloads'],
+    // The workloads column is there when a row of the table names a workload that exists on one side only.
+    extra: (e, rows) => (rows.some(r => r.addedOrRemovedWorkloads.length > 0) ? [workloadsDiffInfo(e)] : []),
+  });
+  _writeMarkdownTables(`${diffSummaryLine(diff)}\n`, tables, write, options.maxLength,
+    'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`; `--group namespace` gives one row per pair of namespaces.');
+}
+
+/**
+ * Writes the summary and the tables, cut at a row to `maxLength` characters when they are longer, with a closing note
+ * that counts the rows left out by kind and ends with `hint`.
+ * @internal
+ */
+export function _writeMarkdownTables(summary: string, tables: readonly _MarkdownTable[], write: Write, maxLength = PR_COMMENT_MAX_LENGTH, hint: string): void {
   if (!(maxLength >= MIN_MAX_LENGTH) || (Number.isFinite(maxLength) && !Number.isInteger(maxLength))) {
     throw new Error(`maxLength: ${maxLength} is not allowed; use a whole number of characters of at least ${MIN_MAX_LENGTH.toLocaleString('en-US')} (GitHub's comment limit is ${PR_COMMENT_MAX_LENGTH.toLocaleString('en-US')}), or Infinity for every row`);
   }
-  const of = (type: string) => diff.entries.filter(e => e.type === type);
-  const sections = [
-    section('newly allowed', 'Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]),
-    section('changed', 'Changed', of('changed'), ['before', 'after', 'now also allowed', 'no longer allowed'],
-      e => [e.oldConns.toString(), e.newConns.toString(), dash(e.gained.toString()), dash(e.lost.toString())]),
-    section('removed', 'Removed', of('removed'), ['allowed before'], e => [e.oldConns.toString()]),
-  ].filter(s => s.entries.length > 0);
-  const summary = `${diffSummaryLine(diff)}\n`;
+  const top = (t: _MarkdownTable) => `\n### ${t.title} (${t.rows})\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`;
+  const rowText = (t: _MarkdownTable, i: number) => `| ${t.cells(i).map(markdownCell).join(' | ')} |\n`;
   // Rows are rendered twice when there is a limit: once to learn whether everything fits, then to write.
   let whole = summary.length;
-  if (Number.isFinite(maxLength)) for (const s of sections) for (const e of s.entries) if (whole <= maxLength) whole += s.rowText(e).length;
-  for (const s of sections) whole += s.top.length;
+  for (const t of tables) {
+    whole += top(t).length;
+    if (Number.isFinite(maxLength)) for (let i = 0; i < t.rows && whole <= maxLength; i++) whole += rowText(t, i).length;
+  }
   const budget = whole <= maxLength ? Infinity : maxLength - NOTE_ROOM;
   let length = 0;
   const put = (text: string) => { length += text.length; write(text); };
   put(summary);
   const left: string[] = [];
   let full = false;
-  for (const { kind, entries, top, rowText } of sections) {
+  for (const t of tables) {
     let shown = 0;
     if (!full) {
-      // A section is started only when its head and first row fit.
-      let next = rowText(entries[0]);
-      if (length + top.length + next.length <= budget) {
-        put(top);
+      // A table is started only when its head and first row fit.
+      const head = top(t);
+      let next = rowText(t, 0);
+      if (length + head.length + next.length <= budget) {
+        put(head);
         while (true) {
           put(next);
-          if (++shown === entries.length) break;
-          next = rowText(entries[shown]);
+          if (++shown === t.rows) break;
+          next = rowText(t, shown);
           if (length + next.length > budget) break;
         }
       }
-      full = shown < entries.length;
+      full = shown < t.rows;
     }
-    if (shown < entries.length) left.push(`${(entries.length - shown).toLocaleString('en-US')} ${kind}`);
+    if (shown < t.rows) left.push(`${(t.rows - shown).toLocaleString('en-US')} ${t.kind}`);
   }
   if (left.length > 0) {
     const list = left.length === 1 ? left[0] : `${left.slice(0, -1).join(', ')} and ${left[left.length - 1]}`;
-    put(`\n_Cut to fit a pull-request comment (${maxLength.toLocaleString('en-US')} characters): ${list} rows are not shown. `
-      + 'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`._\n');
+    put(`\n_Cut to fit a pull-request comment (${maxLength.toLocaleString('en-US')} characters): ${list} rows are not shown. ${hint}_\n`);
   }
-}
-
-/** A table of the review Markdown: its head (title and column names) and how its rows are written. */
-function section(kind: string, title: string, entries: readonly ConnectionDiff[], head: string[], row: (e: ConnectionDiff) => string[]): Section {
-  const withInfo = entries.some(e => e.addedOrRemovedWorkloads.length > 0);
-  const columns = ['source', 'destination', ...head, ...(withInfo ? ['workloads'] : [])];
-  return {
-    kind,
-    entries,
-    top: `\n### ${title} (${entries.length})\n\n| ${columns.join(' | ')} |\n|${columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`,
-    rowText: e => {
-      const cells = [endpointName(e.src), endpointName(e.dst), ...row(e), ...(withInfo ? [workloadsDiffInfo(e)] : [])];
-      return `| ${cells.map(markdownCell).join(' | ')} |\n`;
-    },
-  };
 }
