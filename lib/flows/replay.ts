@@ -170,11 +170,6 @@ interface Identity {
   readonly key: string;
   readonly kind: 'pod' | 'named' | 'address' | 'node' | 'unknown';
   readonly namespace?: string;
-  /**
-   * All recorded Kubernetes labels except bookkeeping (pods), to match workloads' pod templates against. A map: one
-   * look-up per template label, in pod label sets that each have their own shape.
-   */
-  readonly allLabels?: ReadonlyMap<string, string>;
   /** The labels it is evaluated with (pods). */
   readonly labels?: Labels;
   readonly workloadName?: string;
@@ -198,14 +193,18 @@ interface Tally {
   readonly port: number;
   flows: number;
   readonly verdicts: { [verdict: string]: number };
-  readonly dropReasons: { [reason: string]: number };
+  /** The dropped flows by reason (made on the first drop: most groups have none). */
+  dropReasons?: { [reason: string]: number };
   firstLine: number;
   lastLine: number;
   /** The distinct addresses of the address ends (made on first use: most groups have none). */
-  readonly addresses: { source?: Set<string>; destination?: Set<string> };
+  addresses?: BySide;
   /** The distinct reserved identities of the ends (made on first use). */
-  readonly identities: { source?: Set<string>; destination?: Set<string> };
+  identities?: BySide;
 }
+
+/** A set of strings per end of a group, each made on first use. */
+type BySide = { source?: Set<string>; destination?: Set<string> };
 
 const NO_STRINGS: ReadonlySet<string> = new Set();
 
@@ -216,43 +215,50 @@ const NO_STRINGS: ReadonlySet<string> = new Set();
  * can be recorded as `reserved:world` in one flow and `reserved:world-ipv4` in another).
  */
 class Ends {
-  private readonly byKey = new Map<string, Identity>();
+  private readonly byKey = new Map<string, IdentifiedEnd>();
+  /** The number of the next canonical identity. */
+  private next = 0;
   // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
   private readonly known = new Map<FlowEndpoint, IdentifiedEnd>();
   private readonly knownSources = new Map<FlowEndpoint, IdentifiedEnd>();
+
+  /**
+   * @param model matches each canonical identity as it is first seen (with the pod's labels, which are then dropped:
+   * only the match is kept)
+   */
+  constructor(private readonly model: ObservedCluster) {}
 
   /** The end's own identity and the canonical identity of its key. */
   public identify(endpoint: FlowEndpoint, side: 'source' | 'destination'): IdentifiedEnd {
     const cache = side === 'source' && !endpoint.namespace ? this.knownSources : this.known;
     let identified = cache.get(endpoint);
     if (!identified) {
-      const own = identityOf(endpoint, side);
-      let canonical = this.byKey.get(own.key);
-      if (!canonical) {
-        canonical = own;
-        this.byKey.set(own.key, own);
+      const { identity: own, allLabels } = identityOf(endpoint, side);
+      const known = this.byKey.get(own.key);
+      if (known) {
+        identified = { own, canonical: known.canonical, id: known.id };
+      } else {
+        identified = { own, canonical: own, id: this.next++ };
+        this.byKey.set(own.key, identified);
+        this.model.add(own, allLabels);
       }
-      identified = { own, canonical };
       cache.set(endpoint, identified);
     }
     return identified;
   }
-
-  /** The canonical identities, in the order their keys were first seen. */
-  public canonical(): IterableIterator<Identity> {
-    return this.byKey.values();
-  }
 }
 
-/** An end of a flow: its own identity, and the canonical one of its key (see `Ends`). */
+/** An end of a flow: its own identity, and the canonical one of its key with its number (see `Ends`). */
 interface IdentifiedEnd {
   readonly own: Identity;
   readonly canonical: Identity;
+  /** The canonical identity's number, in the order keys were first seen. */
+  readonly id: number;
 }
 
-/** Adds a value to one side's set of a tally, making the set on first use. */
-function addTo(sets: { source?: Set<string>; destination?: Set<string> }, side: 'source' | 'destination', value: string): void {
-  (sets[side] ??= new Set()).add(value);
+/** Adds a value to one side's set of a tally, making the sets on first use. */
+function addTo(tally: Tally, what: 'addresses' | 'identities', side: 'source' | 'destination', value: string): void {
+  ((tally[what] ??= {})[side] ??= new Set()).add(value);
 }
 
 /** An end resolved against the analysis. */
@@ -278,43 +284,34 @@ export function replayHubbleFlows(cluster: ClusterModel, text: string, file = '<
  */
 export function replayObservedFlows(cluster: ClusterModel, flows: readonly ObservedFlow[]): ReplayResult {
   // 1. Group, keeping addresses by IP (the partition that merges them needs the analysis). Each distinct end object
-  // is identified once (the reader shares one object between the flows with the same end).
-  const ends = new Ends();
-  // By source, destination (their canonical identities), then (observed, protocol, port) (`tallyKey`); `tallies` keeps
-  // the order groups first appear in.
-  const index = new Map<Identity, Map<Identity, Map<number | string, Tally>>>();
+  // is identified once (the reader shares one object between the flows with the same end), and each pod end is
+  // matched to the manifests' workloads when its key is first seen.
+  const notes = new Set<string>();
+  const model = new ObservedCluster(cluster, notes);
+  const ends = new Ends(model);
+  // By the numbers of the source and destination (their canonical identities) and (observed, protocol, port)
+  // (`tallyKey`), in one map (a map per end would cost more than the groups); `tallies` keeps the order groups first
+  // appear in.
+  const index = new Map<string, Tally>();
   const tallies: Tally[] = [];
   for (const flow of flows) {
     const source = ends.identify(flow.source, 'source');
     const destination = ends.identify(flow.destination, 'destination');
     const observed = observedOf(flow);
-    let bySource = index.get(source.canonical);
-    if (!bySource) {
-      bySource = new Map();
-      index.set(source.canonical, bySource);
-    }
-    let byDestination = bySource.get(destination.canonical);
-    if (!byDestination) {
-      byDestination = new Map();
-      bySource.set(destination.canonical, byDestination);
-    }
-    const key = tallyKey(observed, flow.protocol, flow.port);
-    let tally = byDestination.get(key);
+    const key = `${source.id} ${destination.id} ${tallyKey(observed, flow.protocol, flow.port)}`;
+    let tally = index.get(key);
     if (!tally) {
       tally = {
         observed, source: source.canonical, destination: destination.canonical, protocol: flow.protocol, port: flow.port, flows: 0, verdicts: {},
-        dropReasons: {}, firstLine: flow.line, lastLine: flow.line, addresses: {}, identities: {},
+        firstLine: flow.line, lastLine: flow.line,
       };
-      byDestination.set(key, tally);
+      index.set(key, tally);
       tallies.push(tally);
     }
     add(tally, flow, source.own, destination.own);
   }
 
   // 2. The cluster with the observed pods the manifests do not have, and its analysis.
-  const notes = new Set<string>();
-  const model = new ObservedCluster(cluster, notes);
-  for (const identity of ends.canonical()) model.add(identity);
   const analysis = Analysis.of(model.cluster());
   const classOf = new Map<WorkloadModel, WorkloadClass>();
   for (const cls of analysis.engine.classes) for (const w of cls.workloads) classOf.set(w, cls);
@@ -376,25 +373,29 @@ function add(tally: Tally, flow: ObservedFlow, source: Identity, destination: Id
   tally.verdicts[flow.verdict] = (tally.verdicts[flow.verdict] ?? 0) + 1;
   if (flow.verdict === 'DROPPED') {
     const reason = flow.dropReason ?? NOT_RECORDED;
+    tally.dropReasons ??= {};
     tally.dropReasons[reason] = (tally.dropReasons[reason] ?? 0) + 1;
   }
   tally.firstLine = Math.min(tally.firstLine, flow.line);
   tally.lastLine = Math.max(tally.lastLine, flow.line);
-  if (source.kind === 'address' && source.ip) addTo(tally.addresses, 'source', source.ip);
-  if (destination.kind === 'address' && destination.ip) addTo(tally.addresses, 'destination', destination.ip);
-  if (source.reserved) addTo(tally.identities, 'source', source.reserved);
-  if (destination.reserved) addTo(tally.identities, 'destination', destination.reserved);
+  if (source.kind === 'address' && source.ip) addTo(tally, 'addresses', 'source', source.ip);
+  if (destination.kind === 'address' && destination.ip) addTo(tally, 'addresses', 'destination', destination.ip);
+  if (source.reserved) addTo(tally, 'identities', 'source', source.reserved);
+  if (destination.reserved) addTo(tally, 'identities', 'destination', destination.reserved);
 }
 
 function mergeTally(into: Tally, other: Tally): void {
   into.flows += other.flows;
   for (const [k, n] of Object.entries(other.verdicts)) into.verdicts[k] = (into.verdicts[k] ?? 0) + n;
-  for (const [k, n] of Object.entries(other.dropReasons)) into.dropReasons[k] = (into.dropReasons[k] ?? 0) + n;
+  if (other.dropReasons) {
+    into.dropReasons ??= {};
+    for (const [k, n] of Object.entries(other.dropReasons)) into.dropReasons[k] = (into.dropReasons[k] ?? 0) + n;
+  }
   into.firstLine = Math.min(into.firstLine, other.firstLine);
   into.lastLine = Math.max(into.lastLine, other.lastLine);
   for (const side of ['source', 'destination'] as const) {
-    for (const a of other.addresses[side] ?? NO_STRINGS) addTo(into.addresses, side, a);
-    for (const i of other.identities[side] ?? NO_STRINGS) addTo(into.identities, side, i);
+    for (const a of other.addresses?.[side] ?? NO_STRINGS) addTo(into, 'addresses', side, a);
+    for (const i of other.identities?.[side] ?? NO_STRINGS) addTo(into, 'identities', side, i);
   }
 }
 
@@ -446,30 +447,35 @@ function labelsText(labels: Labels): string {
   return `{${Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',')}}`;
 }
 
-/** Who an end of a flow is, as far as policies can tell. */
-function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): Identity {
+/**
+ * Who an end of a flow is, as far as policies can tell; for a pod with labels, also all its recorded Kubernetes labels
+ * except bookkeeping, to match workloads' pod templates against (a map: one look-up per template label, in pod label
+ * sets that each have their own shape).
+ */
+function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): { identity: Identity; allLabels?: ReadonlyMap<string, string> } {
   if (endpoint.namespace) {
     const ns = endpoint.namespace;
     const workload = `${endpoint.workloadKind ?? ''}/${endpoint.workloadName ?? ''}`;
     if (endpoint.labelsMissing) {
       const name = endpoint.workloadName ?? endpoint.podName ?? '?';
-      return {
+      return { identity: {
         key: `named\u0001${ns}\u0001${endpoint.workloadKind ?? ''}\u0001${name}`, kind: 'named', namespace: ns,
         workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, display: `${ns}/${name} (labels not recorded)`,
-      };
+      } };
     }
     const { all, stable: labels } = splitLabels(endpoint);
-    return {
-      key: `pod\u0001${ns}\u0001${workload}\u0001${labelsText(labels)}`, kind: 'pod', namespace: ns, allLabels: all, labels,
+    const identity: Identity = {
+      key: `pod\u0001${ns}\u0001${workload}\u0001${labelsText(labels)}`, kind: 'pod', namespace: ns, labels,
       workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, endpoint,
     };
+    return { identity, allLabels: all };
   }
   // Only an end outside the namespaces has a reserved identity that matters.
   const reserved = endpoint.labels.find(l => l.startsWith('reserved:'));
-  if (side === 'source' && reserved === 'reserved:host') return { key: 'node', kind: 'node', reserved };
-  if (endpoint.ip) return { key: `ip\u0001${endpoint.ip}`, kind: 'address', ip: endpoint.ip, reserved };
+  if (side === 'source' && reserved === 'reserved:host') return { identity: { key: 'node', kind: 'node', reserved } };
+  if (endpoint.ip) return { identity: { key: `ip\u0001${endpoint.ip}`, kind: 'address', ip: endpoint.ip, reserved } };
   const what = reserved ?? (endpoint.labels.length ? endpoint.labels.join(',') : 'no labels');
-  return { key: `unknown\u0001${what}`, kind: 'unknown', reserved, display: `${what} (no namespace, no address)` };
+  return { identity: { key: `unknown\u0001${what}`, kind: 'unknown', reserved, display: `${what} (no namespace, no address)` } };
 }
 
 /** The key of the range of addresses the policies treat alike that an address end falls in; undefined for other ends. */
@@ -514,8 +520,11 @@ class ObservedCluster {
     this.declared = new Map(base.namespaces.map(n => [n.name, n]));
   }
 
-  /** Matches a pod end (a canonical identity, see `Ends`) to a workload of the manifests, or adds it as a would-be pod. */
-  public add(identity: Identity): void {
+  /**
+   * Matches a pod end (a canonical identity, see `Ends`) to a workload of the manifests, or adds it as a would-be pod.
+   * @param allLabels the pod's labels to match pod templates against (see `identityOf`)
+   */
+  public add(identity: Identity, allLabels: ReadonlyMap<string, string> | undefined): void {
     if (identity.kind === 'named') {
       const workload = (this.byNamespace.get(identity.namespace!) ?? []).find(w => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind));
       this.matched.set(identity, { workload, evaluated: workload });
@@ -529,7 +538,7 @@ class ObservedCluster {
     if (!this.declared.has(ns) && !this.namespaces.has(ns)) {
       this.namespaces.set(ns, { name: ns, labels: namespaceLabels(identity.endpoint!) });
     }
-    const all = identity.allLabels!;
+    const all = allLabels!;
     const labels = identity.labels!;
     const inNamespace = this.byNamespace.get(ns) ?? [];
     const sameName = (w: WorkloadModel) => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind);
@@ -578,30 +587,37 @@ class ObservedCluster {
     return index;
   }
 
-  /** The cluster to analyse. */
+  /**
+   * The cluster to analyse: the manifests' namespaces and policies, the namespaces only the flows show, and only the
+   * workloads the observed pods are evaluated as (manifests' workloads in their order, then would-be pods). A verdict
+   * between two ends reads nothing of the other workloads (the library's pair queries rely on the same), so the
+   * workloads no flow shows would only make the analysis group them into classes.
+   */
   public cluster(): ClusterModel {
     for (const ns of this.namespaces.values()) {
       const labels = Object.keys(ns.labels ?? {}).filter(k => k !== 'kubernetes.io/metadata.name');
       if (labels.length > 0) this.notes.add(`namespace ${ns.name} is not declared in the manifests: it was given the labels Cilium recorded for it, ${labelsText(ns.labels ?? {})}`);
     }
+    const evaluated = new Set<WorkloadModel>();
+    for (const match of this.matched.values()) if (match.evaluated) evaluated.add(match.evaluated);
     // Spread first: whatever else the model holds (its policies, and any policy kinds added later) stays as it is.
     return {
       ...this.base,
       namespaces: [...this.base.namespaces, ...this.namespaces.values()],
-      workloads: [...this.base.workloads, ...this.workloads],
+      workloads: [...this.base.workloads.filter(w => evaluated.has(w)), ...this.workloads],
     };
   }
 
   /** An end of a group (a canonical identity) as the report names it, and as the analysis resolves it. */
   public resolve(analysis: Analysis, classOf: Map<WorkloadModel, WorkloadClass>, identity: Identity, tally: Tally, side: 'source' | 'destination'): Resolved {
-    const identities = () => [...tally.identities[side] ?? NO_STRINGS].sort();
+    const identities = () => [...tally.identities?.[side] ?? NO_STRINGS].sort();
     switch (identity.kind) {
       case 'node':
         return { endpoint: { kind: 'node', name: 'reserved:host', identities: identities() } };
       case 'unknown':
         return { endpoint: { kind: 'unknown', name: identity.display!, identities: identities() } };
       case 'address': {
-        const all = [...tally.addresses[side] ?? NO_STRINGS].sort(compareAddresses);
+        const all = [...tally.addresses?.[side] ?? NO_STRINGS].sort(compareAddresses);
         const shown = all.slice(0, MAX_LISTED_ADDRESSES);
         const name = all.length === 1 ? all[0] : `${all.slice(0, 2).join(', ')}${all.length > 2 ? ` and ${all.length - 2} more` : ''}`;
         const resolved = analysis.resolve(all[0]);
@@ -674,7 +690,7 @@ class PodTemplateIndex {
       for (const w of listed) if (hasAll(labels, w.keys, w.values)) found.push(w);
     }
     // Found list by list: back into cluster order.
-    found.sort((a, b) => a.position - b.position);
+    if (found.length > 1) found.sort((a, b) => a.position - b.position);
     return found.map(f => f.workload);
   }
 }
@@ -732,7 +748,7 @@ function group(tally: Tally, source: Resolved, destination: Resolved, outcome: R
     // The tally's counts are handed over, not copied: a tally is dropped once its group is made.
     flows: tally.flows, verdicts: tally.verdicts,
   } as ReplayGroup;
-  if (Object.keys(tally.dropReasons).length > 0) g.dropReasons = tally.dropReasons;
+  if (tally.dropReasons) g.dropReasons = tally.dropReasons;
   g.firstLine = tally.firstLine;
   g.lastLine = tally.lastLine;
   g.outcome = outcome;

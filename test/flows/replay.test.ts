@@ -395,6 +395,54 @@ spec:
   });
 });
 
+describe('replayObservedFlows: only what the flows show is analysed', () => {
+  test('workloads no flow shows change no verdict, and many ends never share a group by accident', () => {
+    // GIVEN 13 web workloads and 13 api workloads (named port http on 8080), ingress to api from web on http, and
+    // workloads no flow shows: a second api with http on 9090 and the same labels but one, and a namespace's worth of
+    // pods that api's namespaceSelector peer also admits
+    const webs = Array.from({ length: 13 }, (_, i) => `web-${i}`);
+    const apis = Array.from({ length: 13 }, (_, i) => `api-${i}`);
+    const cluster = manifests(
+      ...webs.map(w => DEPLOYMENT(w, { app: 'web', n: w })),
+      ...apis.map(a => DEPLOYMENT(a, { app: 'api', n: a }, { http: 8080 })),
+      DEPLOYMENT('api-unseen', { app: 'api', n: 'api-0', extra: 'x' }, { http: 9090 }),
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: tools, labels: {team: tools}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: probe, namespace: tools}
+spec:
+  selector: {matchLabels: {app: probe}}
+  template: {metadata: {labels: {app: probe}}, spec: {containers: [{name: main, image: example}]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}, {namespaceSelector: {matchLabels: {team: tools}}}], ports: [{port: http}]}]
+`);
+    // WHEN every web connects to every api on 8080 and 9090
+    const flows = webs.flatMap(w => apis.flatMap(a => [
+      flow(pod('shop', w, { app: 'web', n: w }), pod('shop', a, { app: 'api', n: a }), 'TCP', 8080),
+      flow(pod('shop', w, { app: 'web', n: w }), pod('shop', a, { app: 'api', n: a }), 'TCP', 9090),
+    ]));
+    const result = replayObservedFlows(cluster, flows);
+    // THEN one group per flow (ends numbered 1 and 12 are not ends 11 and 2), each saying what the analysis of the
+    // whole cluster says of that connection
+    expect(result.groups).toHaveLength(flows.length);
+    expect(new Set(result.groups.map(key)).size).toBe(flows.length);
+    const analysis = Analysis.of(cluster);
+    for (const g of result.groups) {
+      const alone = analysis.explain(g.source.name, g.destination.name, g.port);
+      expect([key(g), g.allowed, g.explanation, g.decidedBy]).toEqual([key(g), alone.allowed, alone.text, g.allowed ? ['shop/api-from-web ingress[0]'] : ['shop/default-deny-ingress', 'shop/api-from-web']]);
+    }
+    expect(result.groups.filter(g => g.allowed).map(g => g.port)).toEqual(Array(13 * 13).fill(8080));
+  });
+});
+
 describe('parseHubbleFlows: keepDropped', () => {
   const web = hubblePod('shop', 'web', { app: 'web' });
   const api = hubblePod('shop', 'api', { app: 'api' });
