@@ -72,7 +72,7 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .description('Replay observed Hubble flows against NetworkPolicies: which connections they would deny, and which policy dropped what')
     .argument('<flows>', 'the output of `hubble observe -o json` (one record per line, pretty-printed, or a JSON array)')
     .argument('<path...>', 'manifest files or directories (*.yaml, *.yml, *.json, recursively; multi-document and List kinds)')
-    .addOption(new Option('-o, --output <format>', `output format: ${REPLAY_FORMATS.join(', ')} (md: for a pull request comment)`).argParser(parseReplayFormat).default('txt'))
+    .addOption(new Option('-o, --output <format>', `output format: ${REPLAY_FORMATS.join(', ')} (md: for a pull request comment, cut to GitHub's 65,536-character limit)`).argParser(parseReplayFormat).default('txt'))
     .option('-v, --verbose', 'also list info diagnostics of the manifests (ignored kinds, assumed namespaces)')
     .option(...IGNORE_UNMODELLED_OPTION)
     .addHelpText('after', HELP_AFTER)

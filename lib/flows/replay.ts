@@ -32,7 +32,8 @@
  *   do not name, an address-less reserved identity) makes its group "not evaluated", with the reason.
  */
 import {
-  Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
+  _checkMaxLength, _cutNote, _NOTE_ROOM, Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
+  PR_COMMENT_MAX_LENGTH,
 } from '../analysis';
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
@@ -1030,14 +1031,25 @@ function decisionText(g: ReplayGroup): string {
   return g.decidedBy.length > 0 ? `allowed by ${g.decidedBy.join(', ')}` : 'allowed: no policy isolates it';
 }
 
+/** Options of the replay report. */
+export interface ReplayFormatOptions {
+  /**
+   * For `md`: the most characters to write; groups past it are left out, and a closing note counts them by outcome.
+   * `Infinity` writes every group.
+   * @default PR_COMMENT_MAX_LENGTH
+   */
+  readonly maxLength?: number;
+}
+
 /**
  * Formats a replay: `txt` (the summary line, then the groups that are not simply allowed, each with its
  * explanation), `md` (the same for a pull request comment) or `json` (every group, allowed ones included).
  * @param source what was replayed, for the summary line (the flow file's name)
  * @param stats the reader's counts, included in the JSON
+ * @param options `maxLength` of the md report (default: GitHub's 65,536-character comment limit)
  */
-export function formatReplay(result: ReplayResult, format: ReplayFormat, source: string, stats?: FlowStats): string {
-  return collectText(write => writeReplay(result, format, source, write, stats));
+export function formatReplay(result: ReplayResult, format: ReplayFormat, source: string, stats?: FlowStats, options: ReplayFormatOptions = {}): string {
+  return collectText(write => writeReplay(result, format, source, write, stats, options));
 }
 
 /**
@@ -1046,14 +1058,15 @@ export function formatReplay(result: ReplayResult, format: ReplayFormat, source:
  * @param source what was replayed, for the summary line (the flow file's name)
  * @param write receives the text, piece by piece
  * @param stats the reader's counts, included in the JSON
+ * @param options `maxLength` of the md report
  */
-export function writeReplay(result: ReplayResult, format: ReplayFormat, source: string, write: Write, stats?: FlowStats): void {
+export function writeReplay(result: ReplayResult, format: ReplayFormat, source: string, write: Write, stats?: FlowStats, options: ReplayFormatOptions = {}): void {
   if (format === 'json') {
     writeJson(result, source, write, stats);
     return;
   }
   if (format === 'md') {
-    writeMarkdown(result, source, write);
+    writeMarkdown(result, source, write, options.maxLength);
     return;
   }
   write(`${replaySummary(result, source)}\n`);
@@ -1097,28 +1110,67 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function writeMarkdown(result: ReplayResult, source: string, write: Write): void {
+/**
+ * The Markdown report: a title, the summary, then per outcome a table of its groups and their explanations, then the
+ * notes; cut at a group to `maxLength` characters when longer (the closing note counts the groups left out).
+ */
+function writeMarkdown(result: ReplayResult, source: string, write: Write, maxLength = PR_COMMENT_MAX_LENGTH): void {
+  _checkMaxLength(maxLength);
   const denied = result.counts['would-deny'];
   const title = denied.groups === 0
     ? 'no observed connection would be denied'
     : `${plural(denied.groups, 'observed connection')} would be denied (${plural(denied.flows, 'flow')})`;
-  write(`### cdk8s-netpol replay: ${title}\n\n${cell(replaySummary(result, source))}\n`);
-  for (const section of SECTIONS) {
-    const groups = result.groups.filter(g => g.outcome === section.outcome);
-    if (groups.length === 0) continue;
-    write(`\n#### ${section.title}\n\n| Source | Destination | Port | Flows | Lines | Decision |\n| --- | --- | --- | --- | --- | --- |\n`);
-    for (const g of groups) {
-      const lines = g.firstLine === g.lastLine ? `${g.firstLine}` : `${g.firstLine} to ${g.lastLine}`;
-      const decision = g.allowed === undefined ? 'not evaluated' : `${g.allowed ? 'allowed' : 'denied'}${g.decidedBy.length ? ` by ${g.decidedBy.map(code).join(', ')}` : ''}`;
-      const end = (e: ReplayEndpoint) => cell(`${code(e.name)}${endpointQualifier(e)}`);
-      write(`| ${end(g.source)} | ${end(g.destination)} | ${g.protocol} ${g.port} | ${cell(flowsText(g))} | ${lines} | ${cell(decision)} |\n`);
+  const header = `### cdk8s-netpol replay: ${title}\n\n${cell(replaySummary(result, source))}\n`;
+  const end = (e: ReplayEndpoint) => cell(`${code(e.name)}${endpointQualifier(e)}`);
+  const row = (g: ReplayGroup) => {
+    const lines = g.firstLine === g.lastLine ? `${g.firstLine}` : `${g.firstLine} to ${g.lastLine}`;
+    const decision = g.allowed === undefined ? 'not evaluated' : `${g.allowed ? 'allowed' : 'denied'}${g.decidedBy.length ? ` by ${g.decidedBy.map(code).join(', ')}` : ''}`;
+    return `| ${end(g.source)} | ${end(g.destination)} | ${g.protocol} ${g.port} | ${cell(flowsText(g))} | ${lines} | ${cell(decision)} |\n`;
+  };
+  const why = (g: ReplayGroup) => `- ${cell(g.explanation)}\n`;
+  const sections = SECTIONS.map(section => ({
+    outcome: section.outcome,
+    groups: result.groups.filter(g => g.outcome === section.outcome),
+    head: `\n#### ${section.title}\n\n| Source | Destination | Port | Flows | Lines | Decision |\n| --- | --- | --- | --- | --- | --- |\n`,
+  })).filter(s => s.groups.length > 0);
+  const [openWhy, closeWhy] = ['\n<details><summary>Why</summary>\n\n', '\n</details>\n'];
+  const notes = result.notes.length === 0 ? '' : `\n#### Notes\n\n${result.notes.map(note => `- ${cell(note)}\n`).join('')}`;
+  // Groups are rendered twice when there is a limit: once to learn whether everything fits, then to write.
+  let whole = header.length + notes.length;
+  for (const s of sections) {
+    whole += s.head.length + openWhy.length + closeWhy.length;
+    if (Number.isFinite(maxLength)) for (let i = 0; i < s.groups.length && whole <= maxLength; i++) whole += row(s.groups[i]).length + why(s.groups[i]).length;
+  }
+  const budget = whole <= maxLength ? Infinity : maxLength - _NOTE_ROOM;
+  let length = header.length;
+  write(header);
+  const left: string[] = [];
+  for (const s of sections) {
+    // As many of the section's groups as fit, each with its row and its explanation; none once one section is cut.
+    let shown = 0;
+    let size = s.head.length + openWhy.length + closeWhy.length;
+    if (left.length === 0) {
+      while (shown < s.groups.length) {
+        const more = row(s.groups[shown]).length + why(s.groups[shown]).length;
+        if (length + size + more > budget) break;
+        size += more;
+        shown++;
+      }
     }
-    write('\n<details><summary>Why</summary>\n\n');
-    for (const g of groups) write(`- ${cell(g.explanation)}\n`);
-    write('\n</details>\n');
+    if (shown > 0) {
+      const groups = s.groups.slice(0, shown);
+      write(s.head);
+      for (const g of groups) write(row(g));
+      write(openWhy);
+      for (const g of groups) write(why(g));
+      write(closeWhy);
+      length += size;
+    }
+    if (shown < s.groups.length) left.push(`${(s.groups.length - shown).toLocaleString('en-US')} ${s.outcome}`);
   }
-  if (result.notes.length > 0) {
-    write('\n#### Notes\n\n');
-    for (const note of result.notes) write(`- ${cell(note)}\n`);
-  }
+  const notesFit = length + notes.length <= budget;
+  if (notesFit) write(notes);
+  const hint = 'For every group, run the same `cdk8s-netpol replay` with `--output txt` or `--output json`.';
+  if (left.length > 0) write(_cutNote(maxLength, left, 'groups', `${notesFit ? '' : 'Nor are the notes. '}${hint}`));
+  else if (!notesFit) write(_cutNote(maxLength, [`${result.notes.length}`], 'notes', hint));
 }

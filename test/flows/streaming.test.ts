@@ -122,6 +122,44 @@ describe('the replay reports, written group by group', () => {
     expect(result.notes.length).toBeGreaterThan(0);
   });
 
+  test('md is cut at a group to fit a pull-request comment, with a note counting the groups left out by outcome', () => {
+    // GIVEN a capture with 40 denied groups (web-i to api on 9090) and 30 dropped ones the policies allow (to 8080)
+    const denied = Array.from({ length: 40 }, (_, i) => record(web(`web-${i}`, ['k8s:app=web', `k8s:pod=p${i}`]), api, 9090));
+    const dropped = Array.from({ length: 30 }, (_, i) => record(web(`web-${i}`, ['k8s:app=web', `k8s:pod=p${i}`]), api, 8080, { verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED' }));
+    const result = replayHubbleFlows(SHOP, [...denied, ...dropped].join('\n'), 'f.jsonl');
+    const whole = formatReplay(result, 'md', 'f.jsonl', undefined, { maxLength: Infinity });
+    const tableRows = (md: string, section: string) => {
+      const part = md.split('\n#### ').find(p => p.startsWith(section)) ?? '';
+      return part.split('\n').filter(l => l.startsWith('| `'));
+    };
+    // The explanations: the bullets inside the <details> blocks.
+    const whys = (md: string) => md.split('<details>').slice(1).map(part => part.split('</details>')[0].split('\n').filter(l => l.startsWith('- ')).length).reduce((a, b) => a + b, 0);
+    expect(result.counts['would-deny'].groups).toBe(40);
+    expect(result.counts['drop-disagrees'].groups).toBe(30);
+    for (const maxLength of [1_000, 2_500, 6_000, 12_000, whole.length - 1, whole.length]) {
+      // WHEN written within the limit
+      const cut = formatReplay(result, 'md', 'f.jsonl', undefined, { maxLength });
+      // THEN never longer; the whole report when it fits
+      expect(cut.length).toBeLessThanOrEqual(maxLength);
+      if (maxLength >= whole.length) {
+        expect(cut).toBe(whole);
+        continue;
+      }
+      // AND otherwise a prefix of each section's rows, each with its explanation, and a note counting the rest
+      const [deny, disagree] = [tableRows(cut, 'Would be denied'), tableRows(cut, 'DROPPED, but')];
+      expect(deny).toEqual(tableRows(whole, 'Would be denied').slice(0, deny.length));
+      expect(disagree).toEqual(tableRows(whole, 'DROPPED, but').slice(0, disagree.length));
+      expect(disagree.length === 0 || deny.length === 40).toBe(true);
+      expect(whys(cut)).toBe(deny.length + disagree.length);
+      const left = ([[40 - deny.length, 'would-deny'], [30 - disagree.length, 'drop-disagrees']] as const).filter(([n]) => n > 0).map(([n, o]) => `${n} ${o}`);
+      const cutNote = `\n_Cut to fit a pull-request comment (${maxLength.toLocaleString('en-US')} characters): `;
+      const notesShown = cut.includes('\n#### Notes\n');
+      if (left.length > 0) expect(cut).toContain(`${cutNote}${left.join(' and ')} groups are not shown. ${notesShown ? '' : 'Nor are the notes. '}For every group,`);
+      else expect([notesShown, cut]).toEqual([false, expect.stringContaining(`${cutNote}${result.notes.length} notes are not shown. For every group,`)]);
+      expect(cut.startsWith(whole.split('\n\n#### ')[0])).toBe(true);
+    }
+  });
+
   test('txt and md are written in more pieces than groups, and read as formatReplay renders them', () => {
     const result = replayHubbleFlows(SHOP, text, 'f.jsonl');
     for (const format of REPLAY_FORMATS) {

@@ -6,6 +6,7 @@
 import type { ConnectionSet } from '../connection-set';
 import type { ConnectivityDiff } from '../diff';
 import { endpointName } from '../endpoints';
+import { _checkMaxLength, _cutNote, _NOTE_ROOM, PR_COMMENT_MAX_LENGTH } from './comment';
 import { markdownCell, workloadsDiffInfo } from './diff-np-guard';
 import { collectText, Write } from './write';
 
@@ -23,15 +24,6 @@ export function diffSummaryLine(diff: ConnectivityDiff): string {
   const changedText = changed > 0 && wider > 0 ? `${changed} changed (${wider} ${wider === 1 ? 'allows' : 'allow'} more)` : `${changed} changed`;
   return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${removed} removed.`;
 }
-
-/** GitHub's limit on the body of a pull-request comment, in characters: the `md` diff is cut to fit it by default. */
-export const PR_COMMENT_MAX_LENGTH = 65_536;
-
-/** The smallest `maxLength`: room for the summary line, a table's head and the closing note. */
-const MIN_MAX_LENGTH = 1_000;
-
-/** Room kept free for the closing note of a cut diff. */
-const NOTE_ROOM = 600;
 
 /** Options of the review Markdown. */
 export interface DiffMarkdownOptions {
@@ -119,9 +111,7 @@ export function writeDiffMarkdown(diff: ConnectivityDiff, write: Write, options:
  * @internal
  */
 export function _writeMarkdownTables(summary: string, tables: readonly _MarkdownTable[], write: Write, maxLength = PR_COMMENT_MAX_LENGTH, hint: string): void {
-  if (!(maxLength >= MIN_MAX_LENGTH) || (Number.isFinite(maxLength) && !Number.isInteger(maxLength))) {
-    throw new Error(`maxLength: ${maxLength} is not allowed; use a whole number of characters of at least ${MIN_MAX_LENGTH.toLocaleString('en-US')} (GitHub's comment limit is ${PR_COMMENT_MAX_LENGTH.toLocaleString('en-US')}), or Infinity for every row`);
-  }
+  _checkMaxLength(maxLength);
   const top = (t: _MarkdownTable) => `\n### ${t.title} (${t.rows})\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`;
   const rowText = (t: _MarkdownTable, i: number) => `| ${t.cells(i).map(markdownCell).join(' | ')} |\n`;
   // Rows are rendered twice when there is a limit: once to learn whether everything fits, then to write.
@@ -130,7 +120,7 @@ export function _writeMarkdownTables(summary: string, tables: readonly _Markdown
     whole += top(t).length;
     if (Number.isFinite(maxLength)) for (let i = 0; i < t.rows && whole <= maxLength; i++) whole += rowText(t, i).length;
   }
-  const budget = whole <= maxLength ? Infinity : maxLength - NOTE_ROOM;
+  const budget = whole <= maxLength ? Infinity : maxLength - _NOTE_ROOM;
   let length = 0;
   const put = (text: string) => { length += text.length; write(text); };
   put(summary);
@@ -155,8 +145,5 @@ export function _writeMarkdownTables(summary: string, tables: readonly _Markdown
     }
     if (shown < t.rows) left.push(`${(t.rows - shown).toLocaleString('en-US')} ${t.kind}`);
   }
-  if (left.length > 0) {
-    const list = left.length === 1 ? left[0] : `${left.slice(0, -1).join(', ')} and ${left[left.length - 1]}`;
-    put(`\n_Cut to fit a pull-request comment (${maxLength.toLocaleString('en-US')} characters): ${list} rows are not shown. ${hint}_\n`);
-  }
+  if (left.length > 0) put(_cutNote(maxLength, left, 'rows', hint));
 }

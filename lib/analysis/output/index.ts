@@ -10,6 +10,7 @@ import { _writeMermaidPieces } from './mermaid';
 import { BytePieces, Pieces, textPieces } from './pieces';
 import { chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
 
+export * from './comment';
 export * from './connlist';
 export * from './csv';
 export * from './dot';
