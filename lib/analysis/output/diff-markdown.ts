@@ -1,7 +1,8 @@
 /**
  * The Markdown diff for pull-request comments: a summary line with the counts first, then one table per kind of
  * difference, newly allowed connections first (what a security reviewer must see), then changed ones with what each
- * now also allows and no longer allows, then removed ones.
+ * now also allows and no longer allows, then removed ones; cut at a row to fit a pull-request comment (./comment).
+ * The grouped diff (./grouped-diff) writes its tables with the same writer.
  */
 import type { ConnectionSet } from '../connection-set';
 import type { ConnectivityDiff } from '../diff';
