@@ -685,8 +685,10 @@ class PodTemplateIndex {
   /** The workloads whose pod template's labels are all among `labels`, in cluster order. */
   public matching(labels: ReadonlyMap<string, string>): WorkloadModel[] {
     const found: IndexedWorkload[] = [];
-    for (const [key, value] of labels) {
-      const listed = this.index.get(key)?.get(value);
+    // By the index's keys (the first label key of each template: few), not by the pod's labels (many).
+    for (const [key, byValue] of this.index) {
+      const value = labels.get(key);
+      const listed = value === undefined ? undefined : byValue.get(value);
       if (!listed) continue;
       for (const w of listed) if (hasAll(labels, w.keys, w.values)) found.push(w);
     }
