@@ -39,6 +39,7 @@
  * - BENCH_MAX_PODS: the largest size, of 5000, 10000, 20000, 40000, 80000, 150000 (default 10000: 3 rounds of 5,000
  *   and 10,000 pods take about 8 minutes on a loaded 2-core machine, up to 20,000 about 15; one round of every size
  *   up to 150,000 about an hour);
+ * - BENCH_MIN_PODS: the smallest size (default 5000), e.g. 80000 to measure only the two largest;
  * - BENCH_ROUNDS: rounds per size (default 3);
  * - BENCH_TIMEOUT: seconds after which a command is killed (default 600);
  * - BENCH_COMMANDS: only these commands, comma-separated (e.g. `analyze -o connlist,lint`; default all);
@@ -83,13 +84,16 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     return value;
   };
   const maxPods = positive('BENCH_MAX_PODS', 10_000);
+  const minPods = positive('BENCH_MIN_PODS', SIZES[0]);
+  const sizes = SIZES.filter(n => n >= minPods && n <= maxPods);
+  if (sizes.length === 0) throw new Error(`no size from BENCH_MIN_PODS=${minPods} to BENCH_MAX_PODS=${maxPods}; the sizes are ${SIZES.join(', ')}`);
   const basis = env.BENCH_BASIS ?? 'cpu';
   if (basis !== 'cpu' && basis !== 'wall') throw new Error(`BENCH_BASIS=${basis}: use cpu or wall`);
   const wanted = env.BENCH_COMMANDS?.split(',').map(c => c.trim()).filter(c => c !== '');
   const unknown = wanted?.filter(w => !COMMAND_CASES.some(c => c.name === w)) ?? [];
   if (unknown.length > 0) throw new Error(`BENCH_COMMANDS: unknown ${unknown.join(', ')}; the commands are ${COMMAND_CASES.map(c => c.name).join(', ')}`);
   return {
-    sizes: SIZES.filter(n => n <= maxPods),
+    sizes,
     rounds: Math.floor(positive('BENCH_ROUNDS', 3)),
     timeoutSeconds: positive('BENCH_TIMEOUT', 600),
     commands: wanted ? COMMAND_CASES.filter(c => wanted.includes(c.name)) : COMMAND_CASES,
@@ -196,7 +200,6 @@ async function main(): Promise<void> {
   const config = readConfig(process.env);
   log(`scale benchmark (${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, load ${load()}): `
     + `sizes ${config.sizes.join(', ')} pods, ${config.rounds} round${config.rounds === 1 ? '' : 's'}, timeout ${config.timeoutSeconds} s, ratios on ${config.basis} time`);
-  if (config.sizes.length === 0) throw new Error('BENCH_MAX_PODS is below the smallest size, 5000');
   const base = config.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-scale-'));
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-scale-runs-'));
   const reports: SizeReport[] = [];
