@@ -37,7 +37,10 @@ function readText(file: string): string {
 }
 
 function addText(builder: ClusterBuilder, text: string, file: string | undefined): void {
+  const lines: number[] = [];
+  if (file !== undefined) builder.documentLines.set(file, lines);
   for (const doc of readDocuments(text, file)) {
+    lines[doc.documentIndex] = doc.line;
     if (doc.diagnostics.length > 0) builder.diagnostics.push(...doc.diagnostics);
     if (doc.value !== undefined) builder.addDocument(doc.value, { file, documentIndex: doc.documentIndex, prefix: '' }, doc.readings);
   }

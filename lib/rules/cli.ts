@@ -56,7 +56,7 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
   if (paths.length === 0) {
     return { stdout: '', stderr: 'error: no manifest paths given; usage: cdk8s-netpol lint PATH...\n', exitCode: 2 };
   }
-  const { cluster, diagnostics } = loadPaths(paths);
+  const { cluster, diagnostics, documentLines } = loadPaths(paths);
   let badInput = false;
   let infos = 0;
   for (const d of diagnostics) {
@@ -86,17 +86,8 @@ export function lintPaths(paths: string[], options: LintPathsOptions): LintPaths
     stdout = formatJson(result);
     if (note) stdout = `${JSON.stringify({ ...JSON.parse(stdout), ignoredUnmodelled: unmodelled.map(d => ({ kind: d.kind, name: d.name, file: d.file, documentIndex: d.documentIndex })) }, null, 2)}\n`;
   } else if (options.output === 'sarif') {
-    const lines = new Map<string, number[]>();
-    stdout = formatSarif(result, {
-      documentLine: (file, index) => {
-        let starts = lines.get(file);
-        if (!starts) {
-          starts = documentStartLines(file);
-          lines.set(file, starts);
-        }
-        return starts[index];
-      },
-    });
+    // The lines the loader recorded as it read each file; a file is never read twice.
+    stdout = formatSarif(result, { documentLine: (file, index) => documentLines.get(file)?.[index] });
     if (note) {
       // SARIF's place for what the tool has to say about its run, besides results.
       const sarif = JSON.parse(stdout);

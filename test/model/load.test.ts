@@ -356,6 +356,22 @@ describe('loadPaths', () => {
     const line = formatDiagnostic(diagnostics.find(d => d.code === DiagnosticCode.INVALID_POLICY)!);
     expect(line).toBe(`${path.join(dir, 'bad.yaml')}#1 spec.ingress[0].ports[0].port: error: NetworkPolicy shop/p: port 0 is not an integer from 1 to 65535 [invalid-policy]`);
   });
+
+  test('records per file the line where each document starts, as readDocuments counts them', () => {
+    // GIVEN YAML with a comment, an empty document and a malformed one, and a stream of JSON objects
+    const yaml = `# shop\n\n${POD('a')}---\n---\n${POD('b')}---\nkind: [unclosed\n`;
+    const json = `${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'c', namespace: 'shop' } })}\n\n${JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'd', namespace: 'shop' } }, null, 2)}\n`;
+    const dir = tempDir({ 'a.yaml': yaml, 'b.json': json });
+    // WHEN loaded
+    const { documentLines } = loadPaths([dir]);
+    // THEN each file's lines are the documents' own, by document index
+    for (const [name, text] of [['a.yaml', yaml], ['b.json', json]]) {
+      const file = path.join(dir, name);
+      expect(documentLines.get(file)).toEqual([...load.readDocuments(text, file)].map(d => d.line));
+    }
+    expect(documentLines.get(path.join(dir, 'a.yaml'))!.slice(0, 1)).toEqual([3]);
+    expect(documentLines.get(path.join(dir, 'b.json'))).toEqual([1, 3]);
+  });
 });
 
 describe('loadObjects with cdk8s output', () => {

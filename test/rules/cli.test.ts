@@ -78,4 +78,29 @@ describe('lintPaths', () => {
     expect(line('NP004')).toBe(starts[1]);
     expect(text.split('\n')[starts[1] - 1]).toBe('apiVersion: networking.k8s.io/v1');
   });
+
+  test('SARIF takes the document lines the loader recorded, reading each file once', () => {
+    // GIVEN two files, the second with three documents after a comment and a blank line, and findings in both
+    const first = write('once/a.yaml', yamlOf([defaultDeny('production')]));
+    const second = write('once/b.yaml', `# team b\n\n${yamlOf([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'staging' } }])}---\n${yamlOf([defaultDeny('staging')])}---\n${yamlOf([defaultDeny('qa')])}`);
+    // (the module object itself: the namespace import's properties cannot be redefined)
+    const reads = jest.spyOn(require('fs') as typeof fs, 'readFileSync');
+    try {
+      // WHEN linted as SARIF
+      const log = JSON.parse(lintPaths([path.dirname(first)], { output: 'sarif', failOn: 'never' }).stdout);
+      // THEN each file was read once, and every result's line is where its document starts
+      const manifestReads = reads.mock.calls.filter(([file]) => file === first || file === second);
+      expect(manifestReads.map(([file]) => file)).toEqual([first, second]);
+      const regions = log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => r.locations[0].physicalLocation);
+      expect(new Set(regions.map((r: { artifactLocation: { uri: string } }) => path.basename(r.artifactLocation.uri)))).toEqual(new Set(['a.yaml', 'b.yaml']));
+      for (const region of regions) {
+        const file = region.artifactLocation.uri.endsWith('a.yaml') ? first : second;
+        expect(documentStartLines(file)).toContain(region.region.startLine);
+      }
+      expect(documentStartLines(second)[0]).toBe(3);
+      expect(documentStartLines(second)).toHaveLength(3);
+    } finally {
+      reads.mockRestore();
+    }
+  });
 });

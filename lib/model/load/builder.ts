@@ -18,6 +18,11 @@ export interface LoadResult {
   readonly cluster: ClusterModel;
   /** Diagnostics, in input order (undeclared namespaces last). */
   readonly diagnostics: Diagnostic[];
+  /**
+   * Per file read (`loadPaths`) or named text (`loadText`), the 1-based line where each document's content starts, by
+   * document index: where a diagnostic's or a model object's `documentIndex` points in the file (SARIF locations).
+   */
+  readonly documentLines: ReadonlyMap<string, readonly number[]>;
 }
 
 function describe(value: unknown): string {
@@ -40,6 +45,8 @@ const NO_READINGS: ReadonlyMap<string, YamlReading> = new Map();
 /** Accumulates objects into a cluster model. */
 export class ClusterBuilder {
   public readonly diagnostics: Diagnostic[] = [];
+  /** Per file, the line where each document starts (see `LoadResult.documentLines`); filled by the text readers. */
+  public readonly documentLines = new Map<string, number[]>();
   private readonly namespaces = new Map<string, NamespaceModel>();
   private readonly workloads = new Map<string, WorkloadModel>();
   private readonly policies = new Map<string, PolicyModel>();
@@ -144,6 +151,7 @@ export class ClusterBuilder {
         ...(clusterPolicies.length > 0 ? { clusterPolicies } : {}),
       },
       diagnostics: this.diagnostics,
+      documentLines: this.documentLines,
     };
   }
 
