@@ -33,6 +33,8 @@ export const COMMAND_CASES: readonly CommandCase[] = [
     name: `analyze -o ${format}`, args: c => ['analyze', c.manifests, '--output', format], okExitCodes: [0], maxRatio: 2,
   })),
   { name: 'lint', args: c => ['lint', c.manifests], okExitCodes: [0, 1], maxRatio: 1.5 },
+  // SARIF (for code scanning) places each finding at its document's line.
+  { name: 'lint -o sarif', args: c => ['lint', c.manifests, '--output', 'sarif'], okExitCodes: [0, 1], maxRatio: 1.5 },
   {
     // --expect allow: a wrong verdict exits 1, which counts as a failure.
     name: 'explain',
