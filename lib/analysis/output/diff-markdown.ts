@@ -62,21 +62,25 @@ interface DiffRow {
   readonly lost: ConnectionSet;
 }
 
+/** Columns a table of the review Markdown adds after the connections, and their cells per row. */
+interface ExtraColumns<E> {
+  readonly columns: readonly string[];
+  readonly cells: (e: E) => string[];
+}
+
 /**
  * The tables of the review Markdown, by diff type (what is newly allowed first), each row the two ends (`ends`), the
- * connections, and optionally more cells (`extra`, under `extraColumns`: shown only when they are not empty).
+ * connections, and the extra columns `extra` gives for the table's rows (none when it gives undefined).
  * @internal
  */
-export function _diffTables<E extends DiffRow>(entries: readonly E[], cells: {
-  readonly ends: (e: E) => string[];
-  readonly extraColumns?: readonly string[];
-  readonly extra?: (e: E, rows: readonly E[]) => string[];
-}): _MarkdownTable[] {
+export function _diffTables<E extends DiffRow>(entries: readonly E[], ends: (e: E) => string[], extra: (rows: readonly E[]) => ExtraColumns<E> | undefined = () => undefined): _MarkdownTable[] {
   const of = (type: string) => entries.filter(e => e.type === type);
   const table = (kind: string, title: string, rows: readonly E[], head: string[], row: (e: E) => string[]): _MarkdownTable => {
-    const extra = cells.extra ? (e: E) => cells.extra!(e, rows) : () => [];
-    const extraColumns = rows.length > 0 && cells.extra && extra(rows[0]).length > 0 ? cells.extraColumns ?? [] : [];
-    return { kind, title, columns: ['source', 'destination', ...head, ...extraColumns], rows: rows.length, cells: i => [...cells.ends(rows[i]), ...row(rows[i]), ...extra(rows[i])] };
+    const more = rows.length > 0 ? extra(rows) : undefined;
+    return {
+      kind, title, columns: ['source', 'destination', ...head, ...(more?.columns ?? [])], rows: rows.length,
+      cells: i => [...ends(rows[i]), ...row(rows[i]), ...(more ? more.cells(rows[i]) : [])],
+    };
   };
   return [
     table('newly allowed', 'Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]),
@@ -96,12 +100,9 @@ export function formatDiffMarkdown(diff: ConnectivityDiff, options: DiffMarkdown
 
 /** Writes the review Markdown (`formatDiffMarkdown`) row by row. */
 export function writeDiffMarkdown(diff: ConnectivityDiff, write: Write, options: DiffMarkdownOptions = {}): void {
-  const tables = _diffTables(diff.entries, {
-    ends: e => [endpointName(e.src), endpointName(e.dst)],
-    extraColumns: ['workloads'],
-    // The workloads column is there when a row of the table names a workload that exists on one side only.
-    extra: (e, rows) => (rows.some(r => r.addedOrRemovedWorkloads.length > 0) ? [workloadsDiffInfo(e)] : []),
-  });
+  // The workloads column is there when a row of the table names a workload that exists on one side only.
+  const tables = _diffTables(diff.entries, e => [endpointName(e.src), endpointName(e.dst)],
+    rows => (rows.some(r => r.addedOrRemovedWorkloads.length > 0) ? { columns: ['workloads'], cells: e => [workloadsDiffInfo(e)] } : undefined));
   _writeMarkdownTables(`${diffSummaryLine(diff)}\n`, tables, write, options.maxLength,
     'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`; `--group namespace` gives one row per pair of namespaces.');
 }

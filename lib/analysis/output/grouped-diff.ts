@@ -56,7 +56,7 @@ export function formatGroupedDiffText(groups: readonly GroupedDiffEntry[]): stri
 export function formatGroupedDiffMarkdown(diff: ConnectivityDiff, groups: readonly GroupedDiffEntry[], options: DiffMarkdownOptions = {}): string {
   const summary = groups.length === 0 ? `${diffSummaryLine(diff)}\n`
     : `${diffSummaryLine(diff)}\n\nGrouped by namespace: ${plural(diff.entries.length, 'pair', 'pairs')} of peers in ${plural(groups.length, 'row', 'rows')}.\n`;
-  const tables = _diffTables(groups, { ends: g => [g.src, g.dst], extraColumns: ['pairs'], extra: g => [String(g.pairs)] });
+  const tables = _diffTables(groups, g => [g.src, g.dst], () => ({ columns: ['pairs'], cells: g => [String(g.pairs)] }));
   return collectText(write => _writeMarkdownTables(summary, tables, write, options.maxLength,
     'For every row, run the same `cdk8s-netpol diff --group namespace` with `--output txt` or `--output json`.'));
 }
