@@ -18,6 +18,7 @@ import { Explanation, explainConnection } from './explain';
 import { exposureOf, WorkloadExposure } from './exposure';
 import { formatIpv4Range, Ipv4Range, parseAddress } from './external';
 import type { EachConnection } from './output/write';
+import { compareStrings } from './compare';
 
 /** One allowed connection between two endpoints. */
 export interface Connection {
@@ -45,10 +46,6 @@ function rangeEndpoint(range: Ipv4Range): ExternalEndpoint {
 
 /** By default, at most this many destination entries are kept for reuse across sources of the same class. */
 const DESTINATION_CACHE_ENTRIES = 4_000_000;
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** An endpoint reference: `namespace/name` or `namespace/name[Kind]`. */
 const WORKLOAD_REF = /^([^/\s]+)\/([^/[\s]+)(?:\[([^\]]+)\])?$/;
@@ -390,7 +387,6 @@ interface DestinationList {
   /** The connections to each. */
   readonly conns: readonly ConnectionSet[];
 }
-
 
 /**
  * The order of the connection list: sources are the workloads and the ingress ranges, destinations the workloads and

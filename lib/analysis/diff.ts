@@ -31,6 +31,7 @@ import { ConnectionSet } from './connection-set';
 import { Endpoint, endpointName, ExternalEndpoint, WorkloadEndpoint } from './endpoints';
 import type { AnalysisOptions } from './engine';
 import { MAX_IPV4 } from './external';
+import { compareStrings } from './compare';
 
 export * from './output/diff-formats';
 
@@ -210,10 +211,6 @@ function ipv4Range(e: Endpoint): { first: number; last: number } | undefined {
 
 function externalEndpoint(first: number, last: number): ExternalEndpoint {
   return { type: 'external', first: formatAddress(BigInt(first), 4), last: formatAddress(BigInt(last), 4) };
-}
-
-function compareStrings(a: string, b: string): number {
-  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /**

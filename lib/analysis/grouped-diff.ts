@@ -7,6 +7,7 @@
 import { ConnectionSet } from './connection-set';
 import { ConnectionDiff, ConnectivityDiff, DIFF_TYPES, DiffType } from './diff';
 import { Endpoint, endpointName } from './endpoints';
+import { compareStrings } from './compare';
 
 /** What holds for `pairs` pairs of peers of two namespaces (or external ranges). */
 export interface GroupedDiffEntry {
@@ -31,10 +32,6 @@ export interface GroupedDiffEntry {
 /** The group of an end: its namespace, or the external range itself. */
 function groupName(end: Endpoint): string {
   return end.type === 'workload' ? end.namespace : endpointName(end);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -19,6 +19,7 @@ import { ConnectionSet } from './connection-set';
 import { endpointName, ExternalEndpoint } from './endpoints';
 import { selectorRequirements } from './exposure';
 import { formatIpv4Range, Ipv4Range } from './external';
+import { compareStrings } from './compare';
 
 /** How `groupConnections` gathers workloads. */
 export enum ConnectionGrouping {
@@ -55,10 +56,6 @@ export interface GroupedConnection {
   readonly pairs: number;
   /** How many pairs of distinct endpoints the two groups have in all. */
   readonly of: number;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function rangeGroup(range: Ipv4Range): EndpointGroup {

@@ -19,6 +19,7 @@ import { Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
+import { compareStrings } from '../analysis/compare';
 
 /** The default lock file. */
 export const DEFAULT_LOCK_FILE = 'netpol.lock';
@@ -56,10 +57,6 @@ export function formatLock(snapshot: ConnectivitySnapshot, madeFrom: string): st
     '',
     ...connections,
   ].map(l => `${l}\n`).join('');
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const WORKLOAD = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/;
