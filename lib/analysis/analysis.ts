@@ -215,6 +215,15 @@ export class Analysis {
   }
 
   /**
+   * The connection list as one destination list per source, for the diff: the same connections as `eachConnection()`,
+   * with the ends as positions in name order rather than as objects.
+   * @internal
+   */
+  public _connectionLists(destinationCacheEntries = DESTINATION_CACHE_ENTRIES): _ConnectionLists {
+    return this.orderOf(destinationCacheEntries);
+  }
+
+  /**
    * The endpoints that take part in at least one connection of `connections()`, sorted by name: the nodes of a
    * drawing of the list. Found on the workload classes, without listing the connections.
    */
@@ -376,6 +385,8 @@ interface OrderedEndpoint {
   readonly cls?: WorkloadClass;
   /** Its index in the direction's range partition, for an external range. */
   readonly rangeIndex?: number;
+  /** Its addresses, for an external range. */
+  readonly range?: Ipv4Range;
   /** Its position in the destination order (workloads only; -1 for a range). */
   readonly rank: number;
 }
@@ -386,6 +397,21 @@ interface DestinationList {
   readonly ranks: Int32Array;
   /** The connections to each. */
   readonly conns: readonly ConnectionSet[];
+}
+
+/**
+ * The connection list as one destination list per source (see `Analysis._connectionLists`): the sources (workloads
+ * and ingress ranges) and the destinations (workloads and egress ranges), each in name order, and per source its
+ * destinations as positions in `destinations`, ascending, with the position of the source itself to skip.
+ * @internal
+ */
+export interface _ConnectionLists {
+  /** The sources, in name order. */
+  readonly sources: readonly OrderedEndpoint[];
+  /** The destinations, in name order. */
+  readonly destinations: readonly OrderedEndpoint[];
+  /** The destinations of a source, and the position to skip in them (the source itself), -1 for none. */
+  listOf(source: OrderedEndpoint): DestinationList & { readonly skip: number };
 }
 
 /**
@@ -404,7 +430,9 @@ class EndpointOrder {
   public readonly egressRank: number[];
 
   constructor(engine: Engine) {
-    const workloads: { endpoint: WorkloadEndpoint; text: string; cls: WorkloadClass }[] = [];
+    const byText = (a: { text: string }, b: { text: string }) => compareStrings(a.text, b.text);
+    // One object per endpoint, shared by the two orders, all of one shape.
+    const workloads: OrderedEndpoint[] = [];
     const seen = new Set<string>();
     for (const cls of engine.classes) {
       for (const w of cls.workloads) {
@@ -412,29 +440,29 @@ class EndpointOrder {
         const text = endpointName(endpoint);
         if (seen.has(text)) continue;
         seen.add(text);
-        workloads.push({ endpoint, text, cls });
+        workloads.push({ endpoint, text, cls, rangeIndex: undefined, range: undefined, rank: -1 });
       }
     }
+    workloads.sort(byText);
     const ranges = (direction: PolicyType) => (direction === PolicyType.INGRESS ? engine.ingressRanges : engine.egressRanges)
-      .map((range, rangeIndex) => { const endpoint = rangeEndpoint(range); return { endpoint, text: endpointName(endpoint), rangeIndex }; });
-    const byText = (a: { text: string }, b: { text: string }) => compareStrings(a.text, b.text);
-    const destinations: OrderedEndpoint[] = [...workloads.map(w => ({ ...w, rank: -1 })), ...ranges(PolicyType.EGRESS).map(r => ({ ...r, rank: -1 }))].sort(byText);
+      .map((range, rangeIndex): OrderedEndpoint => {
+        const endpoint = rangeEndpoint(range);
+        return { endpoint, text: endpointName(endpoint), cls: undefined, rangeIndex, range, rank: -1 };
+      })
+      .sort(byText);
+    // The workloads are sorted once; each order merges them with its ranges (no range has a workload's name).
+    this.destinations = mergeSorted(workloads, ranges(PolicyType.EGRESS));
     this.membersByClass = engine.classes.map(() => []);
     this.egressRank = new Array(engine.egressRanges.length);
-    const rankOf = new Map<string, number>();
-    this.destinations = destinations.map((d, rank) => {
+    this.destinations.forEach((d, rank) => {
       if (d.cls) {
+        (d as { rank: number }).rank = rank; // set once, here: the position the sources need too
         this.membersByClass[d.cls.index].push(rank);
-        rankOf.set(d.text, rank);
       } else {
         this.egressRank[d.rangeIndex!] = rank;
       }
-      return { ...d, rank: d.cls ? rank : -1 };
     });
-    this.sources = [
-      ...workloads.map(w => ({ ...w, rank: rankOf.get(w.text)! })),
-      ...ranges(PolicyType.INGRESS).map(r => ({ ...r, rank: -1 })),
-    ].sort(byText);
+    this.sources = mergeSorted(workloads, ranges(PolicyType.INGRESS));
   }
 }
 
@@ -443,7 +471,7 @@ class EndpointOrder {
  * its class, so they are computed per class, sorted once, and kept for the next sources of that class within a
  * bounded budget.
  */
-class ConnectionOrder {
+class ConnectionOrder implements _ConnectionLists {
   /** The sources, in name order. */
   public readonly sources: OrderedEndpoint[];
   /** The destinations, in name order. */
@@ -576,6 +604,17 @@ class ConnectionOrder {
     this.cache.set(index, list);
     this.cachedEntries += list.ranks.length;
   }
+}
+
+/** Two lists sorted by name, merged in name order (no name is in both). */
+function mergeSorted(a: readonly OrderedEndpoint[], b: readonly OrderedEndpoint[]): OrderedEndpoint[] {
+  const merged: OrderedEndpoint[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) {
+    merged[k] = j === b.length || (i < a.length && compareStrings(a[i].text, b[j].text) <= 0) ? a[i++] : b[j++];
+  }
+  return merged;
 }
 
 /**

@@ -13,10 +13,13 @@
  *   direction, the two sides are compared over the common refinement of both cuts, and neighbouring ranges whose
  *   (before, after) connections are equal are merged, so each entry is a maximal range (as netpol-analyzer does). The
  *   result does not depend on how either side happened to cut the space.
- * - Cost: the two connection lists are read side by side in their common order (a merge-join, no pairwise
- *   comparison), an analysis's one connection at a time, so neither list is held: memory is the two analyses, the
- *   entries, and each workload's external ranges as a destination (shared by the workloads treated alike). One sweep
- *   per workload and direction over its external ranges, and one sort of the entries for the output order.
+ * - Cost: neither connection list is made. Two analyses are compared source by source: each source's destination
+ *   lists (one per side, as positions in each side's name order, matched by name once) are merged by position, so no
+ *   connection becomes an object and no name is compared per connection. A snapshot is read as a connection list, in
+ *   the common order (a merge-join, no pairwise comparison). Memory is the two analyses, the entries, and each
+ *   workload's external ranges as a destination (shared by the workloads treated alike). One sweep per pair of
+ *   classes (or workload, for a snapshot) and direction over the external ranges, and one sort of the entries for the
+ *   output order.
  *
  * @example
  * const result = diffConnectivity(Analysis.of(before), Analysis.of(after));
@@ -26,7 +29,7 @@
  */
 import { formatAddress } from '../model/cidr';
 import type { ClusterModel } from '../model/types';
-import { Analysis, Connection } from './analysis';
+import { _ConnectionLists, Analysis, Connection } from './analysis';
 import { ConnectionSet } from './connection-set';
 import { Endpoint, endpointName, ExternalEndpoint, WorkloadEndpoint } from './endpoints';
 import type { AnalysisOptions } from './engine';
@@ -467,14 +470,173 @@ class Entries {
  * The connectivity difference from `before` to `after`: every pair of peers whose allowed connections differ, with
  * both sides' connections, the diff type and the workloads that exist on one side only.
  *
- * The two connection lists are read side by side, in their common order (source name, then destination name), as a
- * merge-join: an analysis's connections one at a time (`Analysis.eachConnection()`), so neither list is held; only
- * the entries and, per workload, its external ranges as a destination are kept. A snapshot that is not in that order
- * is sorted first. Two cluster models with the same policy objects are analysed with the policies compiled once.
- * Throws when a snapshot lists overlapping external ranges for one workload and direction.
+ * Two analyses are compared source by source (`diffConnectionLists`): each source's destination lists, one per side,
+ * merged by position, so neither connection list is made. Otherwise (a snapshot on either side) the two lists are
+ * read side by side in their common order (source name, then destination name), as a merge-join: an analysis's
+ * connections one at a time (`Analysis.eachConnection()`), a snapshot not in that order sorted first. Either way only
+ * the entries and, per workload, its external ranges as a destination are kept. Two cluster models with the same
+ * policy objects are analysed with the policies compiled once. Throws when a snapshot lists overlapping external
+ * ranges for one workload and direction.
  */
 export function diffConnectivity(before: DiffInput, after: DiffInput, options: DiffOptions = {}): ConnectivityDiff {
   const [oldInput, newInput] = analysesOf(before, after, options);
+  const out = hasConnectionLists(oldInput) && hasConnectionLists(newInput)
+    ? diffConnectionLists(oldInput._connectionLists(), newInput._connectionLists())
+    : mergeJoin(oldInput, newInput);
+  out.sort((x, y) => x.rank - y.rank || compareStrings(x.srcName, y.srcName) || compareStrings(x.dstName, y.dstName));
+  const list = out.map(e => e.entry);
+  const counts = { changed: 0, added: 0, removed: 0 };
+  for (const e of list) counts[e.type]++;
+  return { entries: list, counts };
+}
+
+/** Whether the input gives its connection list per source (an `Analysis` of this copy of the package). */
+function hasConnectionLists(input: Analysis | ConnectivitySnapshot): input is Analysis {
+  return typeof (input as Analysis)._connectionLists === 'function';
+}
+
+type ListedEndpoint = _ConnectionLists['sources'][number];
+
+/**
+ * The entries between two analyses, source by source. Positions in the two sides' destination orders are matched by
+ * name once (`matchPositions`); then each source's two destination lists (ascending positions, so ascending names)
+ * are merged by position, without making a connection object or comparing a name per connection. A source's
+ * external ranges are compared once per pair of (old, new) workload classes, since a class's list holds them all.
+ */
+function diffConnectionLists(oldLists: _ConnectionLists, newLists: _ConnectionLists): SortableEntry[] {
+  const [oldToNew, newToOld] = matchPositions(oldLists.destinations, newLists.destinations);
+  const workloadNames = (lists: _ConnectionLists) => new Set(lists.destinations.filter(d => d.cls).map(d => d.text));
+  const entries = new Entries(workloadNames(oldLists), workloadNames(newLists));
+  const ingress = new IngressRanges();
+  /** Per pair of (old, new) source classes (or one class of a one-sided source): the changed egress ranges. */
+  const egressChanges = new Map<string, RangeChange[]>();
+
+  /** A source's egress ranges, compared for its pair of classes the first time, then reused. */
+  const addEgress = (src: ListedEndpoint, key: string, ranges: () => [RangeConns[], RangeConns[]]) => {
+    let changes = egressChanges.get(key);
+    if (!changes) {
+      const [before, after] = ranges();
+      changes = sweepRanges(sortedRanges(before, src.text, 'old'), sortedRanges(after, src.text, 'new'));
+      egressChanges.set(key, changes);
+    }
+    for (const change of changes) entries.add(src.endpoint, change.range, src.text, change.rangeName, change.before, change.after);
+  };
+
+  /** A workload source on one side only: each of its connections is added or removed. */
+  const oneSided = (lists: _ConnectionLists, src: ListedEndpoint, side: 'old' | 'new') => {
+    const { ranks, conns, skip } = lists.listOf(src);
+    const ranges: RangeConns[] = [];
+    for (let i = 0; i < ranks.length; i++) {
+      if (ranks[i] === skip) continue;
+      const dst = lists.destinations[ranks[i]];
+      if (dst.range) {
+        ranges.push({ first: dst.range.first, last: dst.range.last, conns: conns[i] });
+      } else if (side === 'old') {
+        entries.add(src.endpoint, dst.endpoint, src.text, dst.text, conns[i], ConnectionSet.NONE);
+      } else {
+        entries.add(src.endpoint, dst.endpoint, src.text, dst.text, ConnectionSet.NONE, conns[i]);
+      }
+    }
+    addEgress(src, `${side} ${src.cls!.index}`, () => (side === 'old' ? [ranges, []] : [[], ranges]));
+  };
+
+  /** A workload source on both sides: its two destination lists merged by position. */
+  const bothSides = (oldSrc: ListedEndpoint, newSrc: ListedEndpoint) => {
+    const a = oldLists.listOf(oldSrc);
+    const b = newLists.listOf(newSrc);
+    const add = (dst: ListedEndpoint, oldConns: ConnectionSet, newConns: ConnectionSet) =>
+      entries.add(oldSrc.endpoint, dst.endpoint, oldSrc.text, dst.text, oldConns, newConns);
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      // Past the source itself and the ranges (compared below); a destination on one side only is added or removed.
+      while (i < a.ranks.length && (a.ranks[i] === a.skip || oldToNew[a.ranks[i]] < 0)) {
+        if (oldToNew[a.ranks[i]] === ONE_SIDED && a.ranks[i] !== a.skip) add(oldLists.destinations[a.ranks[i]], a.conns[i], ConnectionSet.NONE);
+        i++;
+      }
+      while (j < b.ranks.length && (b.ranks[j] === b.skip || newToOld[b.ranks[j]] < 0)) {
+        if (newToOld[b.ranks[j]] === ONE_SIDED && b.ranks[j] !== b.skip) add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j]);
+        j++;
+      }
+      if (i === a.ranks.length && j === b.ranks.length) break;
+      // Both destinations are on both sides: compared by their new positions.
+      const order = i === a.ranks.length ? 1 : j === b.ranks.length ? -1 : oldToNew[a.ranks[i]] - b.ranks[j];
+      if (order < 0) {
+        add(oldLists.destinations[a.ranks[i]], a.conns[i++], ConnectionSet.NONE);
+      } else if (order > 0) {
+        add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j++]);
+      } else {
+        add(oldLists.destinations[a.ranks[i]], a.conns[i++], b.conns[j++]);
+      }
+    }
+    addEgress(oldSrc, `${oldSrc.cls!.index} ${newSrc.cls!.index}`, () => [rangesOf(oldLists, a), rangesOf(newLists, b)]);
+  };
+
+  const oldSources = oldLists.sources.filter(s => s.cls);
+  const newSources = newLists.sources.filter(s => s.cls);
+  let i = 0;
+  let j = 0;
+  while (i < oldSources.length || j < newSources.length) {
+    const order = i === oldSources.length ? 1 : j === newSources.length ? -1 : compareStrings(oldSources[i].text, newSources[j].text);
+    if (order < 0) oneSided(oldLists, oldSources[i++], 'old');
+    else if (order > 0) oneSided(newLists, newSources[j++], 'new');
+    else bothSides(oldSources[i++], newSources[j++]);
+  }
+  // External ranges as sources: filed per destination workload, compared once both sides are in.
+  for (const [lists, side] of [[oldLists, 'old'], [newLists, 'new']] as const) {
+    for (const src of lists.sources) {
+      if (!src.range) continue;
+      const { ranks, conns } = lists.listOf(src);
+      for (let k = 0; k < ranks.length; k++) {
+        const dst = lists.destinations[ranks[k]];
+        ingress.add(dst.endpoint as WorkloadEndpoint, dst.text, src.range, conns[k], side);
+      }
+    }
+  }
+  ingress.compare((workload, name, change) => entries.add(change.range, workload, change.rangeName, name, change.before, change.after));
+  return entries.out;
+}
+
+/** In `matchPositions`: a destination that is a range (compared by addresses, not by name). */
+const RANGE = -2;
+/** In `matchPositions`: a workload destination on this side only. */
+const ONE_SIDED = -1;
+
+/**
+ * For each side's destinations (both in name order), the position of the same workload on the other side, or
+ * `ONE_SIDED`, or `RANGE` for an external range.
+ */
+function matchPositions(a: readonly ListedEndpoint[], b: readonly ListedEndpoint[]): [Int32Array, Int32Array] {
+  const aToB = new Int32Array(a.length).fill(ONE_SIDED);
+  const bToA = new Int32Array(b.length).fill(ONE_SIDED);
+  a.forEach((d, k) => { if (d.range) aToB[k] = RANGE; });
+  b.forEach((d, k) => { if (d.range) bToA[k] = RANGE; });
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const order = compareStrings(a[i].text, b[j].text);
+    if (order === 0 && !a[i].range && !b[j].range) {
+      aToB[i] = j;
+      bToA[j] = i;
+    }
+    if (order <= 0) i++;
+    if (order >= 0) j++;
+  }
+  return [aToB, bToA];
+}
+
+/** The external ranges of a destination list, as numbers. */
+function rangesOf(lists: _ConnectionLists, list: { readonly ranks: Int32Array; readonly conns: readonly ConnectionSet[] }): RangeConns[] {
+  const out: RangeConns[] = [];
+  for (let k = 0; k < list.ranks.length; k++) {
+    const range = lists.destinations[list.ranks[k]].range;
+    if (range) out.push({ first: range.first, last: range.last, conns: list.conns[k] });
+  }
+  return out;
+}
+
+/** The entries of two sides read side by side as connection lists in their common order (a merge-join). */
+function mergeJoin(oldInput: Analysis | ConnectivitySnapshot, newInput: Analysis | ConnectivitySnapshot): SortableEntry[] {
   const infos = new EndpointInfos();
   const oldSide = sideOf(oldInput, 'old', infos);
   const newSide = sideOf(newInput, 'new', infos);
@@ -542,11 +704,5 @@ export function diffConnectivity(before: DiffInput, after: DiffInput, options: D
   }
   flushEgress();
   ingress.compare((workload, name, change) => entries.add(change.range, workload, change.rangeName, name, change.before, change.after));
-
-  const out = entries.out;
-  out.sort((x, y) => x.rank - y.rank || compareStrings(x.srcName, y.srcName) || compareStrings(x.dstName, y.dstName));
-  const list = out.map(e => e.entry);
-  const counts = { changed: 0, added: 0, removed: 0 };
-  for (const e of list) counts[e.type]++;
-  return { entries: list, counts };
+  return entries.out;
 }

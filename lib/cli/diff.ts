@@ -207,7 +207,7 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
       : `the ${empty(oldCluster) ? 'old' : 'new'} manifests hold no ${kinds.slice(2)}, so every connection of the ${empty(oldCluster) ? 'new ones shows as added' : 'old ones shows as removed'}`;
     io.err(`warning: ${what}. Pass the workloads' manifests on both sides, e.g. --old policies/ workloads/ --new policies/ workloads/\n`);
   }
-  // Both sides read one connection at a time (only the entries are kept); policies that did not change are compiled once.
+  // Both sides are compared source by source (only the entries are kept); policies that did not change are compiled once.
   const diff = diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
   if (options.group === 'namespace') {
     io.out(formatGroupedDiff(diff, groupDiffByNamespace(diff), options.output as GroupedDiffFormat));

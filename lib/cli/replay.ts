@@ -4,11 +4,11 @@
  * deny (exit 1 when there is any), explains DROPPED flows by the policy that denies them, and flags DROPPED flows the
  * policies would allow. The work is `replayHubbleFlows` (`lib/flows/replay.ts`), in its two steps; this file reads and prints.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
 import { chunkedWrite } from '../analysis';
 import { parseHubbleFlows } from '../flows/hubble';
+import { readTextFile } from '../model/load/files';
 import { REPLAY_FORMATS, ReplayFormat, replayObservedFlows, writeReplay } from '../flows/replay';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
@@ -34,7 +34,7 @@ export function parseReplayFormat(value: string): ReplayFormat {
 /** Reads the flow file, or throws `CliError` (exit 2) naming the file and the fix. */
 function readFlowFile(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readTextFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.split('\n')[0];

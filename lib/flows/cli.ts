@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Codegen from './codegen';
+import { readTextFile } from '../model/load/files';
 import { parseHubbleFlows } from './hubble';
 import { inferPlan } from './infer';
 
@@ -52,7 +53,7 @@ export function fromFlows(file: string, options: FromFlowsOptions = {}): FromFlo
   }
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;

@@ -6,6 +6,7 @@ import { Analysis } from '../../lib/analysis';
 import * as load from '../../lib/model/load';
 import { DiagnosticCode, DiagnosticSeverity, formatDiagnostic, listManifestFiles, loadObjects, loadPaths, loadText } from '../../lib/model/load';
 import { Protocol } from '../../lib/model/types';
+import { readTextFile } from '../../lib/model/load/files';
 import { checkPolicy } from '../../lib/model/validation';
 
 const tempDirs: string[] = [];
@@ -334,6 +335,26 @@ describe('loadPaths', () => {
     // THEN the order is a/a.json, a/z.yml, b.yaml
     expect(cluster.workloads.map(w => w.name)).toEqual(['from-a-a', 'from-a-z', 'from-b']);
     expect(listManifestFiles(dir).map(f => path.relative(dir, f))).toEqual([path.join('a', 'a.json'), path.join('a', 'z.yml'), 'b.yaml']);
+  });
+
+  test('reads a file as UTF-8 text whether it is pure ASCII (read faster) or not', () => {
+    // GIVEN an ASCII file, and files with 2-, 3- and 4-byte characters, a byte-order mark, and a byte that is not UTF-8
+    const dir = tempDir({});
+    const files: { [name: string]: Buffer } = {
+      'ascii.yaml': Buffer.from(POD('plain', 'shop', '{app: web, note: "tab\\there"}')),
+      'utf8.yaml': Buffer.from(`# caf\u00e9 \u20ac \u{1F600}\n${POD('accented')}`),
+      'bom.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(POD('bom'))]),
+      'invalid.yaml': Buffer.concat([Buffer.from('# '), Buffer.from([0xff]), Buffer.from(`\n${POD('invalid')}`)]),
+    };
+    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
+    for (const name of Object.keys(files)) {
+      // WHEN read
+      const file = path.join(dir, name);
+      // THEN the text is exactly what fs.readFileSync(file, 'utf8') gives
+      expect(readTextFile(file)).toBe(fs.readFileSync(file, 'utf8'));
+    }
+    // AND a missing file throws as fs.readFileSync does
+    expect(() => readTextFile(path.join(dir, 'missing.yaml'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 
   test('reports a missing path as an error and still loads the others', () => {

@@ -3,9 +3,19 @@
  * recursively, in lexical order; a symlink to a file is read, a symlink to a directory is not followed (Go's
  * filepath.Walk, which kubectl uses, does not follow it), so a symlink loop cannot recurse forever.
  */
+import { isAscii } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { diagnostic, Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostics';
+
+/**
+ * A file's text, decoded as UTF-8 (as `fs.readFileSync(file, 'utf8')`). Pure ASCII (most manifests and flow logs) is
+ * decoded as Latin-1 instead, which gives the same string faster. Throws as `fs.readFileSync` does.
+ */
+export function readTextFile(file: string): string {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf-8');
+}
 
 /** Files in a directory that are not manifests: cdk8s synth writes construct-metadata.json beside them. */
 export const NOT_MANIFESTS: readonly string[] = ['construct-metadata.json'];
