@@ -345,7 +345,11 @@ export function replayObservedFlows(cluster: ClusterModel, flows: readonly Obser
     groups.push(judge(verdicts, tally, source, destination));
   }
 
-  groups.sort(compareGroups);
+  // By outcome (its rank looked up once per group, not twice per comparison), then as `compareGroupsOfOutcome`.
+  const ranked = groups.map(g => ({ g, rank: OUTCOME_RANK.get(g.outcome)! }));
+  ranked.sort((x, y) => x.rank - y.rank || compareGroupsOfOutcome(x.g, y.g));
+  groups.length = 0;
+  for (const r of ranked) groups.push(r.g);
   const counts = {} as { [outcome in ReplayOutcome]: ReplayCount };
   for (const outcome of REPLAY_OUTCOMES) counts[outcome] = { groups: 0, flows: 0 };
   for (const g of groups) {
@@ -543,8 +547,10 @@ class ObservedCluster {
     const labels = identity.labels!;
     const inNamespace = this.byNamespace.get(ns) ?? [];
     const sameName = (w: WorkloadModel) => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind);
-    const candidates = this.templatesIn(ns).matching(all);
-    let workload = candidates.find(sameName);
+    const templates = this.templatesIn(ns);
+    // The workload the pod names, when its template matches: no other candidate is needed.
+    let workload = templates.named(identity.workloadName, identity.workloadKind, all);
+    const candidates = workload ? [] : templates.matching(all);
     if (!workload && candidates.length > 0) {
       const most = Math.max(...candidates.map(w => Object.keys(w.podLabels ?? {}).length));
       const best = candidates.filter(w => Object.keys(w.podLabels ?? {}).length === most).sort((a, b) => workloadRef(a).localeCompare(workloadRef(b)));
@@ -662,6 +668,8 @@ class ObservedCluster {
 class PodTemplateIndex {
   /** Label key → value → the workloads listed under that label. */
   private readonly index = new Map<string, Map<string, IndexedWorkload[]>>();
+  /** The same workloads by name, in cluster order. */
+  private readonly byName = new Map<string, IndexedWorkload[]>();
 
   /** @param workloads the namespace's workloads, in cluster order */
   constructor(workloads: readonly WorkloadModel[]) {
@@ -679,7 +687,20 @@ class PodTemplateIndex {
       const indexed = { workload, position, keys, values: keys.map(k => labels[k]) };
       if (listed) listed.push(indexed);
       else byValue.set(labels[keys[0]], [indexed]);
+      const named = this.byName.get(workload.name);
+      if (named) named.push(indexed);
+      else this.byName.set(workload.name, [indexed]);
     });
+  }
+
+  /**
+   * The first workload in cluster order with the name (and the kind, if given) whose pod template's labels are all
+   * among `labels`: the one of `matching(labels)` with that name, found without the others.
+   */
+  public named(name: string | undefined, kind: string | undefined, labels: ReadonlyMap<string, string>): WorkloadModel | undefined {
+    if (name === undefined) return undefined;
+    for (const w of this.byName.get(name) ?? []) if ((!kind || w.workload.kind === kind) && hasAll(labels, w.keys, w.values)) return w.workload;
+    return undefined;
   }
 
   /** The workloads whose pod template's labels are all among `labels`, in cluster order. */
@@ -954,12 +975,11 @@ function decidedBy(explanation: Explanation): string[] {
   return sides.flatMap(s => tierRule(s) ?? (s.isolated ? s.rules.filter(r => r.peerMatches && r.portMatches).map(r => `${r.policy} ${word(s)}[${r.ruleIndex}]`) : []));
 }
 
-/** Each outcome's position in `REPLAY_OUTCOMES` (a map: the sort looks it up twice per comparison). */
+/** Each outcome's position in `REPLAY_OUTCOMES`: the order of the groups. */
 const OUTCOME_RANK: ReadonlyMap<ReplayOutcome, number> = new Map(REPLAY_OUTCOMES.map((o, i) => [o, i]));
 
-function compareGroups(a: ReplayGroup, b: ReplayGroup): number {
-  const byOutcome = OUTCOME_RANK.get(a.outcome)! - OUTCOME_RANK.get(b.outcome)!;
-  if (byOutcome !== 0) return byOutcome;
+/** The order of two groups of one outcome: by source name, destination name, protocol, port and observed verdict. */
+function compareGroupsOfOutcome(a: ReplayGroup, b: ReplayGroup): number {
   if (a.source.name !== b.source.name) return a.source.name < b.source.name ? -1 : 1;
   if (a.destination.name !== b.destination.name) return a.destination.name < b.destination.name ? -1 : 1;
   if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;

@@ -348,6 +348,23 @@ describe('replayObservedFlows: work shared between groups gives each group its o
     expect(result.notes).toContain('pods shop/{app=web,tier=web} match Deployment shop/app-first and Deployment shop/tier-first equally; evaluated as Deployment shop/app-first (the policies see the same labels either way; only named ports can differ)');
   });
 
+  test('of two same-named workloads whose templates both match, the pod matches the kind Hubble names', () => {
+    // GIVEN a Deployment and a StatefulSet both named web, the Deployment first, with templates a db pod matches both
+    const statefulSet = DEPLOYMENT('web', { app: 'web', tier: 'db' }).replace('apps/v1\nkind: Deployment', 'apps/v1\nkind: StatefulSet');
+    const cluster = manifests(DEPLOYMENT('web', { app: 'web' }), statefulSet);
+    const api = pod('shop', 'api', { app: 'api' });
+    // WHEN a pod Hubble records as StatefulSet web, and one it records as Deployment web, connect
+    const result = replayObservedFlows(cluster, [
+      flow({ ...pod('shop', 'web', { app: 'web', tier: 'db' }), workloadKind: 'StatefulSet' }, api, 'TCP', 8080),
+      flow(pod('shop', 'web', { app: 'web', tier: 'db' }, 'q8r2t'), api, 'TCP', 9090),
+    ]);
+    // THEN each is matched to the workload of its kind (the StatefulSet's template has every label of the pod)
+    expect(result.groups.map(g => [g.port, g.source.workload, g.source.extraLabels])).toEqual([
+      [8080, 'StatefulSet shop/web', undefined],
+      [9090, 'Deployment shop/web', { tier: 'db' }],
+    ]);
+  });
+
   test('each group\'s verdict is the one explaining its two workloads on their own gives, though pairs of classes share them', () => {
     // GIVEN two web classes (stable, canary) under one egress policy, two api classes whose named port http is 8080
     // on one and 9090 on the other, ingress to api from web on http only, and db, which no rule admits
