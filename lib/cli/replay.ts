@@ -7,8 +7,8 @@
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
 import { chunkedWrite } from '../analysis';
-import { parseHubbleFlows } from '../flows/hubble';
-import { readTextFile } from '../model/load/files';
+import { FlowFileError, parseHubbleFlowFile } from '../flows/flow-file';
+import type { ParsedFlows } from '../flows/hubble';
 import { REPLAY_FORMATS, ReplayFormat, replayObservedFlows, writeReplay } from '../flows/replay';
 import { CliError, ExitCode, RegisterCommand } from './command';
 import { FailOn, IGNORE_UNMODELLED_OPTION, loadManifests } from './manifests';
@@ -31,14 +31,13 @@ export function parseReplayFormat(value: string): ReplayFormat {
   return value as ReplayFormat;
 }
 
-/** Reads the flow file, or throws `CliError` (exit 2) naming the file and the fix. */
-function readFlowFile(file: string): string {
+/** Reads and parses the flow file, part by part, or throws `CliError` (exit 2) naming the file and the fix. */
+function parseFlowFile(file: string): ParsedFlows {
   try {
-    return readTextFile(file);
+    return parseHubbleFlowFile(file, { keepDropped: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.split('\n')[0];
-    throw new CliError(`${file}: cannot read the flow file (${why}). Give the output of "hubble observe -o json > flows.jsonl" as the first argument, then the manifests.`);
+    if (!(e instanceof FlowFileError)) throw e;
+    throw new CliError(`${e.message}. Give the output of "hubble observe -o json > flows.jsonl" as the first argument, then the manifests.`);
   }
 }
 
@@ -78,8 +77,8 @@ export const register: RegisterCommand = (program, io, setExit) => {
     .addHelpText('after', HELP_AFTER)
     .action((file: string, paths: string[], options: ReplayOptions) => {
       // `replayHubbleFlows` in two steps: the capture is read before the manifests are loaded (whose messages still
-      // come first), so its text, as large as the capture, is dropped as soon as it is read and never held with them.
-      const parsed = parseHubbleFlows(readFlowFile(file), file, { keepDropped: true });
+      // come first), part by part, so no more than one part of its text is held, and never with them.
+      const parsed = parseFlowFile(file);
       const loaded = loadManifests(paths, io, { failOn: FailOn.ERROR, verbose: options.verbose, nothingDone: 'nothing replayed', ignoreUnmodelled: options.ignoreUnmodelled });
       const result = { ...replayObservedFlows(loaded.cluster, parsed.flows), diagnostics: parsed.diagnostics, stats: parsed.stats };
       for (const d of result.diagnostics) io.err(`${d.severity}: ${d.message}\n`);

@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Codegen from './codegen';
-import { readTextFile } from '../model/load/files';
-import { parseHubbleFlows } from './hubble';
+import { FlowFileError, parseHubbleFlowFile } from './flow-file';
+import type { ParsedFlows } from './hubble';
 import { inferPlan } from './infer';
 
 /** Options of `fromFlows`. */
@@ -51,16 +51,13 @@ export function fromFlows(file: string, options: FromFlowsOptions = {}): FromFlo
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(chartName)) {
     return { stdout: '', stderr: `from-flows: chart name "${chartName}" is not a DNS label; use lowercase letters, digits and "-", e.g. "observed-traffic".\n`, exitCode: 2 };
   }
-  let text: string;
+  let parsed: ParsedFlows;
   try {
-    text = readTextFile(file);
+    parsed = parseHubbleFlowFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    return { stdout: '', stderr: `${file}: cannot read the flow file (${why}). Give the output of "hubble observe -o json > flows.jsonl".\n`, exitCode: 2 };
+    if (!(e instanceof FlowFileError)) throw e;
+    return { stdout: '', stderr: `${e.message}. Give the output of "hubble observe -o json > flows.jsonl".\n`, exitCode: 2 };
   }
-
-  const parsed = parseHubbleFlows(text, file);
   const stderr = parsed.diagnostics.map(d => `${d.severity}: ${d.message}\n`);
   if (parsed.flows.length === 0) {
     stderr.push(`error: ${file}: no usable flow (no FORWARDED or AUDIT connection start with TCP, UDP or SCTP ports and valid values; see above); nothing was generated. Capture flows with "hubble observe -o json --last 10000 > ${path.basename(file)}" while the application serves traffic.\n`);

@@ -23,7 +23,7 @@
  * @see https://docs.cilium.io/en/stable/observability/hubble/
  * @see https://github.com/cilium/cilium/blob/main/api/v1/flow/flow.proto
  */
-import { eachJsonValue } from './json-stream';
+import { eachJsonValue, TextPart } from './json-stream';
 import { checkFlowEndpoint, FlowProblem } from './validate';
 
 /** A protocol with ports, as a NetworkPolicy can name it. */
@@ -170,9 +170,20 @@ const FIX_UNKNOWN_DIRECTION = 'If this traffic must be allowed, capture it with 
  * @example parseHubbleFlows(fs.readFileSync('flows.jsonl', 'utf8'), 'flows.jsonl').flows
  */
 export function parseHubbleFlows(text: string, file = '<input>', options: ParseHubbleOptions = {}): ParsedFlows {
+  return parseHubbleFlowParts([{ text, firstLine: 1 }], file, options);
+}
+
+/**
+ * `parseHubbleFlows` of a text given in parts that each start at a line where a record starts (as
+ * `readFlowFileParts` reads a file): each part is split into records on its own, so no part needs to hold the whole
+ * capture. Line numbers are those of the whole text.
+ *
+ * @example parseHubbleFlowParts(readFlowFileParts('flows.jsonl'), 'flows.jsonl').flows
+ */
+export function parseHubbleFlowParts(parts: Iterable<TextPart>, file = '<input>', options: ParseHubbleOptions = {}): ParsedFlows {
   const keepDropped = options.keepDropped === true;
   const stats = {
-    lines: countNonBlankLines(text),
+    lines: 0,
     records: 0, kept: 0, audited: 0, replies: 0, notL4: 0, dropped: 0, unreadable: 0, invalid: 0, undecided: 0,
     otherVerdicts: {} as { [v: string]: number },
   };
@@ -186,55 +197,59 @@ export function parseHubbleFlows(text: string, file = '<input>', options: ParseH
 
   // Pass 1: read every record.
   const candidates: Candidate[] = [];
-  for (const chunk of eachJsonValue(text)) {
-    if (chunk.kind === 'broken') {
-      stats.unreadable++;
-      const skipped = chunk.endLine > chunk.line ? `lines ${chunk.line}-${chunk.endLine} were skipped` : 'the line was skipped';
-      const starts = `the line starts with ${JSON.stringify(chunk.excerpt)}`;
-      report('error', chunk.line, chunk.problem === 'truncated'
-        ? `truncated JSON (${chunk.detail}); ${skipped}. Re-export the flows, or delete the partial record (usually the last one of an interrupted "hubble observe")`
-        : chunk.problem === 'invalid'
-          ? `invalid JSON (${chunk.detail}; ${starts}); ${skipped}. Re-export the flows, or correct the record`
-          : `not JSON (${starts}); ${skipped}. ${GIVE_JSON}`);
-      continue;
+  for (const part of parts) {
+    stats.lines += countNonBlankLines(part.text);
+    for (const chunk of eachJsonValue(part.text, part.firstLine)) {
+      const line = chunk.line;
+      if (chunk.kind === 'broken') {
+        stats.unreadable++;
+        const skipped = chunk.endLine > line ? `lines ${line}-${chunk.endLine} were skipped` : 'the line was skipped';
+        const starts = `the line starts with ${JSON.stringify(chunk.excerpt)}`;
+        report('error', line, chunk.problem === 'truncated'
+          ? `truncated JSON (${chunk.detail}); ${skipped}. Re-export the flows, or delete the partial record (usually the last one of an interrupted "hubble observe")`
+          : chunk.problem === 'invalid'
+            ? `invalid JSON (${chunk.detail}; ${starts}); ${skipped}. Re-export the flows, or correct the record`
+            : `not JSON (${starts}); ${skipped}. ${GIVE_JSON}`);
+        continue;
+      }
+      const flow = unwrap(chunk.value);
+      if (!flow) {
+        stats.unreadable++;
+        const value = chunk.value;
+        const what = isObject(value) ? (Object.keys(value).length > 0 ? `keys: ${Object.keys(value).slice(0, 5).join(', ')}` : 'empty object') : Array.isArray(value) ? 'an array' : typeof value;
+        report('warning', line, `not a flow record (${what}); the record was skipped. Only flow records ({"flow": {...}} or a bare flow with "source", "destination" and "verdict") are read`);
+        continue;
+      }
+      stats.records++;
+      const prefix = isObject(chunk.value) && isObject(chunk.value.flow) ? 'flow.' : '';
+      if (readType(flow.Type) === 'L7') {
+        stats.notL4++;
+        continue;
+      }
+      const l4 = readL4(flow.l4, prefix);
+      if (!l4) {
+        stats.notL4++;
+        continue;
+      }
+      if ('problem' in l4) {
+        stats.invalid++;
+        invalid.add(l4.problem, line);
+        continue;
+      }
+      const ip = isObject(flow.IP) ? flow.IP : {};
+      const source = endpoints.read(flow.source, ip.source, `${prefix}source`, `${prefix}IP.source`);
+      const destination = endpoints.read(flow.destination, ip.destination, `${prefix}destination`, `${prefix}IP.destination`);
+      const verdict = readVerdict(flow.verdict);
+      // Only what the second pass needs is kept of the record, not the record.
+      candidates.push({
+        line, prefix, l4, verdict,
+        source: source.endpoint, destination: destination.endpoint, readProblems: bothProblems(source.problems, destination.problems),
+        own: ownDirection(flow, l4),
+        direction: readTrafficDirection(flow.traffic_direction),
+        destinationNames: Array.isArray(flow.destination_names) ? flow.destination_names.filter((n): n is string => typeof n === 'string') : [],
+        dropReason: verdict === 'DROPPED' ? readDropReason(flow).dropReason : undefined,
+      });
     }
-    const flow = unwrap(chunk.value);
-    if (!flow) {
-      stats.unreadable++;
-      const value = chunk.value;
-      const what = isObject(value) ? (Object.keys(value).length > 0 ? `keys: ${Object.keys(value).slice(0, 5).join(', ')}` : 'empty object') : Array.isArray(value) ? 'an array' : typeof value;
-      report('warning', chunk.line, `not a flow record (${what}); the record was skipped. Only flow records ({"flow": {...}} or a bare flow with "source", "destination" and "verdict") are read`);
-      continue;
-    }
-    stats.records++;
-    const prefix = isObject(chunk.value) && isObject(chunk.value.flow) ? 'flow.' : '';
-    if (readType(flow.Type) === 'L7') {
-      stats.notL4++;
-      continue;
-    }
-    const l4 = readL4(flow.l4, prefix);
-    if (!l4) {
-      stats.notL4++;
-      continue;
-    }
-    if ('problem' in l4) {
-      stats.invalid++;
-      invalid.add(l4.problem, chunk.line);
-      continue;
-    }
-    const ip = isObject(flow.IP) ? flow.IP : {};
-    const source = endpoints.read(flow.source, ip.source, `${prefix}source`, `${prefix}IP.source`);
-    const destination = endpoints.read(flow.destination, ip.destination, `${prefix}destination`, `${prefix}IP.destination`);
-    const verdict = readVerdict(flow.verdict);
-    // Only what the second pass needs is kept of the record, not the record.
-    candidates.push({
-      line: chunk.line, prefix, l4, verdict,
-      source: source.endpoint, destination: destination.endpoint, readProblems: bothProblems(source.problems, destination.problems),
-      own: ownDirection(flow, l4),
-      direction: readTrafficDirection(flow.traffic_direction),
-      destinationNames: Array.isArray(flow.destination_names) ? flow.destination_names.filter((n): n is string => typeof n === 'string') : [],
-      dropReason: verdict === 'DROPPED' ? readDropReason(flow).dropReason : undefined,
-    });
   }
 
   // Pass 2: decide each record's direction (with the rest of the capture), then keep the forward ones.

@@ -11,6 +11,14 @@
  * not closed on that line is truncated when the next line starts a new record at the same indentation.
  */
 
+/** A part of a text, and the line of the whole text it starts on (see `readFlowFileParts`). */
+export interface TextPart {
+  /** The text of the part. */
+  readonly text: string;
+  /** The 1-based line where it starts. */
+  readonly firstLine: number;
+}
+
 /** A piece of the input: a JSON value, or a stretch that is not one. */
 export type JsonChunk =
   | {
@@ -47,9 +55,11 @@ export function splitJsonValues(text: string): JsonChunk[] {
 /**
  * The chunks of `splitJsonValues`, one at a time: each parsed value can be dropped as soon as it is read, so a large
  * capture is never held as parsed JSON all at once.
+ * @param firstLine the line where `text` starts in the whole input, when it is a part of it (see `TextPart`): the
+ * lines of the chunks and of their details are those of the whole input
  */
-export function* eachJsonValue(text: string): Generator<JsonChunk> {
-  yield* new Splitter(text).run();
+export function* eachJsonValue(text: string, firstLine = 1): Generator<JsonChunk> {
+  yield* new Splitter(text, firstLine).run();
 }
 
 type Scan = { readonly end: number } | { readonly problem: 'truncated' | 'invalid'; readonly detail: string; readonly resume: number };
@@ -63,7 +73,8 @@ class Splitter {
   /** The chunks found by the last step, not yet handed out. */
   private chunks: JsonChunk[] = [];
 
-  constructor(private readonly text: string) {
+  /** @param firstLine the line of the whole input where `text` starts (a part of it, see `TextPart`), for the lines reported */
+  constructor(private readonly text: string, private readonly firstLine: number) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
@@ -100,7 +111,7 @@ class Splitter {
       pos = this.scalarOrGarbage(pos);
     }
     if (array !== undefined) {
-      const line = this.lineOf(array);
+      const line = this.lineNumber(array);
       this.chunks.push({ kind: 'broken', line, endLine: line, problem: 'truncated', detail: 'the JSON array opened here is not closed with "]"', excerpt: this.excerpt(array) });
     }
     yield* this.chunks;
@@ -121,12 +132,12 @@ class Splitter {
     if ('end' in scan) {
       const source = this.text.slice(start, scan.end);
       try {
-        this.chunks.push({ kind: 'value', line: this.lineOf(start), value: JSON.parse(source) });
+        this.chunks.push({ kind: 'value', line: this.lineNumber(start), value: JSON.parse(source) });
         return scan.end;
       } catch (e) {
         const message = (e as Error).message;
         const at = /position (\d+)/.exec(message);
-        const where = at ? ` at line ${this.lineOf(start + Number(at[1]))}` : '';
+        const where = at ? ` at line ${this.lineNumber(start + Number(at[1]))}` : '';
         // A record that starts inside this one (a truncated record followed by a whole one) is read on its own.
         const next = this.nextRecordLine(start, this.lineOf(start));
         const resume = next !== undefined && next < scan.end ? next : scan.end;
@@ -154,13 +165,13 @@ class Splitter {
     } catch {
       return undefined;
     }
-    this.chunks.push({ kind: 'value', line: this.lineOf(start), value });
+    this.chunks.push({ kind: 'value', line: this.lineNumber(start), value });
     return start + line.length;
   }
 
   private broken(start: number, resume: number, problem: JsonProblem, detail: string): void {
-    const line = this.lineOf(start);
-    const endLine = Math.max(line, this.lineOf(Math.max(start, resume - 1)));
+    const line = this.lineNumber(start);
+    const endLine = Math.max(line, this.lineNumber(Math.max(start, resume - 1)));
     this.chunks.push({ kind: 'broken', line, endLine, problem, detail, excerpt: this.excerpt(start) });
   }
 
@@ -179,7 +190,7 @@ class Splitter {
       // One record per line: the next line is the next record. Spread over lines: the next line starting a record.
       if (firstLine && contentOnFirstLine && errorLine === startLine) return { problem, detail, resume: this.lineStartAfter(startLine) };
       if (candidate !== undefined) {
-        const why = problem === 'truncated' ? `it is not closed before the next record starts at line ${this.lineOf(candidate)}` : `${detail}, after the next record starts at line ${this.lineOf(candidate)}`;
+        const why = problem === 'truncated' ? `it is not closed before the next record starts at line ${this.lineNumber(candidate)}` : `${detail}, after the next record starts at line ${this.lineNumber(candidate)}`;
         return { problem: 'truncated', detail: why, resume: candidate };
       }
       return { problem, detail, resume: this.nextRecordLine(start, errorLine) ?? text.length };
@@ -188,12 +199,12 @@ class Splitter {
       const c = text[i];
       if (inString) {
         if (c === '\\') {
-          if (text[i + 1] === '\n') return fail(i, 'truncated', `line ${this.lineOf(i)} ends inside a string`);
+          if (text[i + 1] === '\n') return fail(i, 'truncated', `line ${this.lineNumber(i)} ends inside a string`);
           i++;
         } else if (c === '"') {
           inString = false;
         } else if (c === '\n') {
-          return fail(i, 'truncated', `line ${this.lineOf(i)} ends inside a string`);
+          return fail(i, 'truncated', `line ${this.lineNumber(i)} ends inside a string`);
         }
         continue;
       }
@@ -213,7 +224,7 @@ class Splitter {
         stack.push(OPENERS[c]);
       } else if (c === '}' || c === ']') {
         const expected = stack.pop();
-        if (expected !== c) return fail(i, 'invalid', `unexpected "${c}" at line ${this.lineOf(i)}${expected ? `, where "${expected}" closes the value` : ''}`);
+        if (expected !== c) return fail(i, 'invalid', `unexpected "${c}" at line ${this.lineNumber(i)}${expected ? `, where "${expected}" closes the value` : ''}`);
         if (stack.length === 0) return { end: i + 1 };
       }
     }
@@ -226,7 +237,7 @@ class Splitter {
     const end = this.lineStartAfter(line);
     const content = this.text.slice(pos, end).trim();
     try {
-      this.chunks.push({ kind: 'value', line, value: JSON.parse(content) });
+      this.chunks.push({ kind: 'value', line: line + this.firstLine - 1, value: JSON.parse(content) });
     } catch {
       this.broken(pos, end, 'not-json', `a JSON value starts with "{", "[", a quote, a digit, true, false or null, not ${JSON.stringify(content[0])}`);
     }
@@ -267,7 +278,12 @@ class Splitter {
     return pos;
   }
 
-  /** The 1-based line of an offset. */
+  /** The line of an offset in the whole input, as reported. */
+  private lineNumber(offset: number): number {
+    return this.lineOf(offset) + this.firstLine - 1;
+  }
+
+  /** The 1-based line of an offset in `text`. */
   private lineOf(offset: number): number {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
