@@ -83,6 +83,7 @@ export class AllowConnection extends Construct {
       });
     }
     const written = [source, destination].filter(end => end.pods && end.namespaceName !== undefined).map(end => end.namespaceName!);
+    watchDeclaredNamespaces(this.node.root);
     this.node.addValidation({ validate: () => undeclaredNamespaces(this, written) });
   }
 }
@@ -108,9 +109,39 @@ function resolveEnd(api: string, field: string, peer: IPeer, chartNamespace: str
 }
 
 function undeclaredNamespaces(connection: AllowConnection, namespaces: string[]): string[] {
-  const declared = declaredNamespaces(connection.node.root);
+  const declared = declaredNamespacesOf(connection.node.root);
   return [...new Set(namespaces)].filter(ns => !declared.has(ns)).map(ns =>
     `AllowConnection would write a NetworkPolicy into namespace "${ns}", which this app does not declare (no chart has that namespace and no Namespace object has that name). Declare it (e.g. new IsolatedNamespace(...)), or write only the half you own with AllowFrom or AllowTo.`);
+}
+
+/**
+ * Per app (its root), the namespaces it declares, worked out once per validation pass rather than once per
+ * AllowConnection (an app generated from a capture has thousands, and each walk visits the whole tree).
+ */
+const declaredByRoot = new WeakMap<IConstruct, Set<string>>();
+/** The roots whose validation forgets their declared namespaces. */
+const watchedRoots = new WeakSet<IConstruct>();
+
+/**
+ * Makes each validation pass of the app work out its declared namespaces afresh: cdk8s validates the root first in
+ * every pass (as `Checker` relies on too), so the root's own validation forgets what the last pass found.
+ */
+function watchDeclaredNamespaces(root: IConstruct): void {
+  if (watchedRoots.has(root)) return;
+  watchedRoots.add(root);
+  root.node.addValidation({ validate: () => { declaredByRoot.delete(root); return []; } });
+}
+
+/** `declaredNamespaces` of the app, kept for the rest of the validation pass (and forgotten after it, at the latest). */
+function declaredNamespacesOf(root: IConstruct): Set<string> {
+  let names = declaredByRoot.get(root);
+  if (!names) {
+    const found = declaredNamespaces(root);
+    declaredByRoot.set(root, found);
+    queueMicrotask(() => { if (declaredByRoot.get(root) === found) declaredByRoot.delete(root); });
+    names = found;
+  }
+  return names;
 }
 
 /** Namespaces an app declares: its charts' namespaces and the names of its Namespace objects. */

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AllowConnection, IsolatedNamespace, Peer, Port, Selector } from '../lib';
 import { chartIn, policySpec } from './util';
@@ -89,6 +89,39 @@ describe('AllowConnection', () => {
       ports: [Port.DNS_UDP],
     });
     expect(() => Testing.synth(chart)).toThrow('[test/dns] AllowConnection would write a NetworkPolicy into namespace "kube-system", which this app does not declare (no chart has that namespace and no Namespace object has that name). Declare it (e.g. new IsolatedNamespace(...)), or write only the half you own with AllowFrom or AllowTo.');
+  });
+
+  test('each synthesis sees the namespaces declared at that time, also twice in one tick', () => {
+    // GIVEN a connection into namespace data, which the app does not declare yet
+    const chart = chartIn('production');
+    new AllowConnection(chart, 'c', { source: Peer.pods(api), destination: Peer.podsInNamespace('data', Selector.labels({ app: 'db' })), ports: [Port.POSTGRES] });
+    expect(() => Testing.synth(chart)).toThrow('namespace "data", which this app does not declare');
+    // WHEN it is declared, and synthesized again at once
+    new kplus.Namespace(chart, 'ns', { metadata: { name: 'data' } });
+    // THEN that synthesis passes
+    expect(() => Testing.synth(chart)).not.toThrow();
+    // AND a connection into another undeclared namespace added after it fails the next one, still in the same tick
+    new AllowConnection(chart, 'd', { source: Peer.pods(api), destination: Peer.podsInNamespace('cache', Selector.labels({ app: 'redis' })), ports: [Port.tcp(6379)] });
+    expect(() => Testing.synth(chart)).toThrow('[test/d] AllowConnection would write a NetworkPolicy into namespace "cache"');
+  });
+
+  test('the app\'s declared namespaces are found once per synthesis, not once per connection', () => {
+    // GIVEN 300 connections, between namespaces of 3 charts
+    const app = Testing.app();
+    const charts = ['a', 'b', 'c'].map(ns => new Chart(app, ns, { namespace: ns }));
+    for (let i = 0; i < 300; i++) {
+      new AllowConnection(charts[i % 3], `c${i}`, { source: Peer.pods(Selector.labels({ app: `s${i}` })), destination: Peer.podsInNamespace(['a', 'b', 'c'][(i + 1) % 3], Selector.labels({ app: `d${i}` })), ports: [Port.HTTP] });
+    }
+    const constructs = app.node.findAll().length;
+    const isChart = jest.spyOn(Chart, 'isChart');
+    try {
+      // WHEN synthesized
+      app.synth();
+      // THEN the tree was walked for them a few times, not once per connection (300 walks would ask 300 times each)
+      expect(isChart.mock.calls.length).toBeLessThan(40 * constructs);
+    } finally {
+      isChart.mockRestore();
+    }
   });
 
   test('accepts a namespace declared by a plain Namespace object', () => {
