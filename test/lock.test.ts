@@ -4,7 +4,9 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AllowFrom, DefaultDeny, Peer, PolicyType, Port, Selector } from '../lib';
-import { parseLock } from '../lib/cli/lock';
+import { Analysis, endpointName, formatDiff } from '../lib/analysis';
+import { compareLock, formatLock, parseLock } from '../lib/cli/lock';
+import { loadPaths } from '../lib/model/load';
 import { connectivityLock, lockMatchers, netpolMatchers } from '../lib/testing';
 import { cli, PRODUCTION, PRODUCTION_CONNLIST } from './cli/support';
 
@@ -127,6 +129,59 @@ function app(port = 8080): Chart {
   new AllowFrom(chart, 'api-in', { pods: Selector.podsOf(api), peers: [Peer.workload(frontend)], ports: [Port.tcp(port)] });
   return chart;
 }
+
+describe('a large lock: written and checked without holding the connection list', () => {
+  test('lock writes what formatLock writes, from the connections one at a time, and --check compares them so too', async () => {
+    // GIVEN the production manifests, analysed
+    const { cluster } = loadPaths([path.join(dir, 'dist')]);
+    const analysis = Analysis.of(cluster);
+    const expected = formatLock({ connections: analysis.connections(), workloads: analysis.workloads() }, `\`cdk8s-netpol lock ${path.join(dir, 'dist')} --file ${path.join(dir, 'netpol.lock')}\``);
+    const counts = `${analysis.workloads().length} workloads, ${analysis.connections().length} connections`;
+    const connections = jest.spyOn(Analysis.prototype, 'connections');
+    try {
+      // WHEN the lock is written, then checked
+      const lock = path.join(dir, 'netpol.lock');
+      const written = await cli('lock', path.join(dir, 'dist'), '--file', lock);
+      const checked = await cli('lock', '--check', path.join(dir, 'dist'), '--file', lock);
+      // THEN the file is formatLock's text, it matches, and no analysis listed its connections whole
+      expect(written.code).toBe(0);
+      expect(fs.readFileSync(lock, 'utf-8')).toBe(expected);
+      expect(checked.code).toBe(0);
+      expect(written.stderr).toContain(`: ${counts}`);
+      expect(checked.stderr).toContain(`matches the manifests: ${counts}`);
+      expect(connections).not.toHaveBeenCalled();
+    } finally {
+      connections.mockRestore();
+    }
+  });
+
+  test('parseLock gives one endpoint object and one set per distinct text, and compareLock takes an analysis', () => {
+    // GIVEN the lock of the production manifests
+    const { cluster } = loadPaths([path.join(dir, 'dist')]);
+    const analysis = Analysis.of(cluster);
+    const text = formatLock({ connections: analysis.connections(), workloads: analysis.workloads() }, 'a test');
+    // WHEN parsed
+    const locked = parseLock(text);
+    // THEN lines that name the same endpoint or ports share its object
+    const byName = new Map<string, { objects: Set<object>; lines: number }>();
+    for (const c of locked.connections) {
+      for (const [name, object] of [[endpointName(c.src), c.src], [endpointName(c.dst), c.dst], [c.conns.toString(), c.conns]] as const) {
+        const seen = byName.get(name) ?? { objects: new Set<object>(), lines: 0 };
+        seen.objects.add(object);
+        seen.lines++;
+        byName.set(name, seen);
+      }
+    }
+    expect([...byName.values()].filter(n => n.lines > 1).length).toBeGreaterThan(3);
+    expect([...byName.entries()].filter(([, n]) => n.objects.size > 1).map(([name]) => name)).toEqual([]);
+    // AND it compares with the analysis itself as with its snapshot: a match, and the same diff for another cluster
+    expect(compareLock(locked, analysis).matches).toBe(true);
+    const other = Analysis.of({ ...cluster, policies: cluster.policies.slice(1) });
+    const viaAnalysis = compareLock(locked, other);
+    expect(viaAnalysis.matches).toBe(false);
+    expect(formatDiff(viaAnalysis.diff, 'txt')).toBe(formatDiff(compareLock(locked, { connections: other.connections(), workloads: other.workloads() }).diff, 'txt'));
+  });
+});
 
 describe('connectivityLock / toMatchConnectivityLock', () => {
   test('connectivityLock returns the lock text, which parses back', () => {

@@ -14,7 +14,10 @@
  * `--check` compares by meaning (`diffConnectivity`), not by text: reordered lines or comments make no difference.
  */
 import * as fs from 'fs';
-import { Analysis, Connection, ConnectionSet, ConnectivityDiff, ConnectivitySnapshot, diffConnectivity, Endpoint, endpointName, formatDiff, WorkloadEndpoint } from '../analysis';
+import {
+  Analysis, chunkedWrite, collectText, Connection, ConnectionSet, ConnectivityDiff, ConnectivitySnapshot, diffConnectivity, EachConnection, eachOf,
+  Endpoint, endpointName, formatDiff, WorkloadEndpoint, Write,
+} from '../analysis';
 import { Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
@@ -45,18 +48,41 @@ export class LockFormatError extends Error {
  * connections, one per line, each followed by a newline.
  */
 export function formatLock(snapshot: ConnectivitySnapshot, madeFrom: string): string {
-  const workloads = snapshot.workloads.map(w => `workload ${endpointName(w)}`).sort(compareStrings);
-  const connections = snapshot.connections.map(c => `${endpointName(c.src)} => ${endpointName(c.dst)} : ${c.conns.toString()}`);
-  return [
+  return collectText(write => writeLock(snapshot.workloads, eachOf(snapshot.connections), madeFrom, write));
+}
+
+/**
+ * Writes what `formatLock` returns, a line at a time: the connections as `each` gives them (in connection-list order,
+ * e.g. `Analysis._eachConnectionOf()`), so a cluster's lock never has to be held whole. Returns the number of
+ * connections written.
+ */
+export function writeLock(workloads: readonly WorkloadEndpoint[], each: EachConnection, madeFrom: string, write: Write): number {
+  const header = [
     LOCK_HEADER,
     `# Made by ${madeFrom}: every workload, then every allowed connection (source => destination : ports), sorted.`,
     '# Do not edit by hand. Check: `cdk8s-netpol lock --check dist/` (or expect(app).toMatchConnectivityLock(\'netpol.lock\')).',
     '# After an intended change, update it with `cdk8s-netpol lock dist/` (or connectivityLock(app)) and commit it.',
     '',
-    ...workloads,
+    ...workloads.map(w => `workload ${endpointName(w)}`).sort(compareStrings),
     '',
-    ...connections,
-  ].map(l => `${l}\n`).join('');
+  ];
+  write(header.map(l => `${l}\n`).join(''));
+  // Each endpoint's name and each set's text, once: a source's lines follow one another, and few sets recur.
+  const names = new Map<Endpoint, string>();
+  const nameOf = (e: Endpoint) => {
+    let name = names.get(e);
+    if (name === undefined) {
+      name = endpointName(e);
+      names.set(e, name);
+    }
+    return name;
+  };
+  let count = 0;
+  each((src, dst, conns) => {
+    write(`${nameOf(src)} => ${nameOf(dst)} : ${conns.toString()}\n`);
+    count++;
+  });
+  return count;
 }
 
 const WORKLOAD = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/;
@@ -97,6 +123,26 @@ export function parseConnections(text: string): ConnectionSet | undefined {
 export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): ConnectivitySnapshot {
   const workloads: WorkloadEndpoint[] = [];
   const connections: Connection[] = [];
+  // One endpoint and one set per distinct text, shared by the lines that name it: a cluster's lock repeats each name
+  // on many lines, and the diff keys what it works out per endpoint object.
+  const endpoints = new Map<string, Endpoint | undefined>();
+  const endpointOf = (text: string) => {
+    let endpoint = endpoints.get(text);
+    if (endpoint === undefined && !endpoints.has(text)) {
+      endpoint = parseEndpoint(text);
+      endpoints.set(text, endpoint);
+    }
+    return endpoint;
+  };
+  const sets = new Map<string, ConnectionSet | undefined>();
+  const setOf = (text: string) => {
+    let set = sets.get(text);
+    if (set === undefined && !sets.has(text)) {
+      set = parseConnections(text);
+      sets.set(text, set);
+    }
+    return set;
+  };
   const example = 'expected "workload NS/NAME[Kind]" or "SRC => DST : PORTS" (e.g. "shop/web[Deployment] => shop/db[Deployment] : TCP 5432")';
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
@@ -111,12 +157,12 @@ export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): Conne
     const m = /^(\S+) => (\S+) : (.+)$/.exec(line);
     if (!m) fail(`"${line}" is not a lock line: ${example}`);
     const [, srcText, dstText, connsText] = m!;
-    const src = parseEndpoint(srcText);
-    const dst = parseEndpoint(dstText);
+    const src = endpointOf(srcText);
+    const dst = endpointOf(dstText);
     if (!src) fail(`"${srcText}" is not an endpoint (NS/NAME[Kind] or FIRST-LAST[External])`);
     if (!dst) fail(`"${dstText}" is not an endpoint (NS/NAME[Kind] or FIRST-LAST[External])`);
     if (src!.type === 'external' && dst!.type === 'external') fail(`"${line}" connects two external ranges; one end must be a workload`);
-    const conns = parseConnections(connsText.trim());
+    const conns = setOf(connsText.trim());
     if (!conns) fail(`"${connsText}" is not a list of ports (e.g. "All Connections" or "TCP 80,8080-8081,UDP 53")`);
     connections.push({ src: src!, dst: dst!, conns: conns! });
   });
@@ -135,8 +181,11 @@ export interface LockComparison {
   readonly removedWorkloads: readonly string[];
 }
 
-/** Compares a parsed lock with the current connections, by meaning. Throws a `LockFormatError` for overlapping ranges. */
-export function compareLock(locked: ConnectivitySnapshot, current: ConnectivitySnapshot, file: string = DEFAULT_LOCK_FILE): LockComparison {
+/**
+ * Compares a parsed lock with the current connections (a snapshot, or an analysis, whose connections are then read
+ * one at a time), by meaning. Throws a `LockFormatError` for overlapping ranges.
+ */
+export function compareLock(locked: ConnectivitySnapshot, current: ConnectivitySnapshot | Analysis, file: string = DEFAULT_LOCK_FILE): LockComparison {
   let diff: ConnectivityDiff;
   try {
     diff = diffConnectivity(locked, current);
@@ -145,7 +194,9 @@ export function compareLock(locked: ConnectivitySnapshot, current: ConnectivityS
     throw new LockFormatError(file, 0, message.replace(/^the old connections/, 'the lock'));
   }
   const before = new Set(locked.workloads.map(endpointName));
-  const after = new Set(current.workloads.map(endpointName));
+  // By shape, as diffConnectivity tells them apart: an Analysis of another copy of the package is one too.
+  const currentWorkloads = typeof current.workloads === 'function' ? current.workloads() : current.workloads;
+  const after = new Set(currentWorkloads.map(endpointName));
   const addedWorkloads = [...after].filter(w => !before.has(w)).sort(compareStrings);
   const removedWorkloads = [...before].filter(w => !after.has(w)).sort(compareStrings);
   return { matches: diff.entries.length === 0 && addedWorkloads.length === 0 && removedWorkloads.length === 0, diff, addedWorkloads, removedWorkloads };
@@ -207,6 +258,22 @@ function lockCommand(paths: readonly string[], file: string): string {
   return `cdk8s-netpol lock ${paths.join(' ')}${file === DEFAULT_LOCK_FILE ? '' : ` --file ${file}`}`;
 }
 
+/** Writes the lock file in chunks; returns the number of connections written. */
+function writeLockFile(file: string, workloads: readonly WorkloadEndpoint[], each: EachConnection, madeFrom: string): number {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const chunks = chunkedWrite(text => {
+      const bytes = Buffer.from(text);
+      for (let offset = 0; offset < bytes.length;) offset += fs.writeSync(fd, bytes, offset);
+    });
+    const count = writeLock(workloads, each, madeFrom, chunks.write);
+    chunks.flush();
+    return count;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Runs `lock`: loads the manifests, then writes the lock file or (`--check`) compares with it. */
 export function lockAction(paths: string[], options: LockCommandOptions, io: CliIo, setExit: SetExit): void {
   const file = options.file;
@@ -225,23 +292,28 @@ export function lockAction(paths: string[], options: LockCommandOptions, io: Cli
   if (cluster.workloads.length === 0) {
     io.err('warning: the manifests hold no workload, so the lock lists no connection. Pass the workloads\' manifests too, e.g. policies/ workloads/\n');
   }
+  // The connections are written (or compared) one at a time, never held as a list.
   const analysis = Analysis.of(cluster);
-  const current: ConnectivitySnapshot = { connections: analysis.connections(), workloads: analysis.workloads() };
+  const workloads = analysis.workloads();
   if (!options.check) {
-    fs.writeFileSync(file, formatLock(current, `\`${lockCommand(paths, file)}\``));
-    io.err(`wrote ${file}: ${current.workloads.length} workloads, ${current.connections.length} connections\n`);
+    const connections = writeLockFile(file, workloads, analysis._eachConnectionOf(), `\`${lockCommand(paths, file)}\``);
+    io.err(`wrote ${file}: ${workloads.length} workloads, ${connections} connections\n`);
     setExit(ExitCode.OK);
     return;
   }
   let comparison: LockComparison;
+  let locked: ConnectivitySnapshot;
   try {
-    comparison = compareLock(parseLock(lockText!, file), current, file);
+    locked = parseLock(lockText!, file);
+    lockText = undefined;
+    comparison = compareLock(locked, analysis, file);
   } catch (err) {
     if (err instanceof LockFormatError) throw new CliError(`the lock file is malformed: ${err.message}.`);
     throw err;
   }
   if (comparison.matches) {
-    io.err(`${file} matches the manifests: ${current.workloads.length} workloads, ${current.connections.length} connections\n`);
+    // Matching by meaning, the lock lists the same connections (once each, as the command writes it).
+    io.err(`${file} matches the manifests: ${workloads.length} workloads, ${locked.connections.length} connections\n`);
     setExit(ExitCode.OK);
     return;
   }
