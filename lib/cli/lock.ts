@@ -119,30 +119,23 @@ export function parseConnections(text: string): ConnectionSet | undefined {
   return result.isEmpty() ? undefined : result;
 }
 
+/** `parse`, called once per distinct text: the same text gives the same value (object). */
+function parsedOnce<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+  const known = new Map<string, T | undefined>();
+  return text => {
+    if (!known.has(text)) known.set(text, parse(text));
+    return known.get(text);
+  };
+}
+
 /** Reads lock text into a snapshot. Throws a `LockFormatError` naming the first line it cannot read. */
 export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): ConnectivitySnapshot {
   const workloads: WorkloadEndpoint[] = [];
   const connections: Connection[] = [];
   // One endpoint and one set per distinct text, shared by the lines that name it: a cluster's lock repeats each name
   // on many lines, and the diff keys what it works out per endpoint object.
-  const endpoints = new Map<string, Endpoint | undefined>();
-  const endpointOf = (text: string) => {
-    let endpoint = endpoints.get(text);
-    if (endpoint === undefined && !endpoints.has(text)) {
-      endpoint = parseEndpoint(text);
-      endpoints.set(text, endpoint);
-    }
-    return endpoint;
-  };
-  const sets = new Map<string, ConnectionSet | undefined>();
-  const setOf = (text: string) => {
-    let set = sets.get(text);
-    if (set === undefined && !sets.has(text)) {
-      set = parseConnections(text);
-      sets.set(text, set);
-    }
-    return set;
-  };
+  const endpointOf = parsedOnce(parseEndpoint);
+  const setOf = parsedOnce(parseConnections);
   const example = 'expected "workload NS/NAME[Kind]" or "SRC => DST : PORTS" (e.g. "shop/web[Deployment] => shop/db[Deployment] : TCP 5432")';
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
