@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import {
   Analysis, chunkedWrite, collectText, Connection, ConnectionSet, ConnectivityDiff, ConnectivitySnapshot, diffConnectivity, EachConnection, eachOf,
-  Endpoint, endpointName, formatDiff, WorkloadEndpoint, Write,
+  Endpoint, endpointName, formatDiff, WorkloadEndpoint, Write, writeConnlistOf,
 } from '../analysis';
 import { Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
@@ -67,21 +67,12 @@ export function writeLock(workloads: readonly WorkloadEndpoint[], each: EachConn
     '',
   ];
   write(header.map(l => `${l}\n`).join(''));
-  // Each endpoint's name and each set's text, once: a source's lines follow one another, and few sets recur.
-  const names = new Map<Endpoint, string>();
-  const nameOf = (e: Endpoint) => {
-    let name = names.get(e);
-    if (name === undefined) {
-      name = endpointName(e);
-      names.set(e, name);
-    }
-    return name;
-  };
+  // The connection lines are the connlist's, written as the connlist is.
   let count = 0;
-  each((src, dst, conns) => {
-    write(`${nameOf(src)} => ${nameOf(dst)} : ${conns.toString()}\n`);
+  writeConnlistOf(visit => each((src, dst, conns) => {
     count++;
-  });
+    visit(src, dst, conns);
+  }), write);
   return count;
 }
 

@@ -5,8 +5,9 @@
  * larger: read whole, it could not be read at all. A file with no such line over more than that (one JSON array, as
  * `jq -s` writes it) is refused with the way out.
  */
-import { constants, isAscii } from 'buffer';
+import { constants } from 'buffer';
 import * as fs from 'fs';
+import { decodeText } from '../model/load/files';
 import { ParsedFlows, parseHubbleFlowParts, ParseHubbleOptions } from './hubble';
 import type { TextPart } from './json-stream';
 
@@ -120,10 +121,10 @@ function* readParts(fd: number, file: string, partBytes: number, maxPartBytes: n
   }
 }
 
-/** A part's text: Latin-1 for pure ASCII (the same string as UTF-8, faster), else UTF-8. */
+/** A part's text (`decodeText`), or a `FlowFileError` when it is too long for a string. */
 function decode(part: Buffer, file: string): string {
   try {
-    return isAscii(part) ? part.toString('latin1') : part.toString('utf-8');
+    return decodeText(part);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw new FlowFileError(file, tooLong(file, part.length, constants.MAX_STRING_LENGTH));
     throw e;
