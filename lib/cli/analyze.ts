@@ -68,8 +68,9 @@ Exit codes:
 
 Formats (--output):
   connlist  "src => dst : connections" lines, as np-guard netpol-analyzer prints them
-  json      {"connections": [...]} with each connection on a line of its own as compact JSON (src, dst,
-            source, destination, conn, all, ports), so line tools (grep, wc -l, diff) work on it too
+  json      {"connections": [...], "endpoints": {...}, "connectionSets": {...}}: each connection on a line
+            of its own as np-guard's compact {"src", "dst", "conn"}, so line tools (grep, wc -l, diff) work
+            on it too; then each endpoint (by name) and connection set (by conn) structured, once
   md, csv   a table; dot, mermaid  a graph (the graph command also draws SVG)
 
 Exposure (--exposure, as np-guard netpol-analyzer's "k8snetpolicy list --exposure"):

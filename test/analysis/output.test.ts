@@ -1,4 +1,4 @@
-import { Analysis, formatConnections, formatConnlist, formatCsv, formatDot, formatJson, formatMarkdown, formatMermaid, OUTPUT_FORMATS } from '../../lib/analysis';
+import { Analysis, endpointName, formatConnections, formatConnlist, formatCsv, formatDot, formatJson, formatMarkdown, formatMermaid, OUTPUT_FORMATS } from '../../lib/analysis';
 import { analyze, namespace, pod } from '../support/clusters';
 
 function fixture(): Analysis {
@@ -29,19 +29,17 @@ describe('output formats', () => {
     ].join('\n'));
   });
 
-  test('json holds names, structured endpoints and port ranges', () => {
+  test('json holds each connection\'s names and text, and each endpoint and connection set structured once', () => {
     // GIVEN the fixture
     // WHEN rendered as JSON
-    // THEN each connection has names, endpoints and ranges
+    // THEN each connection has its names and text, and the tables resolve them
     const parsed = JSON.parse(formatJson(connections));
     expect(parsed.connections).toHaveLength(3);
-    expect(parsed.connections[2]).toEqual({
-      src: 'shop/web[Pod]', dst: 'shop/api[Pod]',
-      source: { type: 'workload', namespace: 'shop', name: 'web', kind: 'Pod' },
-      destination: { type: 'workload', namespace: 'shop', name: 'api', kind: 'Pod' },
-      conn: 'TCP 8080-8081,UDP 53', all: false, ports: { TCP: [[8080, 8081]], UDP: [[53, 53]] },
-    });
-    expect(parsed.connections[0].source).toEqual({ type: 'external', first: '0.0.0.0', last: '255.255.255.255' });
+    expect(parsed.connections[2]).toEqual({ src: 'shop/web[Pod]', dst: 'shop/api[Pod]', conn: 'TCP 8080-8081,UDP 53' });
+    expect(parsed.endpoints['shop/web[Pod]']).toEqual({ type: 'workload', namespace: 'shop', name: 'web', kind: 'Pod' });
+    expect(parsed.endpoints['0.0.0.0-255.255.255.255[External]']).toEqual({ type: 'external', first: '0.0.0.0', last: '255.255.255.255' });
+    expect(parsed.connectionSets['TCP 8080-8081,UDP 53']).toEqual({ all: false, ports: { TCP: [[8080, 8081]], UDP: [[53, 53]] } });
+    expect(Object.keys(parsed.endpoints)).toHaveLength(new Set(connections.flatMap(c => [c.src, c.dst].map(endpointName))).size);
   });
 
   test('md is a table with a header row and one row per connection', () => {

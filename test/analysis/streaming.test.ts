@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnection, toJsonConnections, toJsonExposure,
+  Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnectionList, toJsonExposure,
   writeConnectionBytes, writeConnections,
 } from '../../lib/analysis';
 import { BytePieces, CHUNK_BYTES, memoizedByText } from '../../lib/analysis/output/pieces';
@@ -215,29 +215,70 @@ describe('the byte path: pieces encoded once and copied', () => {
 });
 
 describe('the JSON output, put together from pieces', () => {
-  /** The document `writeJson` promises: each connection compact on a line of its own, the rest as `JSON.stringify(..., null, 2)`. */
+  /**
+   * The document `writeJson` promises: each connection, then each entry of the two tables, compact on a line of its
+   * own, the rest as `JSON.stringify(..., null, 2)` would lay it out.
+   */
   function expectedJson(connections: readonly Connection[], more = ''): string {
-    const lines = connections.map(c => `    ${JSON.stringify(toJsonConnection(c))}`);
-    return `{\n  "connections": [${lines.length === 0 ? ']' : `\n${lines.join(',\n')}\n  ]`}${more}\n}\n`;
+    const doc = toJsonConnectionList(connections);
+    const lines = doc.connections.map(c => `    ${JSON.stringify(c)}`);
+    const table = (entries: object) => {
+      const rows = Object.entries(entries).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+      return rows.length === 0 ? '{}' : `{\n${rows.join(',\n')}\n  }`;
+    };
+    return `{\n  "connections": [${lines.length === 0 ? ']' : `\n${lines.join(',\n')}\n  ]`},\n`
+      + `  "endpoints": ${table(doc.endpoints)},\n  "connectionSets": ${table(doc.connectionSets)}${more}\n}\n`;
   }
 
-  test('is one compact line per connection in a pretty-printed document, and parses to the connection objects (random clusters)', () => {
+  /** The ports worth asking about for a set: the usual ones and each range's ends and neighbours. */
+  function probePorts(set: ConnectionSet, protocol: Protocol): number[] {
+    const ends = set.ranges(protocol).flatMap(r => [r.first - 1, r.first, r.last, r.last + 1]);
+    return [...new Set([1, 53, 80, 443, 8080, 65535, ...ends])].filter(p => p >= 1 && p <= 65535);
+  }
+
+  test('is one compact line per connection and per table entry in a pretty-printed document (random clusters)', () => {
     fc.assert(fc.property(clusterArb, cluster => {
       const connections = Analysis.of(cluster).connections();
       const text = formatJson(connections);
       expect(text).toBe(expectedJson(connections));
-      expect(JSON.parse(text)).toEqual({ connections: toJsonConnections(connections) });
+      expect(JSON.parse(text)).toEqual(toJsonConnectionList(connections));
     }), { numRuns: 100 });
   });
 
-  test('with exposure, adds the exposure list pretty-printed after the connections', () => {
+  test('each line is the connection\'s names and text, which the tables resolve to its endpoints and ports, and the tables hold nothing else (random clusters)', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const connections = Analysis.of(cluster).connections();
+      const doc = JSON.parse(formatJson(connections));
+      expect(doc.connections).toHaveLength(connections.length);
+      connections.forEach((c, i) => {
+        const line = doc.connections[i];
+        expect(line).toEqual({ src: endpointName(c.src), dst: endpointName(c.dst), conn: c.conns.toString() });
+        expect(doc.endpoints[line.src]).toEqual(c.src);
+        expect(doc.endpoints[line.dst]).toEqual(c.dst);
+        const ports = doc.connectionSets[line.conn];
+        expect(ports.all).toBe(c.conns.isAll());
+        for (const protocol of [Protocol.TCP, Protocol.UDP, Protocol.SCTP]) {
+          for (const port of probePorts(c.conns, protocol)) {
+            const listed = (ports.ports[protocol] ?? []).some(([first, last]: [number, number]) => first <= port && port <= last);
+            expect([protocol, port, listed]).toEqual([protocol, port, c.conns.contains(protocol, port)]);
+          }
+        }
+      });
+      const named = new Set(connections.flatMap(c => [endpointName(c.src), endpointName(c.dst)]));
+      expect(Object.keys(doc.endpoints)).toEqual([...named].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      const texts = new Set(connections.map(c => c.conns.toString()));
+      expect(Object.keys(doc.connectionSets)).toEqual([...texts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    }), { numRuns: 100 });
+  });
+
+  test('with exposure, adds the exposure list pretty-printed after the tables', () => {
     fc.assert(fc.property(clusterArb, cluster => {
       const analysis = Analysis.of(cluster);
       const exposure = toJsonExposure(analysis.exposure());
       const text = formatJsonWithExposure(analysis.connections(), analysis.exposure());
       const prettyExposure = JSON.stringify({ exposure }, null, 2).slice(1, -2);
       expect(text).toBe(expectedJson(analysis.connections(), `,${prettyExposure}`));
-      expect(JSON.parse(text)).toEqual({ connections: toJsonConnections(analysis.connections()), exposure });
+      expect(JSON.parse(text)).toEqual({ ...toJsonConnectionList(analysis.connections()), exposure });
     }), { numRuns: 50 });
   });
 });

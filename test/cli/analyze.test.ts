@@ -62,7 +62,7 @@ describe('analyze on valid manifests', () => {
   });
 
   test.each(OUTPUT_FORMATS.map(f => [f]))('writes a long --output %s as bytes, into one buffer reused once each is written', async format => {
-    // GIVEN: 120 open pods, about 8 MB of JSON, so several buffers; the io copies each, as outBytes' contract asks.
+    // GIVEN: 120 open pods, about 1.3 MB of JSON (connlist's 0.7 MB), so more than one buffer; the io copies each, as outBytes' contract asks.
     const dir = openPodsDirectory(120);
     try {
       const expected = formatConnections(Analysis.of(loadPaths([dir]).cluster).connections(), format);
@@ -80,7 +80,7 @@ describe('analyze on valid manifests', () => {
       expect(stderr).not.toContain('error');
       expect(Buffer.concat(buffers).toString('utf8') === expected).toBe(true);
       expect(memory.size).toBe(1);
-      if (format === 'json') expect(buffers.length).toBeGreaterThan(3);
+      if (format === 'json') expect(buffers.length).toBeGreaterThan(1);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }

@@ -49,8 +49,8 @@ describe('bin/cdk8s-netpol.js', () => {
   // GNU time reports the peak memory of a process; without it this test cannot measure and is skipped.
   const GNU_TIME = fs.existsSync('/usr/bin/time');
   (GNU_TIME ? test : test.skip)('a slow reader holds the writer back: memory does not grow with the output', () => {
-    // GIVEN 600 pods that all reach each other: about 110 MB of JSON, far more than the cluster model
-    const dir = openPodsDirectory(600);
+    // GIVEN 1,200 pods that all reach each other: about 107 MB of JSON, far more than the cluster model
+    const dir = openPodsDirectory(1200);
     try {
       // WHEN written to a reader that takes all at once, and to one that starts reading after 2 s
       const fast = spawnSync('bash', ['-c', `/usr/bin/time -f "%M" -o "${dir}/fast.kb" "${process.execPath}" "${BIN}" analyze -o json "${dir}" > /dev/null`], { cwd: ROOT, encoding: 'utf-8', timeout: 120000 });

@@ -6,16 +6,13 @@ import type { ConnectionDiff, ConnectivityDiff, DiffCounts, DiffType } from '../
 import { ConnectionSet } from '../connection-set';
 import { Endpoint, endpointName } from '../endpoints';
 import { workloadsDiffInfo } from './diff-np-guard';
+import { JsonPorts, toJsonPorts } from './json';
 import { collectText, Write } from './write';
 
-/** A connection set in the JSON output. */
-export interface JsonConnectionSet {
+/** A connection set in the JSON diff: its text and its ports. */
+export interface JsonConnectionSet extends JsonPorts {
   /** The connlist text (`All Connections`, `No Connections`, `TCP 80,UDP 53`). */
   readonly conn: string;
-  /** Whether every port of every protocol is allowed. */
-  readonly all: boolean;
-  /** Per protocol, the inclusive port ranges as `[first, last]` pairs (no key for a protocol without ports). */
-  readonly ports: { readonly [protocol: string]: [number, number][] };
 }
 
 /** One entry of the JSON diff. */
@@ -54,9 +51,7 @@ export interface JsonDiff {
 
 /** A connection set as plain JSON-ready data. */
 export function toJsonConnectionSet(set: ConnectionSet): JsonConnectionSet {
-  const ports: { [protocol: string]: [number, number][] } = {};
-  for (const p of set.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
-  return { conn: set.toString(), all: set.isAll(), ports };
+  return { conn: set.toString(), ...toJsonPorts(set) };
 }
 
 /** One entry as plain JSON-ready data. */

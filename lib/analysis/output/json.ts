@@ -1,41 +1,78 @@
-/** A JSON rendering of the connection list, one connection per line: stable for diffing, for line tools (`grep`, `wc -l`) and for JSON tools. */
+/**
+ * A JSON rendering of the connection list: one connection per line as netpol-analyzer's `{src, dst, conn}`, and the
+ * structure of each endpoint and connection set once, in tables after the list. Stable for diffing, for line tools
+ * (`grep`, `wc -l`) and for JSON tools, and about a quarter of the size of repeating the structure on every line.
+ */
 import type { Connection } from '../analysis';
+import type { ConnectionSet } from '../connection-set';
 import { Endpoint, endpointName } from '../endpoints';
 import { memoizedByText, Pieces, textPieces } from './pieces';
 import { collectText, EachConnection, eachOf, memoized, Write } from './write';
 
-/** One connection in the JSON output. */
+/** One connection in the JSON output, as netpol-analyzer writes it. */
 export interface JsonConnection {
-  /** The source name (`ns/name[Kind]` or `first-last[External]`). */
+  /** The source name (`ns/name[Kind]` or `first-last[External]`): a key of `endpoints`. */
   readonly src: string;
-  /** The destination name. */
+  /** The destination name: a key of `endpoints`. */
   readonly dst: string;
-  /** The source, structured. */
-  readonly source: Endpoint;
-  /** The destination, structured. */
-  readonly destination: Endpoint;
-  /** The connlist text of the connections. */
+  /** The connlist text of the connections (`TCP 80,UDP 53`, `All Connections`): a key of `connectionSets`. */
   readonly conn: string;
+}
+
+/** The ports of a connection set, structured. */
+export interface JsonPorts {
   /** Whether every port of every protocol is allowed. */
   readonly all: boolean;
-  /** Per protocol, the allowed inclusive port ranges as `[first, last]` pairs. */
+  /** Per protocol, the allowed inclusive port ranges as `[first, last]` pairs (no key for a protocol without ports). */
   readonly ports: { readonly [protocol: string]: [number, number][] };
+}
+
+/** The JSON document of a connection list. */
+export interface JsonConnectionList {
+  /** The connections, in the list's order. */
+  readonly connections: JsonConnection[];
+  /** Every endpoint the connections name, structured, by name (names in code-unit order). */
+  readonly endpoints: { readonly [name: string]: Endpoint };
+  /** Every connection set the connections hold, structured, by connlist text (texts in code-unit order). */
+  readonly connectionSets: { readonly [conn: string]: JsonPorts };
 }
 
 /** One connection as a plain JSON-ready object. */
 export function toJsonConnection(c: Connection): JsonConnection {
+  return { src: endpointName(c.src), dst: endpointName(c.dst), conn: c.conns.toString() };
+}
+
+/** The ports of a connection set as plain JSON-ready data. */
+export function toJsonPorts(set: ConnectionSet): JsonPorts {
   const ports: { [protocol: string]: [number, number][] } = {};
-  for (const p of c.conns.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
-  return { src: endpointName(c.src), dst: endpointName(c.dst), source: c.src, destination: c.dst, conn: c.conns.toString(), all: c.conns.isAll(), ports };
+  for (const p of set.protocols()) ports[p.protocol] = p.ranges.map(r => [r.first, r.last]);
+  return { all: set.isAll(), ports };
 }
 
-/** The connections as plain JSON-ready objects, in the given (sorted) order. */
-export function toJsonConnections(connections: readonly Connection[]): JsonConnection[] {
-  return connections.map(toJsonConnection);
+/** The document `formatJson` writes for the connections (given in their sorted order), as a plain value. */
+export function toJsonConnectionList(connections: readonly Connection[]): JsonConnectionList {
+  const endpoints = new Map<string, Endpoint>();
+  const sets = new Map<string, JsonPorts>();
+  const list = connections.map(c => {
+    const line = toJsonConnection(c);
+    endpoints.set(line.src, c.src);
+    endpoints.set(line.dst, c.dst);
+    if (!sets.has(line.conn)) sets.set(line.conn, toJsonPorts(c.conns));
+    return line;
+  });
+  return { connections: list, endpoints: sortedObject(endpoints), connectionSets: sortedObject(sets) };
 }
 
-/** A stand-in endpoint, for rendering a connection set's members alone. */
-const ANY: Endpoint = { type: 'external', first: '', last: '' };
+/** A map's entries as an object, keys in code-unit order. */
+function sortedObject<V>(map: ReadonlyMap<string, V>): { [key: string]: V } {
+  const object: { [key: string]: V } = {};
+  for (const key of [...map.keys()].sort(byCodeUnits)) object[key] = map.get(key)!;
+  return object;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep in a pretty-printed document. */
 function nestedJson(value: unknown, depth: number): string {
@@ -43,9 +80,10 @@ function nestedJson(value: unknown, depth: number): string {
 }
 
 /**
- * Writes `{"connections": [...]}`, one connection at a time: each connection on a line of its own as compact JSON
- * (`JSON.stringify(toJsonConnection(c))`, indented by four spaces), the document around them pretty-printed. `more`
- * adds members after `connections` (e.g. `exposure`), pretty-printed.
+ * Writes the `JsonConnectionList` document, one connection at a time: each connection on a line of its own as compact
+ * JSON (`JSON.stringify(toJsonConnection(c))`, indented by four spaces), then each entry of `endpoints` and
+ * `connectionSets` on a line of its own the same way, the document around them pretty-printed. `more` adds members
+ * after `connectionSets` (e.g. `exposure`), pretty-printed. Memory holds the distinct endpoints and sets, not the list.
  */
 export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}): void {
   writeJsonOf(eachOf(connections), write, more);
@@ -61,50 +99,60 @@ export function writeJsonOf(each: EachConnection, write: Write, more: { readonly
  * @internal
  */
 export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: { readonly [key: string]: unknown } = {}): void {
-  // Each connection's line is put together from its endpoints' and connection set's JSON, each rendered once, in the
-  // member order of `toJsonConnection`.
-  const endpoint = memoized((e: Endpoint) => ({ name: out.piece(JSON.stringify(endpointName(e))), json: out.piece(JSON.stringify(e)) }));
-  const conns = memoizedByText(set => {
-    const { conn, all, ports } = toJsonConnection({ src: ANY, dst: ANY, conns: set });
-    return out.piece(`,"conn":${JSON.stringify(conn)},"all":${all},"ports":${JSON.stringify(ports)}}`);
+  // The tables, filled as the connections name their entries: by name and by text, since equal endpoints or sets
+  // may be distinct objects.
+  const endpoints = new Map<string, Endpoint>();
+  const sets = new Map<string, ConnectionSet>();
+  // A line is put together from pieces rendered once: the source's part up to the destination's name, the
+  // destination's name, and the set's part to the end of the line.
+  const dstName = memoized((e: Endpoint) => {
+    const name = endpointName(e);
+    endpoints.set(name, e);
+    return out.piece(JSON.stringify(name));
   });
-  const [firstEntry, nextEntry, beforeDstName, beforeSource, beforeDestination] = [
-    '\n    {"src":', ',\n    {"src":', ',"dst":', ',"source":', ',"destination":',
-  ].map(text => out.piece(text));
+  const conn = memoizedByText(set => {
+    const text = set.toString();
+    sets.set(text, set);
+    return out.piece(`,"conn":${JSON.stringify(text)}}`);
+  });
+  const srcPart = memoized((e: Endpoint) => {
+    const name = endpointName(e);
+    endpoints.set(name, e);
+    return out.piece(`,\n    {"src":${JSON.stringify(name)},"dst":`);
+  });
   out.text('{\n  "connections": [');
   let first = true;
-  // The source's parts of a line, rendered once per run of lines with that source: up to the destination's name, and
-  // from there to the destination's JSON.
-  let source: Endpoint | undefined;
-  let sourceName = out.piece('');
-  let beforeDst = sourceName;
-  let beforeDstJson = sourceName;
   each((src, dst, set) => {
-    if (src !== source) {
-      source = src;
-      const rendered = endpoint(src);
-      sourceName = rendered.name;
-      beforeDst = out.join([nextEntry, sourceName, beforeDstName]);
-      beforeDstJson = out.join([beforeSource, rendered.json, beforeDestination]);
-    }
-    const d = endpoint(dst);
     if (first) {
-      out.put(out.join([firstEntry, sourceName, beforeDstName]));
+      out.text(`\n    {"src":${JSON.stringify(endpointName(src))},"dst":`);
+      srcPart(src);
       first = false;
     } else {
-      out.put(beforeDst);
+      out.put(srcPart(src));
     }
-    out.put(d.name);
-    out.put(beforeDstJson);
-    out.put(d.json);
-    out.put(conns(set));
+    out.put(dstName(dst));
+    out.put(conn(set));
   });
-  out.text(first ? ']' : '\n  ]');
+  out.text(first ? '],' : '\n  ],');
+  writeTable(out, 'endpoints', endpoints, e => JSON.stringify(e));
+  out.text(',');
+  writeTable(out, 'connectionSets', sets, set => JSON.stringify(toJsonPorts(set)));
   for (const [key, value] of Object.entries(more)) out.text(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
   out.text('\n}\n');
 }
 
-/** The connection list as JSON: `{"connections": [...]}`, one connection per line (see `writeJson`), with a trailing newline. */
+/** Writes `"name": {` and the entries in key order, each compact on a line of its own, and `}`. */
+function writeTable<P, V>(out: Pieces<P>, name: string, entries: ReadonlyMap<string, V>, json: (value: V) => string): void {
+  out.text(`\n  ${JSON.stringify(name)}: {`);
+  let first = true;
+  for (const key of [...entries.keys()].sort(byCodeUnits)) {
+    out.text(`${first ? '' : ','}\n    ${JSON.stringify(key)}: ${json(entries.get(key)!)}`);
+    first = false;
+  }
+  out.text(first ? '}' : '\n  }');
+}
+
+/** The connection list as the JSON document `writeJson` writes, with a trailing newline. */
 export function formatJson(connections: readonly Connection[]): string {
   return collectText(write => writeJson(connections, write));
 }
