@@ -4,7 +4,7 @@
  * evaluates them once. Cost then grows with the number of distinct label sets, not with pods squared.
  */
 import { ClusterModel, ContainerPortModel, Protocol, WorkloadModel } from '../model/types';
-import { Labels } from './selectors';
+import { Labels, sortedKeys } from './selectors';
 
 /** The label Kubernetes puts on every namespace (since 1.21), holding its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -52,23 +52,31 @@ export function namespaceViews(cluster: ClusterModel): Map<string, NamespaceView
 }
 
 function labelsKey(labels: Labels): string {
-  const keys = Object.keys(labels);
+  const keys = sortedKeys(labels);
   if (keys.length === 0) return '';
   if (keys.length === 1) return `${keys[0]}=${labels[keys[0]]}`;
-  return keys.sort().map(k => `${k}=${labels[k]}`).join('\u0000');
+  let key = `${keys[0]}=${labels[keys[0]]}`;
+  for (let i = 1; i < keys.length; i++) key += `\u0000${keys[i]}=${labels[keys[i]]}`;
+  return key;
 }
 
 /** The named ports of a workload, normalised (protocol default TCP), deduplicated and sorted. */
 export function namedPortsOf(workload: WorkloadModel): ContainerPortModel[] {
   if (!workload.ports || workload.ports.length === 0) return [];
-  const seen = new Map<string, ContainerPortModel>();
-  for (const p of workload.ports ?? []) {
+  // Sorted by `name/protocol/port` as they come, by insertion: a workload names a few ports.
+  const keys: string[] = [];
+  const ports: ContainerPortModel[] = [];
+  for (const p of workload.ports) {
     if (!p.name) continue;
     const protocol = p.protocol ?? Protocol.TCP;
     const key = `${p.name}/${protocol}/${p.containerPort}`;
-    if (!seen.has(key)) seen.set(key, { name: p.name, protocol, containerPort: p.containerPort });
+    let at = keys.length;
+    while (at > 0 && keys[at - 1] > key) at--;
+    if (at > 0 && keys[at - 1] === key) continue;
+    keys.splice(at, 0, key);
+    ports.splice(at, 0, { name: p.name, protocol, containerPort: p.containerPort });
   }
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  return ports;
 }
 
 /** Groups the workloads of a cluster into equivalence classes. */

@@ -4,8 +4,30 @@
  */
 import { LabelOperator, SelectorModel } from '../model/types';
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** A label map. */
 export type Labels = { readonly [key: string]: string };
+
+/**
+ * The keys of a label map in code-unit order, as `Object.keys(labels).sort()` gives them. A few keys (most label maps
+ * have under ten) are sorted in place by insertion: `sort` allocates a work array per call, and this runs per workload
+ * and per observed pod.
+ */
+export function sortedKeys(labels: Labels): string[] {
+  const keys = Object.keys(labels);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
 
 /**
  * Whether the labels satisfy every requirement of the selector. An empty selector (no matchLabels and no
@@ -14,12 +36,14 @@ export type Labels = { readonly [key: string]: string };
 export function matchesSelector(selector: SelectorModel, labels: Labels): boolean {
   const matchLabels = selector.matchLabels;
   if (matchLabels) {
-    for (const key of Object.keys(matchLabels)) {
-      if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== matchLabels[key]) return false;
+    // `for...in` rather than `Object.keys`: no array per call (this runs millions of times); own keys only.
+    for (const key in matchLabels) {
+      if (!hasOwn.call(matchLabels, key)) continue;
+      if (!hasOwn.call(labels, key) || labels[key] !== matchLabels[key]) return false;
     }
   }
   for (const expr of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(labels, expr.key);
+    const present = hasOwn.call(labels, expr.key);
     const values = expr.values ?? [];
     switch (expr.op) {
       case LabelOperator.IN:

@@ -35,6 +35,7 @@ import {
   _checkMaxLength, _cutNote, _NOTE_ROOM, Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
   PR_COMMENT_MAX_LENGTH,
 } from '../analysis';
+import { sortedKeys } from '../analysis/selectors';
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
@@ -449,7 +450,10 @@ function validNamespaceLabel(key: string, value: string): boolean {
 }
 
 function labelsText(labels: Labels): string {
-  return `{${Object.keys(labels).sort().map(k => `${k}=${labels[k]}`).join(',')}}`;
+  const keys = sortedKeys(labels);
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) text += `${i === 0 ? '' : ','}${keys[i]}=${labels[keys[i]]}`;
+  return `${text}}`;
 }
 
 /**

@@ -6,6 +6,7 @@
  * `io.cilium.*` / `io.kubernetes.*` labels (namespace, service account, cluster name). What remains identifies the
  * workload, and a selector is chosen from it (`chooseSelectors`).
  */
+import { sortedKeys } from '../analysis/selectors';
 import { FlowEndpoint } from './hubble';
 
 /** Label keys that differ between rollouts or replicas of one workload, never used to identify or select it. */
@@ -110,6 +111,6 @@ export function dnsName(text: string): string {
 /** A copy with keys in sorted order. */
 export function sortKeys(labels: { [key: string]: string }): { [key: string]: string } {
   const sorted: { [key: string]: string } = {};
-  for (const key of Object.keys(labels).sort()) sorted[key] = labels[key];
+  for (const key of sortedKeys(labels)) sorted[key] = labels[key];
   return sorted;
 }
