@@ -207,8 +207,10 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
       : `the ${empty(oldCluster) ? 'old' : 'new'} manifests hold no ${kinds.slice(2)}, so every connection of the ${empty(oldCluster) ? 'new ones shows as added' : 'old ones shows as removed'}`;
     io.err(`warning: ${what}. Pass the workloads' manifests on both sides, e.g. --old policies/ workloads/ --new policies/ workloads/\n`);
   }
-  // Both sides are compared source by source (only the entries are kept); policies that did not change are compiled once.
-  const diff = diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
+  // Sides the analysis reads alike (a change that left the manifests as they were) have no difference, and are not
+  // analysed. Otherwise both are compared source by source (only the entries are kept), and policies that did not
+  // change are compiled once.
+  const diff = sameToAnalysis(oldCluster, newCluster) ? NO_DIFFERENCE : diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
   if (options.group === 'namespace') {
     io.out(formatGroupedDiff(diff, groupDiffByNamespace(diff), options.output as GroupedDiffFormat));
   } else if (options.output === 'svg') {
@@ -229,9 +231,29 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
   setExit(ExitCode.OK);
 }
 
-/** A policy as the analysis reads it: where it was defined does not matter. */
-function policyText(policies: readonly object[] | undefined): string {
-  return JSON.stringify((policies ?? []).map(p => ({ ...p, source: undefined })));
+/** Objects of a cluster model (policies, workloads, ...) as the analysis reads them: where each was defined does not matter. */
+function modelText(objects: readonly object[] | undefined): string {
+  return JSON.stringify((objects ?? []).map(o => ({ ...o, source: undefined })));
+}
+
+/** The diff of two sides that are the same. */
+const NO_DIFFERENCE: ConnectivityDiff = { entries: [], counts: { changed: 0, added: 0, removed: 0 } };
+
+/** The members of a cluster model that `sameToAnalysis` compares; a model with others is never taken as the same. */
+const CLUSTER_MEMBERS: ReadonlySet<string> = new Set(['namespaces', 'workloads', 'policies', 'clusterPolicies']);
+
+/**
+ * Whether the analysis reads both clusters alike: the same namespaces, workloads, policies and cluster-scoped policies
+ * in the same order, whatever files they were read from. Their connections are then the same, so their diff is empty.
+ */
+function sameToAnalysis(oldCluster: ClusterModel, newCluster: ClusterModel): boolean {
+  const members = [...new Set([...Object.keys(oldCluster), ...Object.keys(newCluster)])];
+  if (members.some(m => !CLUSTER_MEMBERS.has(m))) return false;
+  const lists = (c: ClusterModel) => [c.namespaces, c.workloads, c.policies, c.clusterPolicies ?? []];
+  const [before, after] = [lists(oldCluster), lists(newCluster)];
+  // Lengths first: most changes are told apart without writing the models out.
+  if (before.some((list, i) => list.length !== after[i].length)) return false;
+  return before.every((list, i) => modelText(list) === modelText(after[i]));
 }
 
 /**
@@ -239,8 +261,8 @@ function policyText(policies: readonly object[] | undefined): string {
  * they were read from): `diffConnectivity` then compiles them once for both sides.
  */
 function withSamePolicies(oldCluster: ClusterModel, newCluster: ClusterModel): ClusterModel {
-  if (oldCluster.policies.length !== newCluster.policies.length || policyText(oldCluster.policies) !== policyText(newCluster.policies)) return newCluster;
-  const sameClusterPolicies = policyText(oldCluster.clusterPolicies) === policyText(newCluster.clusterPolicies);
+  if (oldCluster.policies.length !== newCluster.policies.length || modelText(oldCluster.policies) !== modelText(newCluster.policies)) return newCluster;
+  const sameClusterPolicies = modelText(oldCluster.clusterPolicies) === modelText(newCluster.clusterPolicies);
   return { ...newCluster, policies: oldCluster.policies, ...(sameClusterPolicies && oldCluster.clusterPolicies ? { clusterPolicies: oldCluster.clusterPolicies } : {}) };
 }
 

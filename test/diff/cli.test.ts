@@ -16,7 +16,11 @@
  * Nothing reaches into shop from tools (shop's ingress is closed) and shop's egress reaches no pod of tools.
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { Analysis, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff } from '../../lib/analysis';
+import { loadPaths } from '../../lib/model/load';
 import { cli } from '../cli/support';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -374,4 +378,67 @@ describe('the executable', () => {
     // THEN the same text and exit 1
     expect([result.status, result.stdout]).toEqual([1, EXPECTED_TXT]);
   }, 180000);
+});
+
+describe('cdk8s-netpol diff of sides the analysis reads alike', () => {
+  /** A copy of before/ with each file renamed (`copy-NAME`), its text changed by `edit`. */
+  function copyOfBefore(edit: (name: string, text: string) => string = (_, text) => text): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-netpol-diff-same-'));
+    for (const name of fs.readdirSync(BEFORE)) {
+      fs.writeFileSync(path.join(dir, `copy-${name}`), edit(name, fs.readFileSync(path.join(BEFORE, name), 'utf-8')));
+    }
+    return dir;
+  }
+
+  /** The CLI's diff of before/ and `dir`, with how often an analysis was made. */
+  async function diffWithCount(dir: string, ...options: string[]) {
+    const of = jest.spyOn(Analysis, 'of');
+    try {
+      const result = await cli('diff', BEFORE, dir, ...options);
+      return { result, analyses: of.mock.calls.length };
+    } finally {
+      of.mockRestore();
+    }
+  }
+
+  /** What the library's diff of the two sides gives in a format. */
+  function libraryDiff(dir: string, format: string): string {
+    return formatDiff(diffConnectivity(loadPaths([BEFORE]).cluster, loadPaths([dir]).cluster), format);
+  }
+
+  test('the same manifests in other files are not analysed, and the output is the empty diff in every format', async () => {
+    // GIVEN before/ copied under other file names (every object's source differs)
+    const dir = copyOfBefore();
+    try {
+      for (const format of DIFF_OUTPUT_FORMATS) {
+        // WHEN diffed
+        const { result, analyses } = await diffWithCount(dir, '--output', format, '--fail-on', 'any');
+        // THEN no analysis was made, and the output is what diffing the analyses gives: no difference
+        expect(analyses).toBe(0);
+        expect(result).toEqual({ code: 0, stdout: libraryDiff(dir, format), stderr: 'note: no connectivity difference between the old and the new manifests\n' });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  test.each([
+    ['a workload\'s pod label', (name: string, text: string) => (name === 'shop.yaml' ? text.replace('labels: {app: frontend}', 'labels: {app: frontend, tier: web}') : text)],
+    ['a container port\'s name', (name: string, text: string) => (name === 'shop.yaml' ? text.replace('name: metrics', 'name: stats') : text)],
+    ['a namespace label', (name: string, text: string) => (name === 'shop.yaml' ? text.replace('metadata:\n  name: shop\n', 'metadata:\n  name: shop\n  labels: {team: a}\n') : text)],
+    ['a policy port', (name: string, text: string) => (name === 'shop.yaml' ? text.replace('port: 5432', 'port: 5433') : text)],
+  ])('a change of %s is analysed, with the library\'s result', async (_, edit) => {
+    // GIVEN before/ in other files with one thing the analysis reads changed
+    const dir = copyOfBefore(edit);
+    try {
+      expect(fs.readFileSync(path.join(dir, 'copy-shop.yaml'), 'utf-8')).not.toBe(fs.readFileSync(path.join(BEFORE, 'shop.yaml'), 'utf-8'));
+      // WHEN diffed
+      const { result, analyses } = await diffWithCount(dir);
+      // THEN both sides were analysed, and the output is the library's diff
+      expect(analyses).toBeGreaterThan(0);
+      expect([result.code, result.stdout]).toEqual([0, libraryDiff(dir, 'txt')]);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
 });
