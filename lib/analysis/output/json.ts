@@ -103,34 +103,29 @@ export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: 
   // may be distinct objects.
   const endpoints = new Map<string, Endpoint>();
   const sets = new Map<string, ConnectionSet>();
-  // A line is put together from pieces rendered once: the source's part up to the destination's name, the
-  // destination's name, and the set's part to the end of the line.
-  const dstName = memoized((e: Endpoint) => {
+  // A line is put together from pieces rendered once: the source's part up to the destination's name (for every line
+  // but the first, which has no comma before it), the destination's name, and the set's part to the end of the line.
+  const endpoint = memoized((e: Endpoint) => {
     const name = endpointName(e);
     endpoints.set(name, e);
-    return out.piece(JSON.stringify(name));
+    return { name: out.piece(JSON.stringify(name)), lineStart: out.piece(`,\n    {"src":${JSON.stringify(name)},"dst":`) };
   });
   const conn = memoizedByText(set => {
     const text = set.toString();
     sets.set(text, set);
     return out.piece(`,"conn":${JSON.stringify(text)}}`);
   });
-  const srcPart = memoized((e: Endpoint) => {
-    const name = endpointName(e);
-    endpoints.set(name, e);
-    return out.piece(`,\n    {"src":${JSON.stringify(name)},"dst":`);
-  });
   out.text('{\n  "connections": [');
   let first = true;
   each((src, dst, set) => {
+    const source = endpoint(src);
     if (first) {
       out.text(`\n    {"src":${JSON.stringify(endpointName(src))},"dst":`);
-      srcPart(src);
       first = false;
     } else {
-      out.put(srcPart(src));
+      out.put(source.lineStart);
     }
-    out.put(dstName(dst));
+    out.put(endpoint(dst).name);
     out.put(conn(set));
   });
   out.text(first ? '],' : '\n  ],');
