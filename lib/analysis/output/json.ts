@@ -117,13 +117,19 @@ export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: 
   });
   out.text('{\n  "connections": [');
   let first = true;
+  // Lines come in runs of one source: its line start is looked up once per run.
+  let source: Endpoint | undefined;
+  let lineStart = out.piece('');
   each((src, dst, set) => {
-    const source = endpoint(src);
+    if (src !== source) {
+      source = src;
+      lineStart = endpoint(src).lineStart;
+    }
     if (first) {
       out.text(`\n    {"src":${JSON.stringify(endpointName(src))},"dst":`);
       first = false;
     } else {
-      out.put(source.lineStart);
+      out.put(lineStart);
     }
     out.put(endpoint(dst).name);
     out.put(conn(set));
