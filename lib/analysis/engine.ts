@@ -242,9 +242,31 @@ export class Engine {
     return set;
   }
 
-  /** Whether the rule's peers include the class. */
+  /** Whether the rule's peers include the class (making the rule's class set, see `ruleMatchesOneClass`). */
   public ruleMatchesClass(rule: CompiledRule, cls: WorkloadClass): boolean {
     return rule.allPeers || this.ruleClasses(rule).has(cls.index);
+  }
+
+  /**
+   * `ruleMatchesClass` for a query about a few classes (an explanation, a lint check against the DNS pods): from the
+   * rule's class set when it is made, otherwise by matching its peers against the class alone. Making the set matches
+   * every class of the namespaces the peers reach, which pays off only when most classes are asked.
+   */
+  public ruleMatchesOneClass(rule: CompiledRule, cls: WorkloadClass): boolean {
+    if (rule.allPeers) return true;
+    const set = this.rulePeerSets.get(rule);
+    if (set) return set.has(cls.index);
+    if (this.isUnpolicied(cls)) return false;
+    for (const peer of rule.selectorPeers) if (this.peerMatchesClass(rule.policy, peer, cls)) return true;
+    return false;
+  }
+
+  /** Whether a selector peer of the policy matches the class's pods, as `peerClasses` decides (host network aside). */
+  private peerMatchesClass(policy: CompiledPolicy, peer: SelectorPeer, cls: WorkloadClass): boolean {
+    const inNamespaces = peer.namespaceSelector
+      ? matchesSelector(peer.namespaceSelector, cls.namespace.labels)
+      : cls.namespace.name === policy.namespace;
+    return inNamespaces && (!peer.podSelector || matchesSelector(peer.podSelector, cls.podLabels));
   }
 
   /** Whether the rule's peers include the address (only `allPeers` or an ipBlock can). */

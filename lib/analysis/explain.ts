@@ -175,7 +175,7 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
     return { ...open, allowed, decidedBy: DecidingTier.BASELINE, baselineRule, reason: `${before}${notIsolated}, so the Baseline tier decides: ${baselineRule.text} matches ${what} and ${verb}` };
   }
   const rules: RuleVerdict[] = side.rules.map(rule => {
-    const peerMatches = other.type === 'workload' ? engine.ruleMatchesClass(rule, other.cls) : engine.ruleMatchesAddress(rule, other.address);
+    const peerMatches = other.type === 'workload' ? engine.ruleMatchesOneClass(rule, other.cls) : engine.ruleMatchesAddress(rule, other.address);
     const ports = engine.rulePorts(rule, dstClass);
     return {
       policy: rule.policy.id, policyName: rule.policy.model.name, direction, ruleIndex: rule.index,

@@ -884,9 +884,9 @@ class Verdicts {
     const engine = this.analysis.engine;
     if (engine.tiers) return undefined;
     let peers = '';
-    for (const rule of engine.side(PolicyType.EGRESS, source).rules) peers += engine.ruleMatchesClass(rule, destination) ? '1' : '0';
+    for (const rule of engine.side(PolicyType.EGRESS, source).rules) peers += engine.ruleMatchesOneClass(rule, destination) ? '1' : '0';
     peers += '|';
-    for (const rule of engine.side(PolicyType.INGRESS, destination).rules) peers += engine.ruleMatchesClass(rule, source) ? '1' : '0';
+    for (const rule of engine.side(PolicyType.INGRESS, destination).rules) peers += engine.ruleMatchesOneClass(rule, source) ? '1' : '0';
     return `${this.sideKey(PolicyType.EGRESS, source)}|${this.sideKey(PolicyType.INGRESS, destination)}|${peers}|${destination.portsKey}|${protocol}|${port}`;
   }
 

@@ -42,7 +42,7 @@ export function dnsStatuses(context: RuleContext): DnsStatus[] {
     let bits = perRule.get(rule);
     if (bits === undefined) {
       let conns = ConnectionSet.NONE;
-      for (const d of dns) if (engine.ruleMatchesClass(rule, d)) conns = conns.union(engine.rulePorts(rule, d));
+      for (const d of dns) if (engine.ruleMatchesOneClass(rule, d)) conns = conns.union(engine.rulePorts(rule, d));
       if (rule.ipBlockPeers.length > 0) conns = conns.union(engine.rulePorts(rule, undefined));
       bits = (conns.contains(Protocol.UDP, port) ? 1 : 0) | (conns.contains(Protocol.TCP, port) ? 2 : 0);
       perRule.set(rule, bits);
