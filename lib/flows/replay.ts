@@ -574,9 +574,10 @@ class ObservedCluster {
       return;
     }
     const template = workload.podLabels ?? {};
-    const extra: Labels = {};
-    for (const [k, v] of Object.entries(labels)) if (template[k] !== v) extra[k] = v;
-    if (Object.keys(extra).length === 0) {
+    // The labels the template does not give; most pods have none (no object is made for them).
+    let extra: Labels | undefined;
+    for (const k of Object.keys(labels)) if (template[k] !== labels[k]) (extra ??= {})[k] = labels[k];
+    if (extra === undefined) {
       this.matched.set(identity, { workload, evaluated: workload });
       return;
     }
