@@ -69,7 +69,7 @@ Exit codes:
 Formats (--output):
   connlist  "src => dst : connections" lines, as np-guard netpol-analyzer prints them
   json      {"connections": [...], "endpoints": {...}, "connectionSets": {...}}: each connection on a line
-            of its own as np-guard's compact {"src", "dst", "conn"}, so line tools (grep, wc -l, diff) work
+            of its own as np-guard's compact {"src", "dst", "conn"}, so line tools (grep, diff) work
             on it too; then each endpoint (by name) and connection set (by conn) structured, once
   md, csv   a table; dot, mermaid  a graph (the graph command also draws SVG)
 
