@@ -1,5 +1,6 @@
 import type * as Cdk8s from 'cdk8s';
 import type { IWorkload } from './workload';
+import { sortKeys } from './analysis/selectors';
 import { ErrorCode, fail, requireArray, requireObject, requireValue } from './errors';
 import { LabelExpressionModel, LabelOperator, SelectorModel } from './model/types';
 import { checkLabelKey, checkLabelValue } from './model/validation';
@@ -251,12 +252,6 @@ function workloadNamespace(workload: IWorkload): string | undefined {
   // faster without it.
   const { ApiObject, Chart } = require('cdk8s') as typeof Cdk8s;
   return ApiObject.of(workload).metadata.namespace ?? Chart.of(workload).namespace;
-}
-
-function sortKeys(labels: { [key: string]: string }): { [key: string]: string } {
-  const sorted: { [key: string]: string } = {};
-  for (const key of Object.keys(labels).sort()) sorted[key] = labels[key];
-  return sorted;
 }
 
 /**

@@ -29,6 +29,13 @@ export function sortedKeys(labels: Labels): string[] {
   return keys;
 }
 
+/** A copy of a label map with its keys in `sortedKeys` order (for stable output and keys). */
+export function sortKeys(labels: Labels): { [key: string]: string } {
+  const sorted: { [key: string]: string } = {};
+  for (const key of sortedKeys(labels)) sorted[key] = labels[key];
+  return sorted;
+}
+
 /**
  * Whether the labels satisfy every requirement of the selector. An empty selector (no matchLabels and no
  * matchExpressions) matches everything.

@@ -35,11 +35,11 @@ import {
   _checkMaxLength, _cutNote, _NOTE_ROOM, Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
   PR_COMMENT_MAX_LENGTH,
 } from '../analysis';
-import { sortedKeys } from '../analysis/selectors';
+import { sortedKeys, sortKeys } from '../analysis/selectors';
 import { ClusterModel, NamespaceModel, PolicyType, Protocol, WorkloadModel } from '../model/types';
 import { checkLabelKey, checkLabelValue } from '../model/validation';
 import { FlowDiagnostic, FlowEndpoint, FlowProtocol, FlowStats, ObservedFlow, parseHubbleFlows } from './hubble';
-import { isBookkeepingLabelKey, isStableLabelKey, kubernetesLabel, sortKeys } from './workloads';
+import { isBookkeepingLabelKey, isStableLabelKey, kubernetesLabel } from './workloads';
 
 /** What the capture shows of a group: traffic that went through, or traffic the cluster dropped. */
 export type ReplayObserved =

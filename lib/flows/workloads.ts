@@ -6,7 +6,7 @@
  * `io.cilium.*` / `io.kubernetes.*` labels (namespace, service account, cluster name). What remains identifies the
  * workload, and a selector is chosen from it (`chooseSelectors`).
  */
-import { sortedKeys } from '../analysis/selectors';
+import { sortKeys } from '../analysis/selectors';
 import { FlowEndpoint } from './hubble';
 
 /** Label keys that differ between rollouts or replicas of one workload, never used to identify or select it. */
@@ -108,9 +108,3 @@ export function dnsName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'workload';
 }
 
-/** A copy with keys in sorted order. */
-export function sortKeys(labels: { [key: string]: string }): { [key: string]: string } {
-  const sorted: { [key: string]: string } = {};
-  for (const key of sortedKeys(labels)) sorted[key] = labels[key];
-  return sorted;
-}

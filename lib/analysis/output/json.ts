@@ -4,6 +4,7 @@
  * (`grep`, `wc -l`) and for JSON tools, and about a quarter of the size of repeating the structure on every line.
  */
 import type { Connection } from '../analysis';
+import { compareStrings } from '../compare';
 import type { ConnectionSet } from '../connection-set';
 import { Endpoint, endpointName } from '../endpoints';
 import { memoizedByText, Pieces, textPieces } from './pieces';
@@ -66,12 +67,8 @@ export function toJsonConnectionList(connections: readonly Connection[]): JsonCo
 /** A map's entries as an object, keys in code-unit order. */
 function sortedObject<V>(map: ReadonlyMap<string, V>): { [key: string]: V } {
   const object: { [key: string]: V } = {};
-  for (const key of [...map.keys()].sort(byCodeUnits)) object[key] = map.get(key)!;
+  for (const key of [...map.keys()].sort(compareStrings)) object[key] = map.get(key)!;
   return object;
-}
-
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `JSON.stringify(value, null, 2)` for a value nested `depth` levels deep in a pretty-printed document. */
@@ -146,7 +143,7 @@ export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: 
 function writeTable<P, V>(out: Pieces<P>, name: string, entries: ReadonlyMap<string, V>, json: (value: V) => string): void {
   out.text(`\n  ${JSON.stringify(name)}: {`);
   let first = true;
-  for (const key of [...entries.keys()].sort(byCodeUnits)) {
+  for (const key of [...entries.keys()].sort(compareStrings)) {
     out.text(`${first ? '' : ','}\n    ${JSON.stringify(key)}: ${json(entries.get(key)!)}`);
     first = false;
   }
