@@ -32,6 +32,10 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   ...OUTPUT_FORMATS.map((format): CommandCase => ({
     name: `analyze -o ${format}`, args: c => ['analyze', c.manifests, '--output', format], okExitCodes: [0], maxRatio: 2,
   })),
+  // The readable lists of a large cluster (issue 12): one line per pair of namespaces and set, or per pair of classes.
+  ...(['namespace', 'class'] as const).map((by): CommandCase => ({
+    name: `analyze --group ${by}`, args: c => ['analyze', c.manifests, '--group', by], okExitCodes: [0], maxRatio: 2,
+  })),
   { name: 'lint', args: c => ['lint', c.manifests], okExitCodes: [0, 1], maxRatio: 1.5 },
   // SARIF (for code scanning) places each finding at its document's line.
   { name: 'lint -o sarif', args: c => ['lint', c.manifests, '--output', 'sarif'], okExitCodes: [0, 1], maxRatio: 1.5 },

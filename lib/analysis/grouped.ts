@@ -66,9 +66,19 @@ function rangeGroup(range: Ipv4Range): EndpointGroup {
 
 /**
  * The connection list of the analysis grouped by namespace or by workload class, sorted by source group, destination
- * group and connections. The lines of one pair of groups add up to at most `of` pairs.
+ * group and connections. The lines of one pair of groups add up to at most `of` pairs. All lines at once: for a large
+ * cluster, `eachGroupedConnection` gives them one source group at a time.
  */
 export function groupConnections(analysis: Analysis, grouping: ConnectionGrouping): GroupedConnection[] {
+  return [...eachGroupedConnection(analysis, grouping)];
+}
+
+/**
+ * The lines of `groupConnections`, in the same order, worked out one source group at a time: memory holds the lines of
+ * one source group (by class: a class's destinations; by namespace: one line per destination and set), never the
+ * whole list, whose length grows with the pairs of classes.
+ */
+export function* eachGroupedConnection(analysis: Analysis, grouping: ConnectionGrouping): Generator<GroupedConnection> {
   const engine = analysis.engine;
   // The workloads of each class, each name once (its first class in class order), as the connection list takes them.
   const seen = new Set<string>();
@@ -87,29 +97,56 @@ export function groupConnections(analysis: Analysis, grouping: ConnectionGroupin
   const egressGroups = engine.egressRanges.map(rangeGroup);
   const ingressGroups = engine.ingressRanges.map(rangeGroup);
 
-  const lines = new Map<string, { src: EndpointGroup; dst: EndpointGroup; conns: ConnectionSet; pairs: number }>();
-  const add = (src: EndpointGroup, dst: EndpointGroup, conns: ConnectionSet, pairs: number) => {
-    if (pairs === 0 || conns.isEmpty()) return;
-    const key = `${src.name}\u0000${dst.name}\u0000${conns.toString()}`;
-    const line = lines.get(key);
-    if (line) line.pairs += pairs;
-    else lines.set(key, { src, dst, conns, pairs });
-  };
-  for (const src of engine.classes) {
-    const n = members[src.index].length;
-    if (n === 0) continue;
-    for (const dst of engine.candidateDestinations(src)) {
-      const m = members[dst.index].length;
-      if (m === 0) continue;
-      add(groupOf[src.index], groupOf[dst.index], engine.classToClass(src, dst), src === dst ? n * (n - 1) : n * m);
-    }
-    egressGroups.forEach((range, i) => add(groupOf[src.index], range, engine.classAndRange(PolicyType.EGRESS, src, i), n));
-    ingressGroups.forEach((range, i) => add(range, groupOf[src.index], engine.classAndRange(PolicyType.INGRESS, src, i), n));
+  // The sources in name order: the groups of classes with workloads, with their classes, and the ingress ranges.
+  const classesOf = new Map<EndpointGroup, WorkloadClass[]>();
+  for (const cls of engine.classes) {
+    if (members[cls.index].length === 0) continue;
+    const list = classesOf.get(groupOf[cls.index]);
+    if (list) list.push(cls);
+    else classesOf.set(groupOf[cls.index], [cls]);
   }
+  const sources: { group: EndpointGroup; classes?: WorkloadClass[]; range?: number }[] = [
+    ...[...classesOf].map(([group, classes]) => ({ group, classes })),
+    ...ingressGroups.map((group, range) => ({ group, range })),
+  ].sort((a, b) => compareStrings(a.group.name, b.group.name));
+  // The destinations ranked by name once, so that each source's lines sort by number.
+  const rank = new Map<EndpointGroup, number>();
+  [...classesOf.keys(), ...egressGroups].sort((a, b) => compareStrings(a.name, b.name)).forEach((group, i) => rank.set(group, i));
   const size = (g: EndpointGroup) => (g.external ? 1 : g.workloads.length);
-  return [...lines.values()]
-    .map(line => ({ ...line, of: line.src === line.dst ? size(line.src) * (size(line.src) - 1) : size(line.src) * size(line.dst) }))
-    .sort((a, b) => compareStrings(a.src.name, b.src.name) || compareStrings(a.dst.name, b.dst.name) || compareStrings(a.conns.toString(), b.conns.toString()));
+
+  for (const source of sources) {
+    // This source's lines: per destination group, one per distinct set (by its text).
+    const lines = new Map<EndpointGroup, { conns: ConnectionSet; text: string; pairs: number }[]>();
+    const add = (dst: EndpointGroup, conns: ConnectionSet, pairs: number) => {
+      if (pairs === 0 || conns.isEmpty()) return;
+      const text = conns.toString();
+      const list = lines.get(dst);
+      const line = list?.find(l => l.text === text);
+      if (line) line.pairs += pairs;
+      else if (list) list.push({ conns, text, pairs });
+      else lines.set(dst, [{ conns, text, pairs }]);
+    };
+    if (source.classes) {
+      for (const src of source.classes) {
+        const n = members[src.index].length;
+        for (const dst of engine.candidateDestinations(src)) {
+          const m = members[dst.index].length;
+          if (m === 0) continue;
+          add(groupOf[dst.index], engine.classToClass(src, dst), src === dst ? n * (n - 1) : n * m);
+        }
+        egressGroups.forEach((range, i) => add(range, engine.classAndRange(PolicyType.EGRESS, src, i), n));
+      }
+    } else {
+      for (const dst of engine.classes) add(groupOf[dst.index], engine.classAndRange(PolicyType.INGRESS, dst, source.range!), members[dst.index].length);
+    }
+    const src = source.group;
+    const sorted = [...lines].sort(([a], [b]) => rank.get(a)! - rank.get(b)!);
+    for (const [dst, list] of sorted) {
+      if (list.length > 1) list.sort((a, b) => compareStrings(a.text, b.text));
+      const of = src === dst ? size(src) * (size(src) - 1) : size(src) * size(dst);
+      for (const line of list) yield { src, dst, conns: line.conns, pairs: line.pairs, of };
+    }
+  }
 }
 
 /** One group per namespace; `groupOf[class index]`. */

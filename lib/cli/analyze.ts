@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import {
-  Analysis, chunkedWrite, Connection, ConnectionGrouping, formatGroupedConnections, GROUPED_FORMATS, groupConnections, OUTPUT_FORMATS,
+  _filtered, Analysis, chunkedWrite, Connection, ConnectionGrouping, eachGroupedConnection, GROUPED_FORMATS, OUTPUT_FORMATS, writeGroupedConnections,
   WorkloadExposure, writeConnectionBytes, writeConnections, writeConnlistWithExposure, writeJsonWithExposure,
 } from '../analysis';
 import { NetpolError } from '../errors';
@@ -167,8 +167,11 @@ export const register: RegisterCommand = (program, io, setExit) => {
       if (namespace !== undefined) checkNamespace(analysis, namespace);
       const inNamespace = (c: { src: { namespace?: string }; dst: { namespace?: string } }) => c.src.namespace === namespace || c.dst.namespace === namespace;
       if (grouping) {
-        const lines = groupConnections(analysis, grouping);
-        io.out(formatGroupedConnections(namespace === undefined ? lines : lines.filter(inNamespace), options.output as typeof GROUPED_FORMATS[number]));
+        // Written as the lines are worked out, source group by source group: never held as a whole.
+        const lines = eachGroupedConnection(analysis, grouping);
+        const chunks = chunkedWrite(text => io.out(text));
+        writeGroupedConnections(namespace === undefined ? lines : _filtered(lines, inNamespace), options.output as typeof GROUPED_FORMATS[number], chunks.write);
+        chunks.flush();
       } else if (!options.exposure) {
         // The list is written as it is produced, so its length never bounds the memory.
         const filter = namespace === undefined ? undefined : (c: Connection) => inNamespace({ src: endpointNamespace(c.src), dst: endpointNamespace(c.dst) });

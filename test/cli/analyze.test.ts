@@ -416,6 +416,20 @@ describe('analyze on large clusters: --group and --namespace', () => {
     expect(dot.stdout).not.toContain('label="web[Deployment]"');
   });
 
+  test('--group with --namespace keeps the grouped lines from or to that namespace, in connlist and json', async () => {
+    const all = await cli('analyze', fixture('list.json'), PRODUCTION, '--group', 'class');
+    const expected = all.stdout.split('\n').filter(l => /(^| => )production\//.test(l));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.stdout.split('\n').length - 1);
+    const kept = await cli('analyze', fixture('list.json'), PRODUCTION, '--group', 'class', '--namespace', 'production');
+    expect(kept.stdout.split('\n').filter(l => l !== '')).toEqual(expected);
+    const json = JSON.parse((await cli('analyze', fixture('list.json'), PRODUCTION, '--group', 'class', '--namespace', 'production', '-o', 'json')).stdout);
+    expect(json.connections).toHaveLength(expected.length);
+    // Only the groups the kept lines name are listed.
+    const named = new Set(json.connections.flatMap((c: { src: string; dst: string }) => [c.src, c.dst]));
+    expect(json.groups.map((g: { name: string }) => g.name).sort()).toEqual([...named].sort());
+  });
+
   test('--namespace naming no namespace with workloads fails with exit 2, listing the namespaces', async () => {
     const result = await cli('analyze', PRODUCTION, '--namespace', 'prod');
     expect(result).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('error: --namespace "prod": no workload of the input is in that namespace; namespaces with workloads: kube-system, production.') });

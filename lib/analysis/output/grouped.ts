@@ -1,64 +1,108 @@
 /**
- * The grouped connection list (`groupConnections`) in the text formats: connlist-style lines with the number of
- * workload pairs each holds for, JSON with the groups' members, CSV and Markdown.
+ * The grouped connection list (`eachGroupedConnection`) in the text formats: connlist-style lines with the number of
+ * workload pairs each holds for, JSON with the groups' members, CSV and Markdown. Each is written line by line through
+ * a `Write`, so a list of any length is never one string.
  */
+import { compareStrings } from '../compare';
 import type { EndpointGroup, GroupedConnection } from '../grouped';
 import { csvField } from './csv';
+import { collectText, Write } from './write';
 
 /** The formats the grouped list is written in. */
 export const GROUPED_FORMATS = ['connlist', 'json', 'md', 'csv'] as const;
 
 /** How many of the pairs a line holds for: `all 150 pairs` or `15 of 5,625 pairs`. */
 export function pairsText(line: GroupedConnection): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  return line.pairs === line.of ? `all ${n(line.of)} pair${line.of === 1 ? '' : 's'}` : `${n(line.pairs)} of ${n(line.of)} pairs`;
+  return line.pairs === line.of ? `all ${thousands(line.of)} pair${line.of === 1 ? '' : 's'}` : `${thousands(line.pairs)} of ${thousands(line.of)} pairs`;
 }
 
+/** A whole number with commas between groups of three digits, as `toLocaleString('en-US')` writes it, faster. */
+function thousands(n: number): string {
+  const digits = String(n);
+  if (n < 1000 || !Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  let text = digits.slice(0, digits.length % 3 || 3);
+  for (let i = text.length; i < digits.length; i += 3) text += `,${digits.slice(i, i + 3)}`;
+  return text;
+}
+
+/** `name (N workloads)`, or the range's name. */
 function groupText(group: EndpointGroup): string {
   return group.external ? group.name : `${group.name} (${group.workloads.length} workload${group.workloads.length === 1 ? '' : 's'})`;
 }
 
+/** Each group's text, worked out once. */
+function memoized(text: (group: EndpointGroup) => string): (group: EndpointGroup) => string {
+  const known = new Map<EndpointGroup, string>();
+  return group => {
+    let t = known.get(group);
+    if (t === undefined) {
+      t = text(group);
+      known.set(group, t);
+    }
+    return t;
+  };
+}
+
 /** `src (N workloads) => dst (M workloads) : conns (K of L pairs)`, one line each. */
-export function formatGroupedConnlist(lines: readonly GroupedConnection[]): string {
-  return lines.map(l => `${groupText(l.src)} => ${groupText(l.dst)} : ${l.conns.toString()} (${pairsText(l)})\n`).join('');
+function writeGroupedConnlist(lines: Iterable<GroupedConnection>, write: Write): void {
+  const name = memoized(groupText);
+  for (const l of lines) write(`${name(l.src)} => ${name(l.dst)} : ${l.conns.toString()} (${pairsText(l)})\n`);
 }
 
 /** CSV with the header `src,dst,conn,pairs,of`. */
-export function formatGroupedCsv(lines: readonly GroupedConnection[]): string {
-  const rows = ['src,dst,conn,pairs,of', ...lines.map(l => [l.src.name, l.dst.name, l.conns.toString(), String(l.pairs), String(l.of)].map(csvField).join(','))];
-  return `${rows.join('\n')}\n`;
+function writeGroupedCsv(lines: Iterable<GroupedConnection>, write: Write): void {
+  const name = memoized(g => csvField(g.name));
+  write('src,dst,conn,pairs,of\n');
+  for (const l of lines) write(`${name(l.src)},${name(l.dst)},${csvField(l.conns.toString())},${l.pairs},${l.of}\n`);
 }
 
 /** A Markdown table with columns src, dst, conn, pairs. */
-export function formatGroupedMarkdown(lines: readonly GroupedConnection[]): string {
+function writeGroupedMarkdown(lines: Iterable<GroupedConnection>, write: Write): void {
   const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
-  const rows = ['| src | dst | conn | pairs |', '|-----|-----|------|-------|', ...lines.map(l => `| ${cell(groupText(l.src))} | ${cell(groupText(l.dst))} | ${cell(l.conns.toString())} | ${pairsText(l)} |`)];
-  return `${rows.join('\n')}\n`;
+  const name = memoized(g => cell(groupText(g)));
+  write('| src | dst | conn | pairs |\n|-----|-----|------|-------|\n');
+  for (const l of lines) write(`| ${name(l.src)} | ${name(l.dst)} | ${cell(l.conns.toString())} | ${pairsText(l)} |\n`);
 }
 
 /**
- * JSON: `{"groups": [{name, namespace?, workloads}], "connections": [{src, dst, conn, all, pairs, of}]}`, groups sorted
- * by name, connections naming groups by name.
+ * JSON: `{"connections": [{src, dst, conn, all, pairs, of}], "groups": [{name, namespace, workloads} or {name,
+ * external}]}`, the connections naming groups by name, each on a line of its own as compact JSON; then the groups they
+ * name, sorted by name, each on a line of its own. Memory holds the groups, not the list.
  */
-export function formatGroupedJson(lines: readonly GroupedConnection[]): string {
+function writeGroupedJson(lines: Iterable<GroupedConnection>, write: Write): void {
   const groups = new Map<string, EndpointGroup>();
-  for (const l of lines) for (const g of [l.src, l.dst]) groups.set(g.name, g);
-  const out = {
-    groups: [...groups.keys()].sort().map(name => {
-      const g = groups.get(name)!;
-      return g.external ? { name, external: g.external } : { name, namespace: g.namespace, workloads: g.workloads };
-    }),
-    connections: lines.map(l => ({ src: l.src.name, dst: l.dst.name, conn: l.conns.toString(), all: l.conns.isAll(), pairs: l.pairs, of: l.of })),
-  };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  const name = memoized(g => {
+    groups.set(g.name, g);
+    return JSON.stringify(g.name);
+  });
+  write('{\n  "connections": [');
+  let first = true;
+  for (const l of lines) {
+    write(`${first ? '' : ','}\n    {"src":${name(l.src)},"dst":${name(l.dst)},"conn":${JSON.stringify(l.conns.toString())},"all":${l.conns.isAll()},"pairs":${l.pairs},"of":${l.of}}`);
+    first = false;
+  }
+  write(first ? '],\n  "groups": [' : '\n  ],\n  "groups": [');
+  first = true;
+  for (const key of [...groups.keys()].sort(compareStrings)) {
+    const g = groups.get(key)!;
+    const entry = g.external ? { name: key, external: g.external } : { name: key, namespace: g.namespace, workloads: g.workloads };
+    write(`${first ? '' : ','}\n    ${JSON.stringify(entry)}`);
+    first = false;
+  }
+  write(first ? ']\n}\n' : '\n  ]\n}\n');
 }
 
-/** The grouped list in one of `GROUPED_FORMATS`. */
-export function formatGroupedConnections(lines: readonly GroupedConnection[], format: typeof GROUPED_FORMATS[number]): string {
+/** Writes the grouped list in one of `GROUPED_FORMATS`, line by line (`eachGroupedConnection` gives the lines so). */
+export function writeGroupedConnections(lines: Iterable<GroupedConnection>, format: typeof GROUPED_FORMATS[number], write: Write): void {
   switch (format) {
-    case 'json': return formatGroupedJson(lines);
-    case 'md': return formatGroupedMarkdown(lines);
-    case 'csv': return formatGroupedCsv(lines);
-    default: return formatGroupedConnlist(lines);
+    case 'json': return writeGroupedJson(lines, write);
+    case 'md': return writeGroupedMarkdown(lines, write);
+    case 'csv': return writeGroupedCsv(lines, write);
+    default: return writeGroupedConnlist(lines, write);
   }
+}
+
+/** The grouped list in one of `GROUPED_FORMATS`, as one string (`writeGroupedConnections`). */
+export function formatGroupedConnections(lines: Iterable<GroupedConnection>, format: typeof GROUPED_FORMATS[number]): string {
+  return collectText(write => writeGroupedConnections(lines, format, write));
 }

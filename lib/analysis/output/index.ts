@@ -8,7 +8,7 @@ import { _writeJsonPieces } from './json';
 import { _writeMarkdownPieces } from './markdown';
 import { _writeMermaidPieces } from './mermaid';
 import { BytePieces, Pieces, textPieces } from './pieces';
-import { chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
+import { _filtered, chunkedWrite, collectText, EachConnection, eachOf, Write } from './write';
 
 export * from './comment';
 export * from './connlist';
@@ -97,14 +97,10 @@ function writeThrough<P>(out: Pieces<P>, chunks: { flush(): void }, analysis: An
     writer(visit => each((src, dst, conns) => { count++; visit(src, dst, conns); }), () => graphNodes([], analysis.connectedEndpoints()), out);
   } else {
     // The drawn nodes must be those of the kept connections, so a filtered list is gathered first for the graph formats.
-    const kept = filtered(analysis.eachConnection(), filter);
+    const kept = _filtered(analysis.eachConnection(), filter);
     const connections = format === 'dot' || format === 'mermaid' ? [...kept] : kept;
     writer(visit => { for (const c of connections) { count++; visit(c.src, c.dst, c.conns); } }, () => graphNodesWith([...connections]), out);
   }
   chunks.flush();
   return count;
-}
-
-function* filtered(connections: Iterable<Connection>, keep: (connection: Connection) => boolean): Generator<Connection> {
-  for (const c of connections) if (keep(c)) yield c;
 }

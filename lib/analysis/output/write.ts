@@ -27,6 +27,14 @@ export function eachOf(connections: Iterable<Connection>): EachConnection {
   };
 }
 
+/**
+ * The items `keep` accepts, in order, one at a time (a filter that never holds the list).
+ * @internal
+ */
+export function* _filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
+}
+
 /** Pieces are gathered up to about this many characters before they are passed on. */
 const CHUNK_CHARACTERS = 1 << 16;
 
