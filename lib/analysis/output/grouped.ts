@@ -6,7 +6,7 @@
 import { compareStrings } from '../compare';
 import type { EndpointGroup, GroupedConnection } from '../grouped';
 import { csvField } from './csv';
-import { collectText, Write } from './write';
+import { collectText, memoized, Write } from './write';
 
 /** The formats the grouped list is written in. */
 export const GROUPED_FORMATS = ['connlist', 'json', 'md', 'csv'] as const;
@@ -30,19 +30,6 @@ function groupText(group: EndpointGroup): string {
   return group.external ? group.name : `${group.name} (${group.workloads.length} workload${group.workloads.length === 1 ? '' : 's'})`;
 }
 
-/** Each group's text, worked out once. */
-function memoized(text: (group: EndpointGroup) => string): (group: EndpointGroup) => string {
-  const known = new Map<EndpointGroup, string>();
-  return group => {
-    let t = known.get(group);
-    if (t === undefined) {
-      t = text(group);
-      known.set(group, t);
-    }
-    return t;
-  };
-}
-
 /** `src (N workloads) => dst (M workloads) : conns (K of L pairs)`, one line each. */
 function writeGroupedConnlist(lines: Iterable<GroupedConnection>, write: Write): void {
   const name = memoized(groupText);
@@ -51,7 +38,7 @@ function writeGroupedConnlist(lines: Iterable<GroupedConnection>, write: Write):
 
 /** CSV with the header `src,dst,conn,pairs,of`. */
 function writeGroupedCsv(lines: Iterable<GroupedConnection>, write: Write): void {
-  const name = memoized(g => csvField(g.name));
+  const name = memoized((g: EndpointGroup) => csvField(g.name));
   write('src,dst,conn,pairs,of\n');
   for (const l of lines) write(`${name(l.src)},${name(l.dst)},${csvField(l.conns.toString())},${l.pairs},${l.of}\n`);
 }
@@ -59,7 +46,7 @@ function writeGroupedCsv(lines: Iterable<GroupedConnection>, write: Write): void
 /** A Markdown table with columns src, dst, conn, pairs. */
 function writeGroupedMarkdown(lines: Iterable<GroupedConnection>, write: Write): void {
   const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
-  const name = memoized(g => cell(groupText(g)));
+  const name = memoized((g: EndpointGroup) => cell(groupText(g)));
   write('| src | dst | conn | pairs |\n|-----|-----|------|-------|\n');
   for (const l of lines) write(`| ${name(l.src)} | ${name(l.dst)} | ${cell(l.conns.toString())} | ${pairsText(l)} |\n`);
 }
@@ -71,7 +58,7 @@ function writeGroupedMarkdown(lines: Iterable<GroupedConnection>, write: Write):
  */
 function writeGroupedJson(lines: Iterable<GroupedConnection>, write: Write): void {
   const groups = new Map<string, EndpointGroup>();
-  const name = memoized(g => {
+  const name = memoized((g: EndpointGroup) => {
     groups.set(g.name, g);
     return JSON.stringify(g.name);
   });
