@@ -20,6 +20,11 @@
  *   workload's external ranges as a destination (shared by the workloads treated alike). One sweep per pair of
  *   classes (or workload, for a snapshot) and direction over the external ranges, and one sort of the entries for the
  *   output order.
+ * - A diff of any size (`streamConnectivityDiff`): the first pass counts the entries and keeps them up to a limit.
+ *   Beyond it, the entries are read again from the two analyses whenever they are iterated, one pass per type: per
+ *   source (in name order) its pairs of that type sorted by destination, merged by name with the pairs whose source is
+ *   an external range (worked out first; as many as the workloads times the ranges). Memory is then the analyses and
+ *   one source's pairs.
  *
  * @example
  * const result = diffConnectivity(Analysis.of(before), Analysis.of(after));
@@ -437,57 +442,337 @@ class IngressRanges {
   }
 }
 
-interface SortableEntry {
-  readonly entry: ConnectionDiff;
-  readonly rank: number;
+/** A pair of peers whose connections differ, before it becomes a `ConnectionDiff`. */
+interface DifferingPair {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
   readonly srcName: string;
   readonly dstName: string;
+  readonly oldConns: ConnectionSet;
+  readonly newConns: ConnectionSet;
 }
 
-/** Collects the entries: only pairs whose connections differ. */
-class Entries {
-  public readonly out: SortableEntry[] = [];
+/** The visitor called only for the pairs whose connections differ. */
+function differing(visit: PairVisitor): PairVisitor {
+  return (src, dst, srcName, dstName, oldConns, newConns) => {
+    if (!sameConns(oldConns, newConns)) visit(src, dst, srcName, dstName, oldConns, newConns);
+  };
+}
 
-  constructor(private readonly oldWorkloads: ReadonlySet<string>, private readonly newWorkloads: ReadonlySet<string>) {}
+/** What a pass over the differing pairs calls for each (without making an object per pair). */
+type PairVisitor = (src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet) => void;
 
-  public add(src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet): void {
-    if (sameConns(oldConns, newConns)) return;
-    const type: DiffType = oldConns.isEmpty() ? 'added' : newConns.isEmpty() ? 'removed' : 'changed';
-    const otherSide = type === 'added' ? this.oldWorkloads : this.newWorkloads;
-    const addedOrRemovedWorkloads: WorkloadEndpoint[] = [];
-    if (type !== 'changed') {
-      if (src.type === 'workload' && !otherSide.has(srcName)) addedOrRemovedWorkloads.push(src);
-      if (dst.type === 'workload' && !otherSide.has(dstName)) addedOrRemovedWorkloads.push(dst);
-    }
-    const entry: ConnectionDiff = {
-      type, src, dst, oldConns, newConns, gained: newConns.subtract(oldConns), lost: oldConns.subtract(newConns), addedOrRemovedWorkloads,
-    };
-    this.out.push({ entry, rank: DIFF_TYPES.indexOf(type), srcName, dstName });
+/** Collects the pairs a pass visits. */
+class DifferingPairs {
+  private out: DifferingPair[] = [];
+
+  /** A `PairVisitor` that keeps the pair. */
+  public readonly add: PairVisitor = (src, dst, srcName, dstName, oldConns, newConns) => {
+    this.out.push({ src, dst, srcName, dstName, oldConns, newConns });
+  };
+
+  /** The pairs collected since the last call. */
+  public take(): DifferingPair[] {
+    const out = this.out;
+    this.out = [];
+    return out;
   }
+}
+
+function typeOf(oldConns: ConnectionSet, newConns: ConnectionSet): DiffType {
+  return oldConns.isEmpty() ? 'added' : newConns.isEmpty() ? 'removed' : 'changed';
+}
+
+function byNames(a: DifferingPair, b: DifferingPair): number {
+  return compareStrings(a.srcName, b.srcName) || compareStrings(a.dstName, b.dstName);
+}
+
+/**
+ * Makes the entries of differing pairs: their type, what each gains and loses, and their workloads that exist on one
+ * side only. Connection sets are shared objects, so what a pair of them gains and loses is worked out once (within a
+ * bound) and shared by the entries.
+ */
+class EntryMaker {
+  private readonly differences = new Map<ConnectionSet, Map<ConnectionSet, { gained: ConnectionSet; lost: ConnectionSet }>>();
+  private differencesKept = 0;
+
+  /** Whether both sides have the same workloads (then no pair has a workload on one side only). */
+  public readonly sameWorkloads: boolean;
+
+  constructor(private readonly oldWorkloads: ReadonlySet<string>, private readonly newWorkloads: ReadonlySet<string>) {
+    this.sameWorkloads = oldWorkloads.size === newWorkloads.size && [...oldWorkloads].every(w => newWorkloads.has(w));
+  }
+
+  /** What `after` allows that `before` does not, and the other way round. */
+  public difference(before: ConnectionSet, after: ConnectionSet): { gained: ConnectionSet; lost: ConnectionSet } {
+    let byAfter = this.differences.get(before);
+    let found = byAfter?.get(after);
+    if (!found) {
+      if (this.differencesKept >= 100_000) {
+        this.differences.clear();
+        this.differencesKept = 0;
+        byAfter = undefined;
+      }
+      if (!byAfter) {
+        byAfter = new Map();
+        this.differences.set(before, byAfter);
+      }
+      found = { gained: after.subtract(before), lost: before.subtract(after) };
+      byAfter.set(after, found);
+      this.differencesKept++;
+    }
+    return found;
+  }
+
+  /** The pair's workloads (source first) that exist on one side only; none for a changed pair. */
+  public oneSided(src: Endpoint, dst: Endpoint, srcName: string, dstName: string, type: DiffType): WorkloadEndpoint[] {
+    const out: WorkloadEndpoint[] = [];
+    if (type === 'changed' || this.sameWorkloads) return out;
+    const otherSide = type === 'added' ? this.oldWorkloads : this.newWorkloads;
+    if (src.type === 'workload' && !otherSide.has(srcName)) out.push(src);
+    if (dst.type === 'workload' && !otherSide.has(dstName)) out.push(dst);
+    return out;
+  }
+
+  public entry(src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet, type: DiffType): ConnectionDiff {
+    const { gained, lost } = this.difference(oldConns, newConns);
+    return { type, src, dst, oldConns, newConns, gained, lost, addedOrRemovedWorkloads: this.oneSided(src, dst, srcName, dstName, type) };
+  }
+
+  /** The entry of a pair kept as an object. */
+  public entryOf(pair: DifferingPair, type: DiffType): ConnectionDiff {
+    return this.entry(pair.src, pair.dst, pair.srcName, pair.dstName, pair.oldConns, pair.newConns, type);
+  }
+}
+
+/**
+ * A diff as the writers read it: the counts, and the entries in the diff's order (changed, added, removed; each by
+ * source, then destination). A `ConnectivityDiff` is one; so is a `DiffStream`, which reads its entries anew when it
+ * did not keep them.
+ */
+export interface DiffEntries {
+  /** The number of entries of each type. */
+  readonly counts: DiffCounts;
+  /** The entries in the diff's order. */
+  readonly entries: Iterable<ConnectionDiff>;
+}
+
+/**
+ * A diff whose entries need not all be in memory (`streamConnectivityDiff`): the counts are known, and the entries
+ * are read in the diff's order each time they are iterated.
+ */
+export interface DiffStream extends DiffEntries {
+  /** Changed entries that allow something new (`gained` not empty). */
+  readonly changedGaining: number;
+  /** Whether every entry is held in memory (iterating the entries then costs nothing more). */
+  readonly kept: boolean;
+  /** The types of which an entry names a workload that exists on one side only (`addedOrRemovedWorkloads`). */
+  readonly typesWithOneSidedWorkloads: readonly DiffType[];
+  /** The entries of one type, by source, then destination. */
+  entriesOf(type: DiffType): Iterable<ConnectionDiff>;
+}
+
+/** Options of `streamConnectivityDiff`. */
+export interface DiffStreamOptions extends DiffOptions {
+  /**
+   * The most entries held in memory. A diff with more is read again from the two analyses each time its entries are
+   * iterated (once per type of difference), so memory stays bounded by the analyses whatever the size of the diff.
+   * @default DIFF_ENTRIES_KEPT
+   */
+  readonly keepEntries?: number;
+}
+
+/** How many entries `streamConnectivityDiff` holds in memory by default (about 300 bytes each). */
+export const DIFF_ENTRIES_KEPT = 200_000;
+
+/** The number of entries of a diff. */
+export function diffSize(diff: DiffEntries): number {
+  return diff.counts.changed + diff.counts.added + diff.counts.removed;
+}
+
+function isStream(diff: DiffEntries): diff is DiffStream {
+  return typeof (diff as DiffStream).entriesOf === 'function';
+}
+
+/** The entries of one type, in the diff's order. */
+export function diffEntriesOf(diff: DiffEntries, type: DiffType): Iterable<ConnectionDiff> {
+  if (isStream(diff)) return diff.entriesOf(type);
+  const entries = diff.entries;
+  return { *[Symbol.iterator]() { for (const e of entries) if (e.type === type) yield e; } };
+}
+
+/** The number of changed entries that allow something new. */
+export function changedGaining(diff: DiffEntries): number {
+  if (isStream(diff)) return diff.changedGaining;
+  let n = 0;
+  for (const e of diff.entries) if (e.type === 'changed' && !e.gained.isEmpty()) n++;
+  return n;
+}
+
+/** The diff with every entry in memory: a `ConnectivityDiff` as it is, the entries of a `DiffStream` read into a list. */
+export function diffInMemory(diff: DiffEntries): ConnectivityDiff {
+  return Array.isArray(diff.entries) ? diff as ConnectivityDiff : { counts: diff.counts, entries: [...diff.entries] };
+}
+
+/** Whether an entry of the type names a workload that exists on one side only (known without reading the entries). */
+export function _hasOneSidedWorkloads(diff: DiffEntries, type: DiffType): boolean {
+  if (isStream(diff)) return diff.typesWithOneSidedWorkloads.includes(type);
+  for (const e of diff.entries) if (e.type === type && e.addedOrRemovedWorkloads.length > 0) return true;
+  return false;
+}
+
+/** What `_forEachDifference` calls per entry. */
+type DifferenceVisitor = (type: DiffType, src: Endpoint, dst: Endpoint, oldConns: ConnectionSet, newConns: ConnectionSet) => void;
+
+/**
+ * Calls `visit` with every entry's type, ends and connections, in no particular order and without making the entries:
+ * one pass over the two analyses for a `DiffStream` that did not keep them (where iterating its entries takes one
+ * pass per type, and makes each entry).
+ * @internal
+ */
+export function _forEachDifference(diff: DiffEntries, visit: DifferenceVisitor): void {
+  if (diff instanceof StreamedDiff) return diff.eachDifference(visit);
+  for (const e of diff.entries) visit(e.type, e.src, e.dst, e.oldConns, e.newConns);
+}
+
+/** A `DiffStream`: the entries kept in order, or the two analyses' lists to read them from again. */
+class StreamedDiff implements DiffStream {
+  public readonly counts: DiffCounts;
+  public readonly changedGaining: number;
+  public readonly typesWithOneSidedWorkloads: readonly DiffType[];
+  private readonly keptEntries?: readonly ConnectionDiff[];
+
+  constructor(private readonly source: ListsDiff | undefined, private readonly maker: EntryMaker, found: Found) {
+    this.counts = found.counts;
+    this.changedGaining = found.changedGaining;
+    this.typesWithOneSidedWorkloads = DIFF_TYPES.filter(type => found.oneSided.has(type));
+    this.keptEntries = found.kept;
+  }
+
+  public get kept(): boolean {
+    return this.keptEntries !== undefined;
+  }
+
+  public get entries(): Iterable<ConnectionDiff> {
+    if (this.keptEntries) return this.keptEntries;
+    return { [Symbol.iterator]: () => this.each() };
+  }
+
+  public entriesOf(type: DiffType): Iterable<ConnectionDiff> {
+    if (this.keptEntries) return this.keptEntries.filter(e => e.type === type);
+    return { [Symbol.iterator]: () => this.ofType(type) };
+  }
+
+  /** See `_forEachDifference`. */
+  public eachDifference(visit: DifferenceVisitor): void {
+    if (this.keptEntries) {
+      for (const e of this.keptEntries) visit(e.type, e.src, e.dst, e.oldConns, e.newConns);
+      return;
+    }
+    this.source!.forEachPair((src, dst, _srcName, _dstName, oldConns, newConns) => visit(typeOf(oldConns, newConns), src, dst, oldConns, newConns));
+  }
+
+  private *each(): Generator<ConnectionDiff> {
+    for (const type of DIFF_TYPES) if (this.counts[type] > 0) yield* this.ofType(type);
+  }
+
+  /**
+   * The entries of one type, read again from the two analyses: the sources in name order, each one's pairs sorted by
+   * destination, with the pairs whose source is an external range (worked out first) merged in by name.
+   */
+  private *ofType(type: DiffType): Generator<ConnectionDiff> {
+    const lists = this.source!;
+    const pairs = new DifferingPairs();
+    const ofType: PairVisitor = (src, dst, srcName, dstName, oldConns, newConns) => {
+      if (typeOf(oldConns, newConns) === type) pairs.add(src, dst, srcName, dstName, oldConns, newConns);
+    };
+    lists.rangeSources(ofType);
+    const ranged = pairs.take().sort(byNames);
+    let k = 0;
+    for (const name of lists.bySource(ofType)) {
+      const mine = pairs.take();
+      if (mine.length === 0) continue;
+      while (k < ranged.length && compareStrings(ranged[k].srcName, name) < 0) yield this.maker.entryOf(ranged[k++], type);
+      mine.sort((a, b) => compareStrings(a.dstName, b.dstName));
+      for (const p of mine) yield this.maker.entryOf(p, type);
+    }
+    while (k < ranged.length) yield this.maker.entryOf(ranged[k++], type);
+  }
+}
+
+/** What one pass over the differing pairs finds: counts, and the entries in order when there are few enough. */
+interface Found {
+  readonly counts: DiffCounts;
+  readonly changedGaining: number;
+  readonly oneSided: ReadonlySet<DiffType>;
+  readonly kept?: readonly ConnectionDiff[];
+}
+
+/** Counts the pairs of a pass (`forEachPair`), and makes them into sorted entries unless there are more than `keep`. */
+function findEntries(forEachPair: (visit: PairVisitor) => void, maker: EntryMaker, keep: number): Found {
+  const counts = { changed: 0, added: 0, removed: 0 };
+  let gaining = 0;
+  const oneSided = new Set<DiffType>();
+  let kept: { entry: ConnectionDiff; rank: number; srcName: string; dstName: string }[] | undefined = [];
+  forEachPair((src, dst, srcName, dstName, oldConns, newConns) => {
+    const type = typeOf(oldConns, newConns);
+    counts[type]++;
+    if (type === 'changed' && !maker.difference(oldConns, newConns).gained.isEmpty()) gaining++;
+    if (type !== 'changed' && !maker.sameWorkloads && !oneSided.has(type) && maker.oneSided(src, dst, srcName, dstName, type).length > 0) oneSided.add(type);
+    if (kept && kept.length < keep) {
+      kept.push({ entry: maker.entry(src, dst, srcName, dstName, oldConns, newConns, type), rank: DIFF_TYPES.indexOf(type), srcName, dstName });
+    } else {
+      kept = undefined;
+    }
+  });
+  kept?.sort((x, y) => x.rank - y.rank || compareStrings(x.srcName, y.srcName) || compareStrings(x.dstName, y.dstName));
+  return { counts, changedGaining: gaining, oneSided, kept: kept?.map(k => k.entry) };
 }
 
 /**
  * The connectivity difference from `before` to `after`: every pair of peers whose allowed connections differ, with
  * both sides' connections, the diff type and the workloads that exist on one side only.
  *
- * Two analyses are compared source by source (`diffConnectionLists`): each source's destination lists, one per side,
- * merged by position, so neither connection list is made. Otherwise (a snapshot on either side) the two lists are
- * read side by side in their common order (source name, then destination name), as a merge-join: an analysis's
- * connections one at a time (`Analysis.eachConnection()`), a snapshot not in that order sorted first. Either way only
- * the entries and, per workload, its external ranges as a destination are kept. Two cluster models with the same
- * policy objects are analysed with the policies compiled once. Throws when a snapshot lists overlapping external
- * ranges for one workload and direction.
+ * Two analyses are compared source by source (`ListsDiff`): each source's destination lists, one per side, merged by
+ * position, so neither connection list is made. Otherwise (a snapshot on either side) the two lists are read side by
+ * side in their common order (source name, then destination name), as a merge-join: an analysis's connections one at
+ * a time (`Analysis.eachConnection()`), a snapshot not in that order sorted first. Either way only the entries and,
+ * per workload, its external ranges as a destination are kept. Two cluster models with the same policy objects are
+ * analysed with the policies compiled once. Throws when a snapshot lists overlapping external ranges for one workload
+ * and direction. Every entry is held in memory: for a diff of any size, see `streamConnectivityDiff`.
  */
 export function diffConnectivity(before: DiffInput, after: DiffInput, options: DiffOptions = {}): ConnectivityDiff {
+  const diff = streamConnectivityDiff(before, after, { ...options, keepEntries: Infinity });
+  return { entries: diff.entries as readonly ConnectionDiff[], counts: diff.counts };
+}
+
+/**
+ * The diff of `diffConnectivity`, with memory bounded by the two analyses whatever its size: its counts are worked
+ * out at once, and its entries are held only when there are at most `options.keepEntries` of them. A larger diff
+ * between two analyses is read again from them each time its entries are iterated, one pass per type of difference,
+ * in the same order (a diff with a snapshot on either side is always held). The writers (`writeDiff`, ...) read either.
+ * @example
+ * const diff = streamConnectivityDiff(before, after);
+ * diff.counts.added;                       // known at once
+ * for (const e of diff.entries) print(e);  // read again, in order, if there were too many to keep
+ */
+export function streamConnectivityDiff(before: DiffInput, after: DiffInput, options: DiffStreamOptions = {}): DiffStream {
+  const keep = options.keepEntries ?? DIFF_ENTRIES_KEPT;
+  if (!(keep === Infinity || (Number.isInteger(keep) && keep >= 0))) {
+    throw new Error(`keepEntries must be a whole number of entries, 0 or more, or Infinity; got ${keep}`);
+  }
   const [oldInput, newInput] = analysesOf(before, after, options);
-  const out = hasConnectionLists(oldInput) && hasConnectionLists(newInput)
-    ? diffConnectionLists(oldInput._connectionLists(), newInput._connectionLists())
-    : mergeJoin(oldInput, newInput);
-  out.sort((x, y) => x.rank - y.rank || compareStrings(x.srcName, y.srcName) || compareStrings(x.dstName, y.dstName));
-  const list = out.map(e => e.entry);
-  const counts = { changed: 0, added: 0, removed: 0 };
-  for (const e of list) counts[e.type]++;
-  return { entries: list, counts };
+  if (hasConnectionLists(oldInput) && hasConnectionLists(newInput)) {
+    const lists = new ListsDiff(oldInput._connectionLists(), newInput._connectionLists());
+    const maker = new EntryMaker(lists.oldWorkloads, lists.newWorkloads);
+    return new StreamedDiff(lists, maker, findEntries(visit => lists.forEachPair(visit), maker, keep));
+  }
+  const joined = mergeJoin(oldInput, newInput);
+  const maker = new EntryMaker(joined.oldWorkloads, joined.newWorkloads);
+  const forEachPair = (visit: PairVisitor) => {
+    for (const p of joined.pairs) visit(p.src, p.dst, p.srcName, p.dstName, p.oldConns, p.newConns);
+  };
+  return new StreamedDiff(undefined, maker, findEntries(forEachPair, maker, Infinity));
 }
 
 /** Whether the input gives its connection list per source (an `Analysis` of this copy of the package). */
@@ -498,103 +783,136 @@ function hasConnectionLists(input: Analysis | ConnectivitySnapshot): input is An
 type ListedEndpoint = _ConnectionLists['sources'][number];
 
 /**
- * The entries between two analyses, source by source. Positions in the two sides' destination orders are matched by
- * name once (`matchPositions`); then each source's two destination lists (ascending positions, so ascending names)
- * are merged by position, without making a connection object or comparing a name per connection. A source's
- * external ranges are compared once per pair of (old, new) workload classes, since a class's list holds them all.
+ * The differing pairs of two analyses, source by source. Positions in the two sides' destination orders are matched
+ * by name once (`matchPositions`); then each source's two destination lists (ascending positions, so ascending names)
+ * are merged by position, without making a connection object or comparing a name per connection. A source's external
+ * ranges are compared once per pair of (old, new) workload classes, since a class's list holds them all. Each call
+ * reads the lists again, holding one source's pairs at a time.
  */
-function diffConnectionLists(oldLists: _ConnectionLists, newLists: _ConnectionLists): SortableEntry[] {
-  const [oldToNew, newToOld] = matchPositions(oldLists.destinations, newLists.destinations);
-  const workloadNames = (lists: _ConnectionLists) => new Set(lists.destinations.filter(d => d.cls).map(d => d.text));
-  const entries = new Entries(workloadNames(oldLists), workloadNames(newLists));
-  const ingress = new IngressRanges();
-  /** Per pair of (old, new) source classes (or one class of a one-sided source): the changed egress ranges. */
-  const egressChanges = new Map<string, RangeChange[]>();
+class ListsDiff {
+  /** The names of each side's workloads. */
+  public readonly oldWorkloads: ReadonlySet<string>;
+  public readonly newWorkloads: ReadonlySet<string>;
+  private readonly oldToNew: Int32Array;
+  private readonly newToOld: Int32Array;
 
-  /** A source's egress ranges, compared for its pair of classes the first time, then reused. */
-  const addEgress = (src: ListedEndpoint, key: string, ranges: () => [RangeConns[], RangeConns[]]) => {
-    let changes = egressChanges.get(key);
-    if (!changes) {
-      const [before, after] = ranges();
-      changes = sweepRanges(sortedRanges(before, src.text, 'old'), sortedRanges(after, src.text, 'new'));
-      egressChanges.set(key, changes);
-    }
-    for (const change of changes) entries.add(src.endpoint, change.range, src.text, change.rangeName, change.before, change.after);
-  };
+  constructor(private readonly oldLists: _ConnectionLists, private readonly newLists: _ConnectionLists) {
+    [this.oldToNew, this.newToOld] = matchPositions(oldLists.destinations, newLists.destinations);
+    const workloadNames = (lists: _ConnectionLists) => new Set(lists.destinations.filter(d => d.cls).map(d => d.text));
+    this.oldWorkloads = workloadNames(oldLists);
+    this.newWorkloads = workloadNames(newLists);
+  }
 
-  /** A workload source on one side only: each of its connections is added or removed. */
-  const oneSided = (lists: _ConnectionLists, src: ListedEndpoint, side: 'old' | 'new') => {
-    const { ranks, conns, skip } = lists.listOf(src);
-    const ranges: RangeConns[] = [];
-    for (let i = 0; i < ranks.length; i++) {
-      if (ranks[i] === skip) continue;
-      const dst = lists.destinations[ranks[i]];
-      if (dst.range) {
-        ranges.push({ first: dst.range.first, last: dst.range.last, conns: conns[i] });
-      } else if (side === 'old') {
-        entries.add(src.endpoint, dst.endpoint, src.text, dst.text, conns[i], ConnectionSet.NONE);
-      } else {
-        entries.add(src.endpoint, dst.endpoint, src.text, dst.text, ConnectionSet.NONE, conns[i]);
+  /** Visits every differing pair, in no order: the workload sources', then the external ranges'. */
+  public forEachPair(visit: PairVisitor): void {
+    for (const _ of this.bySource(visit)) { /* each source's pairs are visited as it is read */ }
+    this.rangeSources(visit);
+  }
+
+  /**
+   * Reads the workload sources of both sides in name order, visiting each one's differing pairs (in no order), and
+   * yields each source's name once its pairs are visited.
+   */
+  public *bySource(visit: PairVisitor): Generator<string> {
+    const { oldLists, newLists, oldToNew, newToOld } = this;
+    const pairs = { add: differing(visit) };
+    /** Per pair of (old, new) source classes (or one class of a one-sided source): the changed egress ranges. */
+    const egressChanges = new Map<string, RangeChange[]>();
+
+    /** A source's egress ranges, compared for its pair of classes the first time, then reused. */
+    const addEgress = (src: ListedEndpoint, key: string, ranges: () => [RangeConns[], RangeConns[]]) => {
+      let changes = egressChanges.get(key);
+      if (!changes) {
+        const [before, after] = ranges();
+        changes = sweepRanges(sortedRanges(before, src.text, 'old'), sortedRanges(after, src.text, 'new'));
+        egressChanges.set(key, changes);
       }
-    }
-    addEgress(src, `${side} ${src.cls!.index}`, () => (side === 'old' ? [ranges, []] : [[], ranges]));
-  };
+      for (const change of changes) pairs.add(src.endpoint, change.range, src.text, change.rangeName, change.before, change.after);
+    };
 
-  /** A workload source on both sides: its two destination lists merged by position. */
-  const bothSides = (oldSrc: ListedEndpoint, newSrc: ListedEndpoint) => {
-    const a = oldLists.listOf(oldSrc);
-    const b = newLists.listOf(newSrc);
-    const add = (dst: ListedEndpoint, oldConns: ConnectionSet, newConns: ConnectionSet) =>
-      entries.add(oldSrc.endpoint, dst.endpoint, oldSrc.text, dst.text, oldConns, newConns);
+    /** A workload source on one side only: each of its connections is added or removed. */
+    const oneSided = (lists: _ConnectionLists, src: ListedEndpoint, side: 'old' | 'new') => {
+      const { ranks, conns, skip } = lists.listOf(src);
+      const ranges: RangeConns[] = [];
+      for (let i = 0; i < ranks.length; i++) {
+        if (ranks[i] === skip) continue;
+        const dst = lists.destinations[ranks[i]];
+        if (dst.range) {
+          ranges.push({ first: dst.range.first, last: dst.range.last, conns: conns[i] });
+        } else if (side === 'old') {
+          pairs.add(src.endpoint, dst.endpoint, src.text, dst.text, conns[i], ConnectionSet.NONE);
+        } else {
+          pairs.add(src.endpoint, dst.endpoint, src.text, dst.text, ConnectionSet.NONE, conns[i]);
+        }
+      }
+      addEgress(src, `${side} ${src.cls!.index}`, () => (side === 'old' ? [ranges, []] : [[], ranges]));
+    };
+
+    /** A workload source on both sides: its two destination lists merged by position. */
+    const bothSides = (oldSrc: ListedEndpoint, newSrc: ListedEndpoint) => {
+      const a = oldLists.listOf(oldSrc);
+      const b = newLists.listOf(newSrc);
+      const add = (dst: ListedEndpoint, oldConns: ConnectionSet, newConns: ConnectionSet) =>
+        pairs.add(oldSrc.endpoint, dst.endpoint, oldSrc.text, dst.text, oldConns, newConns);
+      let i = 0;
+      let j = 0;
+      for (;;) {
+        // Past the source itself and the ranges (compared below); a destination on one side only is added or removed.
+        while (i < a.ranks.length && (a.ranks[i] === a.skip || oldToNew[a.ranks[i]] < 0)) {
+          if (oldToNew[a.ranks[i]] === ONE_SIDED && a.ranks[i] !== a.skip) add(oldLists.destinations[a.ranks[i]], a.conns[i], ConnectionSet.NONE);
+          i++;
+        }
+        while (j < b.ranks.length && (b.ranks[j] === b.skip || newToOld[b.ranks[j]] < 0)) {
+          if (newToOld[b.ranks[j]] === ONE_SIDED && b.ranks[j] !== b.skip) add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j]);
+          j++;
+        }
+        if (i === a.ranks.length && j === b.ranks.length) break;
+        // Both destinations are on both sides: compared by their new positions.
+        const order = i === a.ranks.length ? 1 : j === b.ranks.length ? -1 : oldToNew[a.ranks[i]] - b.ranks[j];
+        if (order < 0) {
+          add(oldLists.destinations[a.ranks[i]], a.conns[i++], ConnectionSet.NONE);
+        } else if (order > 0) {
+          add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j++]);
+        } else {
+          add(oldLists.destinations[a.ranks[i]], a.conns[i++], b.conns[j++]);
+        }
+      }
+      addEgress(oldSrc, `${oldSrc.cls!.index} ${newSrc.cls!.index}`, () => [rangesOf(oldLists, a), rangesOf(newLists, b)]);
+    };
+
+    const oldSources = oldLists.sources.filter(s => s.cls);
+    const newSources = newLists.sources.filter(s => s.cls);
     let i = 0;
     let j = 0;
-    for (;;) {
-      // Past the source itself and the ranges (compared below); a destination on one side only is added or removed.
-      while (i < a.ranks.length && (a.ranks[i] === a.skip || oldToNew[a.ranks[i]] < 0)) {
-        if (oldToNew[a.ranks[i]] === ONE_SIDED && a.ranks[i] !== a.skip) add(oldLists.destinations[a.ranks[i]], a.conns[i], ConnectionSet.NONE);
-        i++;
-      }
-      while (j < b.ranks.length && (b.ranks[j] === b.skip || newToOld[b.ranks[j]] < 0)) {
-        if (newToOld[b.ranks[j]] === ONE_SIDED && b.ranks[j] !== b.skip) add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j]);
-        j++;
-      }
-      if (i === a.ranks.length && j === b.ranks.length) break;
-      // Both destinations are on both sides: compared by their new positions.
-      const order = i === a.ranks.length ? 1 : j === b.ranks.length ? -1 : oldToNew[a.ranks[i]] - b.ranks[j];
-      if (order < 0) {
-        add(oldLists.destinations[a.ranks[i]], a.conns[i++], ConnectionSet.NONE);
-      } else if (order > 0) {
-        add(newLists.destinations[b.ranks[j]], ConnectionSet.NONE, b.conns[j++]);
-      } else {
-        add(oldLists.destinations[a.ranks[i]], a.conns[i++], b.conns[j++]);
-      }
+    while (i < oldSources.length || j < newSources.length) {
+      const order = i === oldSources.length ? 1 : j === newSources.length ? -1 : compareStrings(oldSources[i].text, newSources[j].text);
+      const name = order <= 0 ? oldSources[i].text : newSources[j].text;
+      if (order < 0) oneSided(oldLists, oldSources[i++], 'old');
+      else if (order > 0) oneSided(newLists, newSources[j++], 'new');
+      else bothSides(oldSources[i++], newSources[j++]);
+      yield name;
     }
-    addEgress(oldSrc, `${oldSrc.cls!.index} ${newSrc.cls!.index}`, () => [rangesOf(oldLists, a), rangesOf(newLists, b)]);
-  };
+  }
 
-  const oldSources = oldLists.sources.filter(s => s.cls);
-  const newSources = newLists.sources.filter(s => s.cls);
-  let i = 0;
-  let j = 0;
-  while (i < oldSources.length || j < newSources.length) {
-    const order = i === oldSources.length ? 1 : j === newSources.length ? -1 : compareStrings(oldSources[i].text, newSources[j].text);
-    if (order < 0) oneSided(oldLists, oldSources[i++], 'old');
-    else if (order > 0) oneSided(newLists, newSources[j++], 'new');
-    else bothSides(oldSources[i++], newSources[j++]);
-  }
-  // External ranges as sources: filed per destination workload, compared once both sides are in.
-  for (const [lists, side] of [[oldLists, 'old'], [newLists, 'new']] as const) {
-    for (const src of lists.sources) {
-      if (!src.range) continue;
-      const { ranks, conns } = lists.listOf(src);
-      for (let k = 0; k < ranks.length; k++) {
-        const dst = lists.destinations[ranks[k]];
-        ingress.add(dst.endpoint as WorkloadEndpoint, dst.text, src.range, conns[k], side);
+  /**
+   * The differing pairs whose source is an external range, in no order: each range source's connections filed per
+   * destination workload, and compared once both sides are in.
+   */
+  public rangeSources(visit: PairVisitor): void {
+    const add = differing(visit);
+    const ingress = new IngressRanges();
+    for (const [lists, side] of [[this.oldLists, 'old'], [this.newLists, 'new']] as const) {
+      for (const src of lists.sources) {
+        if (!src.range) continue;
+        const { ranks, conns } = lists.listOf(src);
+        for (let k = 0; k < ranks.length; k++) {
+          const dst = lists.destinations[ranks[k]];
+          ingress.add(dst.endpoint as WorkloadEndpoint, dst.text, src.range, conns[k], side);
+        }
       }
     }
+    ingress.compare((workload, name, change) => add(change.range, workload, change.rangeName, name, change.before, change.after));
   }
-  ingress.compare((workload, name, change) => entries.add(change.range, workload, change.rangeName, name, change.before, change.after));
-  return entries.out;
 }
 
 /** In `matchPositions`: a destination that is a range (compared by addresses, not by name). */
@@ -636,11 +954,12 @@ function rangesOf(lists: _ConnectionLists, list: { readonly ranks: Int32Array; r
 }
 
 /** The entries of two sides read side by side as connection lists in their common order (a merge-join). */
-function mergeJoin(oldInput: Analysis | ConnectivitySnapshot, newInput: Analysis | ConnectivitySnapshot): SortableEntry[] {
+function mergeJoin(oldInput: Analysis | ConnectivitySnapshot, newInput: Analysis | ConnectivitySnapshot): { pairs: DifferingPair[]; oldWorkloads: ReadonlySet<string>; newWorkloads: ReadonlySet<string> } {
   const infos = new EndpointInfos();
   const oldSide = sideOf(oldInput, 'old', infos);
   const newSide = sideOf(newInput, 'new', infos);
-  const entries = new Entries(oldSide.workloads, newSide.workloads);
+  const collected = new DifferingPairs();
+  const entries = { add: differing(collected.add) };
   const ingress = new IngressRanges();
   // The external ranges of the current source workload (egress): complete once both sides have passed that source.
   let egress: { workload: WorkloadEndpoint; name: string; old: RangeConns[]; new: RangeConns[] } | undefined;
@@ -704,5 +1023,5 @@ function mergeJoin(oldInput: Analysis | ConnectivitySnapshot, newInput: Analysis
   }
   flushEgress();
   ingress.compare((workload, name, change) => entries.add(change.range, workload, change.rangeName, name, change.before, change.after));
-  return entries.out;
+  return { pairs: collected.take(), oldWorkloads: oldSide.workloads, newWorkloads: newSide.workloads };
 }

@@ -5,8 +5,8 @@
  */
 import { InvalidArgumentError, Option } from 'commander';
 import {
-  chunkedWrite, ConnectivityDiff, DIFF_OUTPUT_FORMATS, diffConnectivity, formatDiff, formatGroupedDiff, groupDiffByNamespace, GROUPED_DIFF_FORMATS, GroupedDiffFormat,
-  writeDiff,
+  changedGaining, chunkedWrite, ConnectivityDiff, DIFF_ENTRIES_KEPT, DIFF_OUTPUT_FORMATS, DIFF_TYPES, DiffEntries, diffSize, DiffStream, formatDiff, formatGroupedDiff,
+  groupDiffByNamespace, GROUPED_DIFF_FORMATS, GroupedDiffFormat, streamConnectivityDiff, writeDiff,
 } from '../analysis';
 import { dotToSvg } from '../graph/graphviz';
 import { ClusterModel } from '../model/types';
@@ -75,10 +75,18 @@ export function parseDiffFailOn(value: string, previous: DiffFailOn[] | undefine
   return [...new Set([...(previous ?? []), ...(names as DiffFailOn[])])];
 }
 
-/** The number of entries of the kinds `--fail-on` names. */
-export function failingEntries(diff: ConnectivityDiff, failOn: readonly DiffFailOn[]): number {
-  return diff.entries.filter(e => failOn.some(f => f === 'any' || f === e.type || (f === 'gained' && !e.gained.isEmpty()))).length;
+/** The number of entries of the kinds `--fail-on` names (from the diff's counts: no entry is read). */
+export function failingEntries(diff: DiffEntries, failOn: readonly DiffFailOn[]): number {
+  const named = new Set(DIFF_TYPES.filter(type => failOn.includes('any') || failOn.includes(type)));
+  // `gained`: every added entry, and the changed ones that allow something new.
+  if (failOn.includes('gained')) named.add('added');
+  let n = 0;
+  for (const type of named) n += diff.counts[type];
+  if (failOn.includes('gained') && !named.has('changed')) n += changedGaining(diff);
+  return n;
 }
+
+const KEPT = DIFF_ENTRIES_KEPT.toLocaleString('en-US');
 
 const HELP_AFTER = `
 OLD and NEW are each a manifest file or a directory (read recursively, like a synthesized cdk8s app's dist/).
@@ -99,6 +107,10 @@ Formats (--output):
   json         counts and entries, with the old, new, gained and lost ports of each
   dot, mermaid, svg
                a picture: added edges thick green, changed amber (old → new), removed dashed red, with a legend
+               (drawn whole, so refused for a diff of more than ${KEPT} entries)
+
+A diff of any size is written with memory bounded by the two analyses: beyond ${KEPT} entries, they are read again
+from the analyses as they are written.
 
 Large changes (--group namespace):
   one line per pair of namespaces (an external range is a group of its own), kind of difference and connections
@@ -210,9 +222,13 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
   // Sides the analysis reads alike (a change that left the manifests as they were) have no difference, and are not
   // analysed. Otherwise both are compared source by source (only the entries are kept), and policies that did not
   // change are compiled once.
-  const diff = sameToAnalysis(oldCluster, newCluster) ? NO_DIFFERENCE : diffConnectivity(oldCluster, withSamePolicies(oldCluster, newCluster));
+  // Only the counts and, unless there are very many, the entries are kept: a larger diff is read again from the two
+  // analyses as it is written.
+  const diff: DiffEntries = sameToAnalysis(oldCluster, newCluster) ? NO_DIFFERENCE : streamConnectivityDiff(oldCluster, withSamePolicies(oldCluster, newCluster));
   if (options.group === 'namespace') {
     io.out(formatGroupedDiff(diff, groupDiffByNamespace(diff), options.output as GroupedDiffFormat));
+  } else if (PICTURES.has(options.output) && (diff as Partial<DiffStream>).kept === false) {
+    throw new CliError(`the diff has ${diffSize(diff).toLocaleString('en-US')} entries, too many to draw (a picture holds every entry; at most ${KEPT}): use --group namespace --output md for one row per pair of namespaces, or --output txt or json for every entry.`);
   } else if (options.output === 'svg') {
     const svg = await dotToSvg(formatDiff(diff, 'dot'));
     io.out(svg.endsWith('\n') ? svg : `${svg}\n`);
@@ -221,7 +237,7 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
     writeDiff(diff, options.output, chunks.write);
     chunks.flush();
   }
-  if (diff.entries.length === 0) io.err('note: no connectivity difference between the old and the new manifests\n');
+  if (diffSize(diff) === 0) io.err('note: no connectivity difference between the old and the new manifests\n');
   const failOn = options.failOn ?? [];
   const failing = failingEntries(diff, failOn);
   if (failing > 0) {
@@ -230,6 +246,9 @@ async function diffPaths(sides: { old: string[]; new: string[] }, options: DiffC
   }
   setExit(ExitCode.OK);
 }
+
+/** The formats that draw the diff (whole). */
+const PICTURES: ReadonlySet<string> = new Set(['dot', 'mermaid', 'svg']);
 
 /** Objects of a cluster model (policies, workloads, ...) as the analysis reads them: where each was defined does not matter. */
 function modelText(objects: readonly object[] | undefined): string {
@@ -258,7 +277,7 @@ function sameToAnalysis(oldCluster: ClusterModel, newCluster: ClusterModel): boo
 
 /**
  * The new cluster, with the old side's policy objects when its policies are the same (in the same order, wherever
- * they were read from): `diffConnectivity` then compiles them once for both sides.
+ * they were read from): `streamConnectivityDiff` then compiles them once for both sides.
  */
 function withSamePolicies(oldCluster: ClusterModel, newCluster: ClusterModel): ClusterModel {
   if (oldCluster.policies.length !== newCluster.policies.length || modelText(oldCluster.policies) !== modelText(newCluster.policies)) return newCluster;

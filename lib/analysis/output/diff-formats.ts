@@ -1,5 +1,5 @@
 /** The output formats of a connectivity diff, by name. */
-import type { ConnectivityDiff } from '../diff';
+import type { DiffEntries } from '../diff';
 import { formatDiffDot, formatDiffMermaid } from './diff-graph';
 import { writeDiffJson } from './diff-json';
 import { writeDiffMarkdown } from './diff-markdown';
@@ -21,7 +21,7 @@ export const DIFF_OUTPUT_FORMATS = ['txt', 'md', 'md-np-guard', 'csv', 'json', '
 export type DiffOutputFormat = typeof DIFF_OUTPUT_FORMATS[number];
 
 /** The writers by format; the pictures are drawn whole, then written. */
-const WRITERS: { [F in DiffOutputFormat]: (diff: ConnectivityDiff, write: Write) => void } = {
+const WRITERS: { [F in DiffOutputFormat]: (diff: DiffEntries, write: Write) => void } = {
   'txt': writeDiffText,
   'md': writeDiffMarkdown,
   'md-np-guard': writeDiffMarkdownNpGuard,
@@ -39,7 +39,7 @@ function checkFormat(format: string): DiffOutputFormat {
 }
 
 /** Renders a diff in the named format; throws for an unknown name, listing the known ones. */
-export function formatDiff(diff: ConnectivityDiff, format: string): string {
+export function formatDiff(diff: DiffEntries, format: string): string {
   const writer = WRITERS[checkFormat(format)];
   return collectText(write => writer(diff, write));
 }
@@ -48,6 +48,6 @@ export function formatDiff(diff: ConnectivityDiff, format: string): string {
  * Writes a diff in the named format, as `formatDiff` renders it, entry by entry (the text formats and JSON), so the
  * output of a large diff is never held as one string; throws for an unknown name before writing anything.
  */
-export function writeDiff(diff: ConnectivityDiff, format: string, write: Write): void {
+export function writeDiff(diff: DiffEntries, format: string, write: Write): void {
   WRITERS[checkFormat(format)](diff, write);
 }

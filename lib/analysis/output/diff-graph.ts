@@ -4,7 +4,7 @@
  * with the old ports; changed: amber, `old → new`), with a legend. Workloads that exist on one side only are outlined
  * in the colour of their side and marked `(new)` or `(removed)`. Pairs whose connections did not change are not drawn.
  */
-import type { ConnectionDiff, ConnectivityDiff, DiffType } from '../diff';
+import { ConnectionDiff, ConnectivityDiff, DiffEntries, diffInMemory, DiffType } from '../diff';
 import { Endpoint, endpointName } from '../endpoints';
 import { GraphNode, graphNodes, nodesByNamespace } from './graph';
 
@@ -49,8 +49,12 @@ const DOT_EDGE_STYLE: { readonly [T in DiffType]: string } = {
   changed: `color="${DIFF_COLORS.changed}", fontcolor="${DIFF_COLORS.changed}", penwidth=1.5`,
 };
 
-/** A `digraph` in DOT syntax: namespaces as clusters, one styled edge per entry, and a legend cluster. */
-export function formatDiffDot(diff: ConnectivityDiff): string {
+/**
+ * A `digraph` in DOT syntax: namespaces as clusters, one styled edge per entry, and a legend cluster. A picture is
+ * drawn whole: every entry is read into memory.
+ */
+export function formatDiffDot(input: DiffEntries): string {
+  const diff = diffInMemory(input);
   const nodes = graphNodes(diff.entries);
   const sides = oneSidedWorkloads(diff);
   const id = (e: Endpoint) => nodes.get(endpointName(e))!.id;
@@ -92,8 +96,9 @@ function mermaidLabel(text: string): string {
 
 const MERMAID_ARROW: { readonly [T in DiffType]: string } = { added: '==>', removed: '-.->', changed: '-->' };
 
-/** A `flowchart LR` in Mermaid syntax: namespaces as subgraphs, one styled edge per entry, and a legend subgraph. */
-export function formatDiffMermaid(diff: ConnectivityDiff): string {
+/** A `flowchart LR` in Mermaid syntax: namespaces as subgraphs, one styled edge per entry, and a legend subgraph (drawn whole, as DOT). */
+export function formatDiffMermaid(input: DiffEntries): string {
+  const diff = diffInMemory(input);
   const nodes = graphNodes(diff.entries);
   const sides = oneSidedWorkloads(diff);
   const id = (e: Endpoint) => nodes.get(endpointName(e))!.id;

@@ -2,7 +2,7 @@
  * A JSON rendering of a connectivity diff, stable for other tools (and for a lock file to compare against). Written
  * entry by entry (`writeDiffJson`), byte for byte what `JSON.stringify(toJsonDiff(diff), null, 2)` gives.
  */
-import type { ConnectionDiff, ConnectivityDiff, DiffCounts, DiffType } from '../diff';
+import { ConnectionDiff, DiffCounts, DiffEntries, diffSize, DiffType } from '../diff';
 import { ConnectionSet } from '../connection-set';
 import { Endpoint, endpointName } from '../endpoints';
 import { workloadsDiffInfo } from './diff-np-guard';
@@ -72,15 +72,15 @@ function toJsonEntry(e: ConnectionDiff): JsonConnectionDiff {
 }
 
 /** The diff as plain JSON-ready objects. */
-export function toJsonDiff(diff: ConnectivityDiff): JsonDiff {
+export function toJsonDiff(diff: DiffEntries): JsonDiff {
   return {
     counts: { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed },
-    diffs: diff.entries.map(toJsonEntry),
+    diffs: [...diff.entries].map(toJsonEntry),
   };
 }
 
 /** The diff as pretty-printed JSON with a trailing newline (`{"counts": {...}, "diffs": []}` when empty). */
-export function formatDiffJson(diff: ConnectivityDiff): string {
+export function formatDiffJson(diff: DiffEntries): string {
   return collectText(write => writeDiffJson(diff, write));
 }
 
@@ -90,13 +90,17 @@ function nested(value: unknown, depth: number): string {
 }
 
 /** Writes the JSON of `formatDiffJson` entry by entry (JSON strings hold no raw newline, so indenting lines is safe). */
-export function writeDiffJson(diff: ConnectivityDiff, write: Write): void {
+export function writeDiffJson(diff: DiffEntries, write: Write): void {
   const counts: DiffCounts = { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed };
   write(`{\n  "counts": ${nested(counts, 1)},\n  "diffs": [`);
-  if (diff.entries.length === 0) {
+  if (diffSize(diff) === 0) {
     write(']\n}\n');
     return;
   }
-  diff.entries.forEach((e, i) => write(`${i === 0 ? '' : ','}\n    ${nested(toJsonEntry(e), 2)}`));
+  let first = true;
+  for (const e of diff.entries) {
+    write(`${first ? '' : ','}\n    ${nested(toJsonEntry(e), 2)}`);
+    first = false;
+  }
   write('\n  ]\n}\n');
 }

@@ -5,7 +5,7 @@
  * The grouped diff (./grouped-diff) writes its tables with the same writer.
  */
 import type { ConnectionSet } from '../connection-set';
-import type { ConnectivityDiff } from '../diff';
+import { _hasOneSidedWorkloads, changedGaining, ConnectionDiff, DiffEntries, diffEntriesOf, diffSize, DiffType } from '../diff';
 import { endpointName } from '../endpoints';
 import { _checkMaxLength, _cutNote, _NOTE_ROOM, PR_COMMENT_MAX_LENGTH } from './comment';
 import { markdownCell, workloadsDiffInfo } from './diff-np-guard';
@@ -16,12 +16,12 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** The summary line: `**Connectivity diff:** 2 connections newly allowed, 1 changed (1 allows more), 1 removed.` */
-export function diffSummaryLine(diff: ConnectivityDiff): string {
-  if (diff.entries.length === 0) {
+export function diffSummaryLine(diff: DiffEntries): string {
+  if (diffSize(diff) === 0) {
     return '**Connectivity diff:** no change. The new manifests allow exactly the connections the old ones do.';
   }
   const { added, changed, removed } = diff.counts;
-  const wider = diff.entries.filter(e => e.type === 'changed' && !e.gained.isEmpty()).length;
+  const wider = changedGaining(diff);
   const changedText = changed > 0 && wider > 0 ? `${changed} changed (${wider} ${wider === 1 ? 'allows' : 'allow'} more)` : `${changed} changed`;
   return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${removed} removed.`;
 }
@@ -68,42 +68,77 @@ interface ExtraColumns<E> {
   readonly cells: (e: E) => string[];
 }
 
+/** A table's rows of one type: the first ones (at least as many as can be written), and how many there are. */
+interface TableRows<E> {
+  readonly rows: readonly E[];
+  readonly count: number;
+}
+
 /**
  * The tables of the review Markdown, by diff type (what is newly allowed first), each row the two ends (`ends`), the
- * connections, and the extra columns `extra` gives for the table's rows (none when it gives undefined).
+ * connections, and the extra columns `extra` gives for the table (none when it gives undefined). `rowsOf` gives a
+ * type's rows: all of them, or the first ones when the Markdown is cut (see `rowsToRead`).
  * @internal
  */
-export function _diffTables<E extends DiffRow>(entries: readonly E[], ends: (e: E) => string[], extra: (rows: readonly E[]) => ExtraColumns<E> | undefined = () => undefined): _MarkdownTable[] {
-  const of = (type: string) => entries.filter(e => e.type === type);
-  const table = (kind: string, title: string, rows: readonly E[], head: string[], row: (e: E) => string[]): _MarkdownTable => {
-    const more = rows.length > 0 ? extra(rows) : undefined;
-    return {
-      kind, title, columns: ['source', 'destination', ...head, ...(more?.columns ?? [])], rows: rows.length,
-      cells: i => [...ends(rows[i]), ...row(rows[i]), ...(more ? more.cells(rows[i]) : [])],
+export function _diffTables<E extends DiffRow>(rowsOf: (type: DiffType) => TableRows<E>, ends: (e: E) => string[],
+  extra: (type: DiffType, rows: readonly E[]) => ExtraColumns<E> | undefined = () => undefined): _MarkdownTable[] {
+  const table = (type: DiffType, kind: string, title: string, head: string[], row: (e: E) => string[]): _MarkdownTable => {
+    const { rows, count } = rowsOf(type);
+    const more = count > 0 ? extra(type, rows) : undefined;
+    const cells = (i: number) => {
+      if (i >= rows.length) throw new Error(`internal error: row ${i} of the ${kind} table was not read (${rows.length} of ${count} were)`);
+      return [...ends(rows[i]), ...row(rows[i]), ...(more ? more.cells(rows[i]) : [])];
     };
+    return { kind, title, columns: ['source', 'destination', ...head, ...(more?.columns ?? [])], rows: count, cells };
   };
   return [
-    table('newly allowed', 'Newly allowed', of('added'), ['allowed now'], e => [e.newConns.toString()]),
-    table('changed', 'Changed', of('changed'), ['before', 'after', 'now also allowed', 'no longer allowed'],
+    table('added', 'newly allowed', 'Newly allowed', ['allowed now'], e => [e.newConns.toString()]),
+    table('changed', 'changed', 'Changed', ['before', 'after', 'now also allowed', 'no longer allowed'],
       e => [e.oldConns.toString(), e.newConns.toString(), dash(e.gained.toString()), dash(e.lost.toString())]),
-    table('removed', 'Removed', of('removed'), ['allowed before'], e => [e.oldConns.toString()]),
+    table('removed', 'removed', 'Removed', ['allowed before'], e => [e.oldConns.toString()]),
   ].filter(t => t.rows > 0);
+}
+
+/**
+ * How many rows of a table the Markdown can show within `maxLength` characters: every row is longer than 10 (three
+ * cells at least), so no more than a tenth of the limit, and all of them without a limit.
+ * @internal
+ */
+export function _rowsToRead(maxLength: number): number {
+  return Number.isFinite(maxLength) ? Math.floor(maxLength / 10) + 2 : Infinity;
+}
+
+/** The first `n` entries of an iterable (all of them for `Infinity`). */
+function firstOf<T>(items: Iterable<T>, n: number): T[] {
+  const out: T[] = [];
+  if (n <= 0) return out;
+  for (const item of items) {
+    out.push(item);
+    if (out.length >= n) break;
+  }
+  return out;
 }
 
 /**
  * The review Markdown: the summary line, then `Newly allowed`, `Changed` and `Removed` tables (each only when it has
  * rows, each sorted by source then destination), cut to `options.maxLength` characters. Ends with a newline.
  */
-export function formatDiffMarkdown(diff: ConnectivityDiff, options: DiffMarkdownOptions = {}): string {
+export function formatDiffMarkdown(diff: DiffEntries, options: DiffMarkdownOptions = {}): string {
   return collectText(write => writeDiffMarkdown(diff, write, options));
 }
 
-/** Writes the review Markdown (`formatDiffMarkdown`) row by row. */
-export function writeDiffMarkdown(diff: ConnectivityDiff, write: Write, options: DiffMarkdownOptions = {}): void {
-  // The workloads column is there when a row of the table names a workload that exists on one side only.
-  const tables = _diffTables(diff.entries, e => [endpointName(e.src), endpointName(e.dst)],
-    rows => (rows.some(r => r.addedOrRemovedWorkloads.length > 0) ? { columns: ['workloads'], cells: e => [workloadsDiffInfo(e)] } : undefined));
-  _writeMarkdownTables(`${diffSummaryLine(diff)}\n`, tables, write, options.maxLength,
+/**
+ * Writes the review Markdown (`formatDiffMarkdown`) row by row. Of each type, only the rows that can be shown are
+ * read (a `DiffStream` stops reading there); the summary and the table titles give the full counts.
+ */
+export function writeDiffMarkdown(diff: DiffEntries, write: Write, options: DiffMarkdownOptions = {}): void {
+  const maxLength = options.maxLength ?? PR_COMMENT_MAX_LENGTH;
+  _checkMaxLength(maxLength);
+  const rowsOf = (type: DiffType) => ({ rows: firstOf(diffEntriesOf(diff, type), Math.min(diff.counts[type], _rowsToRead(maxLength))), count: diff.counts[type] });
+  // The workloads column is there when an entry of the table names a workload that exists on one side only.
+  const tables = _diffTables<ConnectionDiff>(rowsOf, e => [endpointName(e.src), endpointName(e.dst)],
+    type => (_hasOneSidedWorkloads(diff, type) ? { columns: ['workloads'], cells: e => [workloadsDiffInfo(e)] } : undefined));
+  _writeMarkdownTables(`${diffSummaryLine(diff)}\n`, tables, write, maxLength,
     'For every row, run the same `cdk8s-netpol diff` with `--output txt` or `--output json`; `--group namespace` gives one row per pair of namespaces.');
 }
 

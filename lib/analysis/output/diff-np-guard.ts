@@ -4,7 +4,7 @@
  * new connections, `No Connections` on the side that has none. An empty diff is an empty text in every one of them.
  * Each is written entry by entry (`writeDiffText`, ...), so a diff of any size is never held as one string.
  */
-import type { ConnectionDiff, ConnectivityDiff } from '../diff';
+import { ConnectionDiff, DiffEntries, diffSize } from '../diff';
 import { endpointName } from '../endpoints';
 import { csvField } from './csv';
 import { collectText, Write } from './write';
@@ -31,25 +31,25 @@ export function diffTextLine(entry: ConnectionDiff): string {
 }
 
 /** The text format: `Connectivity diff:` and one line per entry, each ending with a newline; empty for no entry. */
-export function formatDiffText(diff: ConnectivityDiff): string {
+export function formatDiffText(diff: DiffEntries): string {
   return collectText(write => writeDiffText(diff, write));
 }
 
 /** Writes the text format (`formatDiffText`) line by line. */
-export function writeDiffText(diff: ConnectivityDiff, write: Write): void {
-  if (diff.entries.length === 0) return;
+export function writeDiffText(diff: DiffEntries, write: Write): void {
+  if (diffSize(diff) === 0) return;
   write('Connectivity diff:\n');
   for (const e of diff.entries) write(`${diffTextLine(e)}\n`);
 }
 
 /** The CSV format: a header row and one RFC 4180 row per entry (`\n` line ends); empty for no entry. */
-export function formatDiffCsv(diff: ConnectivityDiff): string {
+export function formatDiffCsv(diff: DiffEntries): string {
   return collectText(write => writeDiffCsv(diff, write));
 }
 
 /** Writes the CSV format (`formatDiffCsv`) row by row. */
-export function writeDiffCsv(diff: ConnectivityDiff, write: Write): void {
-  if (diff.entries.length === 0) return;
+export function writeDiffCsv(diff: DiffEntries, write: Write): void {
+  if (diffSize(diff) === 0) return;
   const row = (fields: readonly string[]) => write(`${fields.map(csvField).join(',')}\n`);
   row(['diff-type', 'source', 'destination', 'ref1', 'ref2', 'workloads-diff-info']);
   for (const e of diff.entries) row(diffFields(e));
@@ -64,13 +64,13 @@ export function markdownCell(text: string): string {
  * netpol-analyzer's Markdown format: one table, a row per entry in the diff's order, ending with a newline; empty for
  * no entry. `formatDiffMarkdown` is the one written for pull-request reviews.
  */
-export function formatDiffMarkdownNpGuard(diff: ConnectivityDiff): string {
+export function formatDiffMarkdownNpGuard(diff: DiffEntries): string {
   return collectText(write => writeDiffMarkdownNpGuard(diff, write));
 }
 
 /** Writes netpol-analyzer's Markdown format (`formatDiffMarkdownNpGuard`) row by row. */
-export function writeDiffMarkdownNpGuard(diff: ConnectivityDiff, write: Write): void {
-  if (diff.entries.length === 0) return;
+export function writeDiffMarkdownNpGuard(diff: DiffEntries, write: Write): void {
+  if (diffSize(diff) === 0) return;
   write('| diff-type | source | destination | ref1 | ref2 | workloads-diff-info |\n');
   write('|-----------|--------|-------------|------|------|---------------------|\n');
   for (const e of diff.entries) write(`| ${diffFields(e).map(markdownCell).join(' | ')} |\n`);

@@ -3,7 +3,7 @@
  * the style of netpol-analyzer's diff with a `pairs` count, the review Markdown with a `pairs` column (cut to fit a
  * pull-request comment like the ungrouped one), and JSON.
  */
-import type { ConnectivityDiff, DiffCounts } from '../diff';
+import { DiffCounts, DiffEntries, diffSize, DiffType } from '../diff';
 import type { GroupedDiffEntry } from '../grouped-diff';
 import { DiffMarkdownOptions, diffSummaryLine, _diffTables, _writeMarkdownTables } from './diff-markdown';
 import { JsonConnectionSet, toJsonConnectionSet } from './diff-json';
@@ -53,16 +53,20 @@ export function formatGroupedDiffText(groups: readonly GroupedDiffEntry[]): stri
  * The review Markdown of the grouped diff: the diff's summary line, a line saying how many groups hold its pairs, then
  * the `Newly allowed`, `Changed` and `Removed` tables with a `pairs` column, cut to `options.maxLength` characters.
  */
-export function formatGroupedDiffMarkdown(diff: ConnectivityDiff, groups: readonly GroupedDiffEntry[], options: DiffMarkdownOptions = {}): string {
+export function formatGroupedDiffMarkdown(diff: DiffEntries, groups: readonly GroupedDiffEntry[], options: DiffMarkdownOptions = {}): string {
   const summary = groups.length === 0 ? `${diffSummaryLine(diff)}\n`
-    : `${diffSummaryLine(diff)}\n\nGrouped by namespace: ${plural(diff.entries.length, 'pair', 'pairs')} of peers in ${plural(groups.length, 'row', 'rows')}.\n`;
-  const tables = _diffTables(groups, g => [g.src, g.dst], () => ({ columns: ['pairs'], cells: g => [String(g.pairs)] }));
+    : `${diffSummaryLine(diff)}\n\nGrouped by namespace: ${plural(diffSize(diff), 'pair', 'pairs')} of peers in ${plural(groups.length, 'row', 'rows')}.\n`;
+  const rowsOf = (type: DiffType) => {
+    const rows = groups.filter(g => g.type === type);
+    return { rows, count: rows.length };
+  };
+  const tables = _diffTables(rowsOf, g => [g.src, g.dst], () => ({ columns: ['pairs'], cells: g => [String(g.pairs)] }));
   return collectText(write => _writeMarkdownTables(summary, tables, write, options.maxLength,
     'For every row, run the same `cdk8s-netpol diff --group namespace` with `--output txt` or `--output json`.'));
 }
 
 /** The grouped diff as JSON: `{"counts": {...}, "groups": [...]}`, pretty-printed, with a trailing newline. */
-export function formatGroupedDiffJson(diff: ConnectivityDiff, groups: readonly GroupedDiffEntry[]): string {
+export function formatGroupedDiffJson(diff: DiffEntries, groups: readonly GroupedDiffEntry[]): string {
   const counts: DiffCounts = { changed: diff.counts.changed, added: diff.counts.added, removed: diff.counts.removed };
   const json: JsonGroupedDiffEntry[] = groups.map(g => ({
     type: g.type, src: g.src, dst: g.dst,
@@ -73,7 +77,7 @@ export function formatGroupedDiffJson(diff: ConnectivityDiff, groups: readonly G
 }
 
 /** The grouped diff in one of `GROUPED_DIFF_FORMATS`. */
-export function formatGroupedDiff(diff: ConnectivityDiff, groups: readonly GroupedDiffEntry[], format: GroupedDiffFormat): string {
+export function formatGroupedDiff(diff: DiffEntries, groups: readonly GroupedDiffEntry[], format: GroupedDiffFormat): string {
   switch (format) {
     case 'md': return formatGroupedDiffMarkdown(diff, groups);
     case 'json': return formatGroupedDiffJson(diff, groups);
