@@ -52,7 +52,7 @@ import { ConnectionSet, PROTOCOLS } from './connection-set';
 import { endpointName, ExternalEndpoint, WorkloadEndpoint } from './endpoints';
 import type { Engine } from './engine';
 import { formatIpv4Range } from './external';
-import { isEmptySelector, matchesSelector } from './selectors';
+import { isEmptySelector, Labels, matchesSelector } from './selectors';
 
 /** The connections of one exposure: numbered ports, plus named ports that could not be resolved to numbers. */
 export class ExposureConnections {
@@ -297,16 +297,62 @@ function representatives(engine: Engine): Representative[] {
       for (const peer of rule.selectorPeers) add(policy, peer);
     }
   }
-  return [...byKey.values()].filter(rep => !answeredByWorkload(engine, rep.peer));
+  const classes = new ClassesByLabel(engine.classes);
+  return [...byKey.values()].filter(rep => !answeredByWorkload(classes, rep.peer));
+}
+
+/**
+ * The workload classes by each of their pod labels and by each of their namespace's labels: a selector of plain
+ * labels can only match the classes listed under every one of its labels, so it is checked against the shortest such
+ * list instead of every class.
+ */
+class ClassesByLabel {
+  private readonly byPodLabel = new Map<string, WorkloadClass[]>();
+  private readonly byNamespaceLabel = new Map<string, WorkloadClass[]>();
+
+  constructor(classes: readonly WorkloadClass[]) {
+    const file = (index: Map<string, WorkloadClass[]>, labels: Labels | undefined, cls: WorkloadClass) => {
+      for (const [key, value] of Object.entries(labels ?? {})) {
+        const label = labelKey(key, value);
+        const listed = index.get(label);
+        if (listed) listed.push(cls);
+        else index.set(label, [cls]);
+      }
+    };
+    for (const cls of classes) {
+      file(this.byPodLabel, cls.podLabels, cls);
+      file(this.byNamespaceLabel, cls.namespace.labels, cls);
+    }
+  }
+
+  /** The fewest classes that can match both selectors' `matchLabels` (each with at least one label). */
+  public candidates(pods: Labels, namespaces: Labels): readonly WorkloadClass[] {
+    let fewest: readonly WorkloadClass[] | undefined;
+    const narrow = (index: Map<string, WorkloadClass[]>, labels: Labels) => {
+      for (const [key, value] of Object.entries(labels)) {
+        const listed = index.get(labelKey(key, value)) ?? [];
+        if (fewest === undefined || listed.length < fewest.length) fewest = listed;
+      }
+    };
+    narrow(this.byPodLabel, pods);
+    narrow(this.byNamespaceLabel, namespaces);
+    return fewest ?? [];
+  }
+}
+
+/** A label as one string (no label key or value holds a NUL). */
+function labelKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
 }
 
 /** Rule 4: a peer of plain labels that a workload of the input matches. */
-function answeredByWorkload(engine: Engine, peer: PodsPeer): boolean {
+function answeredByWorkload(classes: ClassesByLabel, peer: PodsPeer): boolean {
   const pods = peer.podSelector;
   const namespaces = peer.namespaceSelector;
   if (!pods || !hasOnlyLabels(pods) || !hasOnlyLabels(namespaces)) return false;
   if (Object.keys(pods.matchLabels ?? {}).length === 0 || Object.keys(namespaces.matchLabels ?? {}).length === 0) return false;
-  return engine.classes.some(cls => matchesSelector(pods, cls.podLabels) && matchesSelector(namespaces, cls.namespace.labels));
+  return classes.candidates(pods.matchLabels!, namespaces.matchLabels!)
+    .some(cls => matchesSelector(pods, cls.podLabels) && matchesSelector(namespaces, cls.namespace.labels));
 }
 
 /** Rule 5: whether one selector peer of a rule admits the exposure peer. */
@@ -322,19 +368,53 @@ function peerAdmits(policy: CompiledPolicy, peer: SelectorPeer, rep: Representat
 class ExposureComputation {
   private readonly reps: Representative[];
   private readonly admitted = new Map<CompiledRule, Representative[]>();
+  /** Each exposure peer's position in `reps`. */
+  private readonly positions = new Map<Representative, number>();
+  /** The exposure peers by their pod selector's requirements, namespace selector's requirements and pinned namespace. */
+  private readonly byPodKey = new Map<string, Representative[]>();
+  private readonly byNsKey = new Map<string, Representative[]>();
+  private readonly byNamespaceName = new Map<string, Representative[]>();
 
   constructor(private readonly engine: Engine) {
     this.reps = representatives(engine);
+    const file = (index: Map<string, Representative[]>, key: string | undefined, rep: Representative) => {
+      if (key === undefined) return;
+      const listed = index.get(key);
+      if (listed) listed.push(rep);
+      else index.set(key, [rep]);
+    };
+    this.reps.forEach((rep, i) => {
+      this.positions.set(rep, i);
+      file(this.byPodKey, rep.podKey, rep);
+      file(this.byNsKey, rep.nsKey, rep);
+      file(this.byNamespaceName, rep.peer.namespaceName, rep);
+    });
   }
 
-  /** The exposure peers a rule admits (cached per rule). */
+  /** The exposure peers a rule admits, in `reps` order (cached per rule). */
   private admittedBy(rule: CompiledRule): Representative[] {
     let reps = this.admitted.get(rule);
     if (!reps) {
-      reps = rule.allPeers ? this.reps : this.reps.filter(rep => rule.selectorPeers.some(p => peerAdmits(rule.policy, p, rep)));
+      if (rule.allPeers) {
+        reps = this.reps;
+      } else {
+        const found = new Set<Representative>();
+        for (const peer of rule.selectorPeers) {
+          for (const rep of this.candidates(rule.policy, peer)) if (peerAdmits(rule.policy, peer, rep)) found.add(rep);
+        }
+        reps = [...found].sort((a, b) => this.positions.get(a)! - this.positions.get(b)!);
+      }
       this.admitted.set(rule, reps);
     }
     return reps;
+  }
+
+  /** The exposure peers a selector peer can admit (rule 5): those with its pod or namespace requirements, or all. */
+  private candidates(policy: CompiledPolicy, peer: SelectorPeer): readonly Representative[] {
+    if (peer.podSelector !== undefined && !isEmptySelector(peer.podSelector)) return this.byPodKey.get(requirementsKey(peer.podSelector)) ?? [];
+    if (peer.namespaceSelector === undefined) return this.byNamespaceName.get(policy.namespace) ?? [];
+    if (!isEmptySelector(peer.namespaceSelector)) return this.byNsKey.get(requirementsKey(peer.namespaceSelector)) ?? [];
+    return this.reps;
   }
 
   /** The ports of a rule towards the exposure (rule 6). */

@@ -271,13 +271,14 @@ describe('the JSON output, put together from pieces', () => {
     }), { numRuns: 100 });
   });
 
-  test('with exposure, adds the exposure list pretty-printed after the tables', () => {
+  test('with exposure, adds the exposure list after the tables, each workload compact on a line of its own', () => {
     fc.assert(fc.property(clusterArb, cluster => {
       const analysis = Analysis.of(cluster);
       const exposure = toJsonExposure(analysis.exposure());
       const text = formatJsonWithExposure(analysis.connections(), analysis.exposure());
-      const prettyExposure = JSON.stringify({ exposure }, null, 2).slice(1, -2);
-      expect(text).toBe(expectedJson(analysis.connections(), `,${prettyExposure}`));
+      const lines = exposure.map(e => `    ${JSON.stringify(e)}`);
+      const list = lines.length === 0 ? '[]' : `[\n${lines.join(',\n')}\n  ]`;
+      expect(text).toBe(expectedJson(analysis.connections(), `,\n  "exposure": ${list}`));
       expect(JSON.parse(text)).toEqual({ ...toJsonConnectionList(analysis.connections()), exposure });
     }), { numRuns: 50 });
   });

@@ -7,7 +7,7 @@ import { endpointName } from '../endpoints';
 import { DirectionExposure, Exposure, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
 import { writeConnlist } from './connlist';
 import { writeJson } from './json';
-import { collectText, Write } from './write';
+import { collectText, memoized, Write } from './write';
 
 /** The first line of the exposure section. */
 export const EXPOSURE_HEADER = 'Exposure Analysis Result:';
@@ -26,24 +26,37 @@ export function exposureLine(workload: string, direction: 'ingress' | 'egress', 
  * addresses are listed (as np-guard does); their address lines are listed with them.
  */
 export function formatExposureSection(exposure: readonly WorkloadExposure[]): string {
+  return collectText(write => writeExposureSection(exposure, write));
+}
+
+/** Writes what `formatExposureSection` returns, line by line (only the unprotected workloads' lines are held, to sort). */
+export function writeExposureSection(exposure: readonly WorkloadExposure[], write: Write): void {
   const shown = exposure.filter(hasClusterExposure);
   const width = Math.max(0, ...shown.map(e => endpointName(e.workload).length));
-  const egress: string[] = [];
-  const ingress: string[] = [];
+  write(`${EXPOSURE_HEADER}\n`);
+  const hasEgress = shown.some(e => e.egress.exposures.length > 0);
+  if (hasEgress) {
+    write('Egress Exposure:\n');
+    for (const e of shown) {
+      const name = endpointName(e.workload);
+      for (const x of e.egress.exposures) write(`${exposureLine(name, 'egress', x, width)}\n`);
+    }
+  }
+  if (shown.some(e => e.ingress.exposures.length > 0)) {
+    write(`${hasEgress ? '\n' : ''}Ingress Exposure:\n`);
+    for (const e of shown) {
+      const name = endpointName(e.workload);
+      for (const x of e.ingress.exposures) write(`${exposureLine(name, 'ingress', x, width)}\n`);
+    }
+  }
   const unprotected: string[] = [];
   for (const e of shown) {
     const name = endpointName(e.workload);
-    for (const x of e.egress.exposures) egress.push(exposureLine(name, 'egress', x, width));
-    for (const x of e.ingress.exposures) ingress.push(exposureLine(name, 'ingress', x, width));
     if (!e.ingress.protected) unprotected.push(`${name} is not protected on Ingress`);
     if (!e.egress.protected) unprotected.push(`${name} is not protected on Egress`);
   }
   unprotected.sort();
-  let text = `${EXPOSURE_HEADER}\n`;
-  if (egress.length > 0) text += `Egress Exposure:\n${egress.join('\n')}\n`;
-  if (ingress.length > 0) text += `${egress.length > 0 ? '\n' : ''}Ingress Exposure:\n${ingress.join('\n')}\n`;
-  if (unprotected.length > 0) text += `\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`;
-  return text;
+  if (unprotected.length > 0) write(`\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`);
 }
 
 /** The text of `analyze --exposure`: the connection list, a blank line when it is not empty, the exposure section. */
@@ -51,11 +64,12 @@ export function formatConnlistWithExposure(connections: readonly Connection[], e
   return collectText(write => writeConnlistWithExposure(connections, exposure, write));
 }
 
-/** Writes what `formatConnlistWithExposure` returns, one connection at a time. */
+/** Writes what `formatConnlistWithExposure` returns, one connection and one exposure line at a time. */
 export function writeConnlistWithExposure(connections: Iterable<Connection>, exposure: readonly WorkloadExposure[], write: Write): void {
   let any = false;
   writeConnlist(connections, text => { any = true; write(text); });
-  write(`${any ? '\n' : ''}${formatExposureSection(exposure)}`);
+  if (any) write('\n');
+  writeExposureSection(exposure, write);
 }
 
 /** One exposure in the JSON output. */
@@ -111,9 +125,9 @@ export function toJsonExposure(exposure: readonly WorkloadExposure[]): JsonWorkl
 }
 
 /**
- * The connection list and the exposure as pretty-printed JSON: `{"connections": [...], "exposure": [...]}`, the
- * connections exactly as `formatJson` writes them. Every workload is listed in `exposure`, also those exposed to
- * nothing beyond the input.
+ * The connection list and the exposure as JSON: `{"connections": [...], ..., "exposure": [...]}`, the connections
+ * exactly as `formatJson` writes them, then each workload's exposure (`JsonWorkloadExposure`) compact on a line of
+ * its own. Every workload is listed in `exposure`, also those exposed to nothing beyond the input.
  */
 export function formatJsonWithExposure(connections: readonly Connection[], exposure: readonly WorkloadExposure[]): string {
   return collectText(write => writeJsonWithExposure(connections, exposure, write));
@@ -121,5 +135,14 @@ export function formatJsonWithExposure(connections: readonly Connection[], expos
 
 /** Writes what `formatJsonWithExposure` returns, one connection at a time. */
 export function writeJsonWithExposure(connections: Iterable<Connection>, exposure: readonly WorkloadExposure[], write: Write): void {
-  writeJson(connections, write, { exposure: toJsonExposure(exposure) });
+  writeJson(connections, write, {}, { exposure: jsonExposureLines(exposure) });
+}
+
+/**
+ * Each workload's exposure as compact JSON, `JSON.stringify` of its `JsonWorkloadExposure`; the workloads of a class
+ * share their directions' objects, so each direction is written out once.
+ */
+function* jsonExposureLines(exposure: readonly WorkloadExposure[]): Generator<string> {
+  const direction = memoized((d: DirectionExposure) => JSON.stringify(jsonDirection(d)));
+  for (const e of exposure) yield `{"workload":${JSON.stringify(endpointName(e.workload))},"ingress":${direction(e.ingress)},"egress":${direction(e.egress)}}`;
 }

@@ -80,22 +80,26 @@ function nestedJson(value: unknown, depth: number): string {
  * Writes the `JsonConnectionList` document, one connection at a time: each connection on a line of its own as compact
  * JSON (`JSON.stringify(toJsonConnection(c))`, indented by four spaces), then each entry of `endpoints` and
  * `connectionSets` on a line of its own the same way, the document around them pretty-printed. `more` adds members
- * after `connectionSets` (e.g. `exposure`), pretty-printed. Memory holds the distinct endpoints and sets, not the list.
+ * after `connectionSets`, pretty-printed; `lists` adds arrays after those, each element (compact JSON text, as given)
+ * on a line of its own (e.g. `exposure`). Memory holds the distinct endpoints and sets, not the list.
  */
-export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}): void {
-  writeJsonOf(eachOf(connections), write, more);
+export function writeJson(connections: Iterable<Connection>, write: Write, more: { readonly [key: string]: unknown } = {}, lists: JsonLists = {}): void {
+  writeJsonOf(eachOf(connections), write, more, lists);
 }
 
+/** Arrays written after the tables, by member name: each element as compact JSON text. */
+export type JsonLists = { readonly [key: string]: Iterable<string> };
+
 /** `writeJson` of connections given one by one. */
-export function writeJsonOf(each: EachConnection, write: Write, more: { readonly [key: string]: unknown } = {}): void {
-  _writeJsonPieces(each, textPieces(write), more);
+export function writeJsonOf(each: EachConnection, write: Write, more: { readonly [key: string]: unknown } = {}, lists: JsonLists = {}): void {
+  _writeJsonPieces(each, textPieces(write), more, lists);
 }
 
 /**
  * `writeJsonOf` as pieces (text or bytes).
  * @internal
  */
-export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: { readonly [key: string]: unknown } = {}): void {
+export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: { readonly [key: string]: unknown } = {}, lists: JsonLists = {}): void {
   // The tables, filled as the connections name their entries: by name and by text, since equal endpoints or sets
   // may be distinct objects.
   const endpoints = new Map<string, Endpoint>();
@@ -136,6 +140,15 @@ export function _writeJsonPieces<P>(each: EachConnection, out: Pieces<P>, more: 
   out.text(',');
   writeTable(out, 'connectionSets', sets, set => JSON.stringify(toJsonPorts(set)));
   for (const [key, value] of Object.entries(more)) out.text(`,\n  ${JSON.stringify(key)}: ${nestedJson(value, 1)}`);
+  for (const [key, elements] of Object.entries(lists)) {
+    out.text(`,\n  ${JSON.stringify(key)}: [`);
+    let none = true;
+    for (const element of elements) {
+      out.text(`${none ? '' : ','}\n    ${element}`);
+      none = false;
+    }
+    out.text(none ? ']' : '\n  ]');
+  }
   out.text('\n}\n');
 }
 
