@@ -36,6 +36,8 @@ export const COMMAND_CASES: readonly CommandCase[] = [
   ...(['namespace', 'class'] as const).map((by): CommandCase => ({
     name: `analyze --group ${by}`, args: c => ['analyze', c.manifests, '--group', by], okExitCodes: [0], maxRatio: 2,
   })),
+  // What each workload is open to beyond the manifests (np-guard's list --exposure), after the connection list.
+  { name: 'analyze --exposure', args: c => ['analyze', c.manifests, '--exposure'], okExitCodes: [0], maxRatio: 2 },
   { name: 'lint', args: c => ['lint', c.manifests], okExitCodes: [0, 1], maxRatio: 1.5 },
   // SARIF (for code scanning) places each finding at its document's line.
   { name: 'lint -o sarif', args: c => ['lint', c.manifests, '--output', 'sarif'], okExitCodes: [0, 1], maxRatio: 1.5 },
