@@ -10,9 +10,9 @@
  * - the library baseline (bench/scale/library.js): `loadPaths` of the manifests, then `Analysis.of(cluster)
  *   .connections()` and, on a fresh analysis, `explain` of one pair, each timed inside the process without the load;
  * - `node bin/cdk8s-netpol.js` with `analyze` in every output format, grouped (`--group namespace`, `--group
- *   class`) and with `--exposure`, `lint` (text and SARIF), `explain` of the same pair (`--expect allow`), `graph` (the default SVG; it refuses
- *   pictures over its limits with exit 2), `graph --namespace NS` (the drill-in into the explain pair's namespace),
- *   `diff OLD NEW` and `replay FLOWS MANIFESTS`.
+ *   class`) and with `--exposure`, `lint` (text and SARIF), `explain` of the same pair (`--expect allow`), `graph`
+ *   (the default SVG; it refuses pictures over its limits with exit 2), `graph --namespace NS` (the drill-in into the
+ *   explain pair's namespace), `diff OLD NEW` and `replay FLOWS MANIFESTS`.
  * A command that fails is not repeated in the later rounds of its size; one that times out or runs out of memory is
  * not run at the larger sizes. Failures are reported with their reason (the timeout, V8's heap limit, or the
  * command's error line), never as a crash of the benchmark.

@@ -5,7 +5,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AllowFrom, DefaultDeny, Peer, PolicyType, Port, Selector } from '../lib';
 import { Analysis, endpointName, formatDiff } from '../lib/analysis';
-import { compareLock, formatLock, parseLock } from '../lib/cli/lock';
+import { compareLock, formatLock, parseLock, readLockFile } from '../lib/cli/lock';
 import { loadPaths } from '../lib/model/load';
 import { connectivityLock, lockMatchers, netpolMatchers } from '../lib/testing';
 import { cli, PRODUCTION, PRODUCTION_CONNLIST } from './cli/support';
@@ -180,6 +180,48 @@ describe('a large lock: written and checked without holding the connection list'
     const viaAnalysis = compareLock(locked, other);
     expect(viaAnalysis.matches).toBe(false);
     expect(formatDiff(viaAnalysis.diff, 'txt')).toBe(formatDiff(compareLock(locked, { connections: other.connections(), workloads: other.workloads() }).diff, 'txt'));
+  });
+});
+
+describe('a lock file read part by part', () => {
+  const lockOf = () => {
+    const { cluster } = loadPaths([path.join(dir, 'dist')]);
+    const analysis = Analysis.of(cluster);
+    return formatLock({ connections: analysis.connections(), workloads: analysis.workloads() }, 'a test');
+  };
+
+  test('gives what parsing the whole text gives, whatever the size of the parts, with LF or CRLF line ends', () => {
+    // GIVEN the production manifests' lock, with a comment and blank lines added, as LF and as CRLF files
+    const text = `${lockOf()}\n# a comment\n\n`;
+    const expected = parseLock(text);
+    expect(expected.connections.length).toBeGreaterThan(5);
+    for (const [name, content] of [['lf.lock', text], ['crlf.lock', text.replace(/\n/g, '\r\n')]]) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, content);
+      // WHEN read in parts of 1 byte (a line each), 100 bytes, and the default
+      // THEN the same workloads and connections
+      for (const partBytes of [1, 100, undefined]) {
+        const read = readLockFile(file, partBytes);
+        expect(read.workloads).toEqual(expected.workloads);
+        expect(read.connections.map(c => `${endpointName(c.src)} ${endpointName(c.dst)} ${c.conns}`))
+          .toEqual(expected.connections.map(c => `${endpointName(c.src)} ${endpointName(c.dst)} ${c.conns}`));
+      }
+    }
+  });
+
+  test('names the line of a malformed entry in a later part, and a missing file as fs does', () => {
+    // GIVEN a lock whose 14th line (over 500 bytes in) is broken
+    const lines = lockOf().split('\n');
+    expect(lines.slice(0, 13).join('\n').length).toBeGreaterThan(500);
+    lines[13] = 'production/web[Deployment] -> production/api[Deployment]';
+    const file = path.join(dir, 'broken.lock');
+    fs.writeFileSync(file, lines.join('\n'));
+    // WHEN read in small parts
+    // THEN the error names the file and line 14, as reading it whole does
+    const whole = (() => { try { parseLock(lines.join('\n'), file); } catch (e) { return (e as Error).message; } return 'no error'; })();
+    expect(whole).toContain(`${file}:14: "production/web[Deployment] -> production/api[Deployment]" is not a lock line`);
+    expect(() => readLockFile(file, 64)).toThrow(whole);
+    expect(() => readLockFile(path.join(dir, 'missing.lock'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });
 

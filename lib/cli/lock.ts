@@ -13,11 +13,13 @@
  * the connection lines are the connlist lines of `Analysis.connections()` (sorted by source, then destination).
  * `--check` compares by meaning (`diffConnectivity`), not by text: reordered lines or comments make no difference.
  */
+import { constants } from 'buffer';
 import * as fs from 'fs';
 import {
   Analysis, chunkedWrite, collectText, Connection, ConnectionSet, ConnectivityDiff, ConnectivitySnapshot, diffConnectivity, EachConnection, eachOf,
   Endpoint, endpointName, formatDiff, WorkloadEndpoint, Write, writeConnlistOf,
 } from '../analysis';
+import { readTextFileParts, TextPart } from '../model/load/files';
 import { Protocol } from '../model/types';
 import { CliError, ExitCode, RegisterCommand, SetExit } from './command';
 import type { CliIo } from './io';
@@ -121,6 +123,39 @@ function parsedOnce<T>(parse: (text: string) => T | undefined): (text: string) =
 
 /** Reads lock text into a snapshot. Throws a `LockFormatError` naming the first line it cannot read. */
 export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): ConnectivitySnapshot {
+  return parseLockParts([{ text, firstLine: 1 }], file);
+}
+
+/**
+ * How much of a lock file `readLockFile` reads at a time: a file that a string can hold is read whole (the quickest),
+ * a longer one (a lock of a large cluster can be) in parts of 64 MiB.
+ */
+const LOCK_PART_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a lock file into a snapshot: whole, or part by part when it is longer than a string can hold (about 512 MiB).
+ * Throws a `LockFormatError` naming the first line it cannot read, and as `fs.readFileSync` does when the file cannot
+ * be read.
+ * @param partBytes how much to read at a time, when the file is read in parts
+ */
+export function readLockFile(file: string, partBytes?: number): ConnectivitySnapshot {
+  return parseLockParts(readLockParts(file, partBytes), file);
+}
+
+/**
+ * The text of a lock file: whole when a string can hold it and `partBytes` is not given, else in parts, each ending at
+ * a line break. The file is read (its first part) now.
+ */
+function readLockParts(file: string, partBytes?: number): Iterable<TextPart> {
+  if (partBytes === undefined && fs.statSync(file).size < constants.MAX_STRING_LENGTH) return [{ text: fs.readFileSync(file, 'utf-8'), firstLine: 1 }];
+  return readTextFileParts(file, {
+    cutBefore: '', partBytes: partBytes ?? LOCK_PART_BYTES, maxPartBytes: constants.MAX_STRING_LENGTH,
+    tooLong: bytes => new LockFormatError(file, 0, `a line of more than ${bytes} bytes; regenerate the file with \`cdk8s-netpol lock dist/\``),
+  });
+}
+
+/** Reads the parts of a lock's text (each ending at a line break, see `TextPart`) into a snapshot. */
+function parseLockParts(parts: Iterable<TextPart>, file: string): ConnectivitySnapshot {
   const workloads: WorkloadEndpoint[] = [];
   const connections: Connection[] = [];
   // One endpoint and one set per distinct text, shared by the lines that name it: a cluster's lock repeats each name
@@ -128,9 +163,9 @@ export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): Conne
   const endpointOf = parsedOnce(parseEndpoint);
   const setOf = parsedOnce(parseConnections);
   const example = 'expected "workload NS/NAME[Kind]" or "SRC => DST : PORTS" (e.g. "shop/web[Deployment] => shop/db[Deployment] : TCP 5432")';
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const readLine = (raw: string, number: number) => {
     const line = raw.trim();
-    const fail = (problem: string) => { throw new LockFormatError(file, i + 1, `${problem}; regenerate the file with \`cdk8s-netpol lock dist/\``); };
+    const fail = (problem: string) => { throw new LockFormatError(file, number, `${problem}; regenerate the file with \`cdk8s-netpol lock dist/\``); };
     if (line === '' || line.startsWith('#')) return;
     if (line.startsWith('workload ')) {
       const w = parseEndpoint(line.slice('workload '.length).trim());
@@ -149,7 +184,11 @@ export function parseLock(text: string, file: string = DEFAULT_LOCK_FILE): Conne
     const conns = setOf(connsText.trim());
     if (!conns) fail(`"${connsText}" is not a list of ports (e.g. "All Connections" or "TCP 80,8080-8081,UDP 53")`);
     connections.push({ src: src!, dst: dst!, conns: conns! });
-  });
+  };
+  for (const part of parts) {
+    // A part ends at a line break, so its last "line" is empty (or the file's last line, without one).
+    part.text.split(/\r?\n/).forEach((raw, i) => readLine(raw, part.firstLine + i));
+  }
   return { workloads, connections };
 }
 
@@ -261,10 +300,11 @@ function writeLockFile(file: string, workloads: readonly WorkloadEndpoint[], eac
 /** Runs `lock`: loads the manifests, then writes the lock file or (`--check`) compares with it. */
 export function lockAction(paths: string[], options: LockCommandOptions, io: CliIo, setExit: SetExit): void {
   const file = options.file;
-  let lockText: string | undefined;
+  let lockParts: Iterable<TextPart> | undefined;
   if (options.check) {
     try {
-      lockText = fs.readFileSync(file, 'utf-8');
+      // Opened (and its first part read) now: a missing file is reported before the manifests are loaded.
+      lockParts = readLockParts(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new CliError(`cannot read the lock file ${file}${code === 'ENOENT' ? ' (it does not exist)' : ` (${code ?? String(err)})`}; create it with \`${lockCommand(paths, file)}\` and commit it, or name it with --file.`);
@@ -288,8 +328,8 @@ export function lockAction(paths: string[], options: LockCommandOptions, io: Cli
   let comparison: LockComparison;
   let locked: ConnectivitySnapshot;
   try {
-    locked = parseLock(lockText!, file);
-    lockText = undefined;
+    locked = parseLockParts(lockParts!, file);
+    lockParts = undefined;
     comparison = compareLock(locked, analysis, file);
   } catch (err) {
     if (err instanceof LockFormatError) throw new CliError(`the lock file is malformed: ${err.message}.`);

@@ -11,13 +11,9 @@
  * not closed on that line is truncated when the next line starts a new record at the same indentation.
  */
 
-/** A part of a text, and the line of the whole text it starts on (see `readFlowFileParts`). */
-export interface TextPart {
-  /** The text of the part. */
-  readonly text: string;
-  /** The 1-based line where it starts. */
-  readonly firstLine: number;
-}
+import type { TextPart } from '../model/load/files';
+
+export type { TextPart };
 
 /** A piece of the input: a JSON value, or a stretch that is not one. */
 export type JsonChunk =
