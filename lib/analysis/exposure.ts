@@ -51,7 +51,7 @@ import { CompiledPolicy, CompiledRule, NamedPortRef, SelectorPeer } from './comp
 import { ConnectionSet, PROTOCOLS } from './connection-set';
 import { endpointName, ExternalEndpoint, WorkloadEndpoint } from './endpoints';
 import type { Engine } from './engine';
-import { formatIpv4Range } from './external';
+import { formatIpv4Range, Ipv4Range } from './external';
 import { isEmptySelector, Labels, matchesSelector } from './selectors';
 
 /** The connections of one exposure: numbered ports, plus named ports that could not be resolved to numbers. */
@@ -374,6 +374,8 @@ class ExposureComputation {
   private readonly byPodKey = new Map<string, Representative[]>();
   private readonly byNsKey = new Map<string, Representative[]>();
   private readonly byNamespaceName = new Map<string, Representative[]>();
+  /** The peers of the address ranges, per direction (ingress, egress) and range index. */
+  private readonly rangePeers: ExposurePeer[][] = [[], []];
 
   constructor(private readonly engine: Engine) {
     this.reps = representatives(engine);
@@ -423,6 +425,19 @@ class ExposureComputation {
     return ExposureConnections.of(rule.ports.numeric, rule.ports.named);
   }
 
+  /** The peer of an address range of a direction, made once and shared by the classes exposed to it. */
+  private rangePeer(direction: PolicyType, index: number, range: Ipv4Range): ExposurePeer {
+    const peers = this.rangePeers[direction === PolicyType.INGRESS ? 0 : 1];
+    let peer = peers[index];
+    if (!peer) {
+      const [first, last] = formatIpv4Range(range).split('-');
+      const endpoint: ExternalEndpoint = { type: 'external', first, last };
+      peer = { type: 'external', name: endpointName(endpoint), endpoint };
+      peers[index] = peer;
+    }
+    return peer;
+  }
+
   /** The exposures of a class in one direction. */
   public classSide(direction: PolicyType, cls: WorkloadClass): DirectionExposure {
     const engine = this.engine;
@@ -432,9 +447,7 @@ class ExposureComputation {
     ranges.forEach((range, i) => {
       const conns = engine.classAndRange(direction, cls, i);
       if (conns.isEmpty()) return;
-      const [first, last] = formatIpv4Range(range).split('-');
-      const endpoint: ExternalEndpoint = { type: 'external', first, last };
-      exposures.push({ peer: { type: 'external', name: endpointName(endpoint), endpoint }, conns: ExposureConnections.of(conns) });
+      exposures.push({ peer: this.rangePeer(direction, i, range), conns: ExposureConnections.of(conns) });
     });
     if (!side.isolated) {
       exposures.push({ peer: ENTIRE_CLUSTER_PEER, conns: ExposureConnections.ALL });
@@ -471,7 +484,8 @@ export function exposureOf(analysis: Analysis): WorkloadExposure[] {
     throw new NetpolError(ErrorCode.UNMODELLED_POLICY, 'exposure analysis covers NetworkPolicies only, and the input holds cluster-scoped policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy), which can allow or deny around them; analyse the exposure without those policies');
   }
   const computation = new ExposureComputation(engine);
-  const out: WorkloadExposure[] = [];
+  // With each workload's name, worked out once for the sort.
+  const out: { exposure: WorkloadExposure; name: string }[] = [];
   const seen = new Set<string>();
   for (const cls of engine.classes) {
     const ingress = computation.classSide(PolicyType.INGRESS, cls);
@@ -481,14 +495,10 @@ export function exposureOf(analysis: Analysis): WorkloadExposure[] {
       const name = endpointName(workload);
       if (seen.has(name)) continue;
       seen.add(name);
-      out.push({ workload, ingress, egress });
+      out.push({ exposure: { workload, ingress, egress }, name });
     }
   }
-  return out.sort((a, b) => {
-    const x = endpointName(a.workload);
-    const y = endpointName(b.workload);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(e => e.exposure);
 }
 
 /** Whether the exposure names more than addresses (np-guard lists only such workloads in its exposure section). */

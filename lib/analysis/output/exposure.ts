@@ -31,27 +31,20 @@ export function formatExposureSection(exposure: readonly WorkloadExposure[]): st
 
 /** Writes what `formatExposureSection` returns, line by line (only the unprotected workloads' lines are held, to sort). */
 export function writeExposureSection(exposure: readonly WorkloadExposure[], write: Write): void {
-  const shown = exposure.filter(hasClusterExposure);
-  const width = Math.max(0, ...shown.map(e => endpointName(e.workload).length));
+  const shown = exposure.filter(hasClusterExposure).map(e => ({ e, name: endpointName(e.workload) }));
+  const width = Math.max(0, ...shown.map(s => s.name.length));
   write(`${EXPOSURE_HEADER}\n`);
-  const hasEgress = shown.some(e => e.egress.exposures.length > 0);
+  const hasEgress = shown.some(s => s.e.egress.exposures.length > 0);
   if (hasEgress) {
     write('Egress Exposure:\n');
-    for (const e of shown) {
-      const name = endpointName(e.workload);
-      for (const x of e.egress.exposures) write(`${exposureLine(name, 'egress', x, width)}\n`);
-    }
+    for (const { e, name } of shown) for (const x of e.egress.exposures) write(`${exposureLine(name, 'egress', x, width)}\n`);
   }
-  if (shown.some(e => e.ingress.exposures.length > 0)) {
+  if (shown.some(s => s.e.ingress.exposures.length > 0)) {
     write(`${hasEgress ? '\n' : ''}Ingress Exposure:\n`);
-    for (const e of shown) {
-      const name = endpointName(e.workload);
-      for (const x of e.ingress.exposures) write(`${exposureLine(name, 'ingress', x, width)}\n`);
-    }
+    for (const { e, name } of shown) for (const x of e.ingress.exposures) write(`${exposureLine(name, 'ingress', x, width)}\n`);
   }
   const unprotected: string[] = [];
-  for (const e of shown) {
-    const name = endpointName(e.workload);
+  for (const { e, name } of shown) {
     if (!e.ingress.protected) unprotected.push(`${name} is not protected on Ingress`);
     if (!e.egress.protected) unprotected.push(`${name} is not protected on Egress`);
   }
