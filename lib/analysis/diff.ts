@@ -452,15 +452,15 @@ interface DifferingPair {
   readonly newConns: ConnectionSet;
 }
 
+/** What a pass over the differing pairs calls for each (without making an object per pair). */
+type PairVisitor = (src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet) => void;
+
 /** The visitor called only for the pairs whose connections differ. */
 function differing(visit: PairVisitor): PairVisitor {
   return (src, dst, srcName, dstName, oldConns, newConns) => {
     if (!sameConns(oldConns, newConns)) visit(src, dst, srcName, dstName, oldConns, newConns);
   };
 }
-
-/** What a pass over the differing pairs calls for each (without making an object per pair). */
-type PairVisitor = (src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet) => void;
 
 /** Collects the pairs a pass visits. */
 class DifferingPairs {
@@ -479,10 +479,12 @@ class DifferingPairs {
   }
 }
 
+/** The type of a differing pair: nothing before (added), nothing after (removed), or both (changed). */
 function typeOf(oldConns: ConnectionSet, newConns: ConnectionSet): DiffType {
   return oldConns.isEmpty() ? 'added' : newConns.isEmpty() ? 'removed' : 'changed';
 }
 
+/** Pairs in the diff's order within a type: by source name, then destination name. */
 function byNames(a: DifferingPair, b: DifferingPair): number {
   return compareStrings(a.srcName, b.srcName) || compareStrings(a.dstName, b.dstName);
 }
@@ -534,6 +536,7 @@ class EntryMaker {
     return out;
   }
 
+  /** The entry of a differing pair of the given type. */
   public entry(src: Endpoint, dst: Endpoint, srcName: string, dstName: string, oldConns: ConnectionSet, newConns: ConnectionSet, type: DiffType): ConnectionDiff {
     const { gained, lost } = this.difference(oldConns, newConns);
     return { type, src, dst, oldConns, newConns, gained, lost, addedOrRemovedWorkloads: this.oneSided(src, dst, srcName, dstName, type) };
@@ -642,7 +645,8 @@ class StreamedDiff implements DiffStream {
   public readonly typesWithOneSidedWorkloads: readonly DiffType[];
   private readonly keptEntries?: readonly ConnectionDiff[];
 
-  constructor(private readonly source: ListsDiff | undefined, private readonly maker: EntryMaker, found: Found) {
+  /** @param lists where to read the entries again (undefined when they are kept) */
+  constructor(private readonly lists: ListsDiff | undefined, private readonly maker: EntryMaker, found: Found) {
     this.counts = found.counts;
     this.changedGaining = found.changedGaining;
     this.typesWithOneSidedWorkloads = DIFF_TYPES.filter(type => found.oneSided.has(type));
@@ -669,7 +673,7 @@ class StreamedDiff implements DiffStream {
       for (const e of this.keptEntries) visit(e.type, e.src, e.dst, e.oldConns, e.newConns);
       return;
     }
-    this.source!.forEachPair((src, dst, _srcName, _dstName, oldConns, newConns) => visit(typeOf(oldConns, newConns), src, dst, oldConns, newConns));
+    this.lists!.forEachPair((src, dst, _srcName, _dstName, oldConns, newConns) => visit(typeOf(oldConns, newConns), src, dst, oldConns, newConns));
   }
 
   private *each(): Generator<ConnectionDiff> {
@@ -681,7 +685,7 @@ class StreamedDiff implements DiffStream {
    * destination, with the pairs whose source is an external range (worked out first) merged in by name.
    */
   private *ofType(type: DiffType): Generator<ConnectionDiff> {
-    const lists = this.source!;
+    const lists = this.lists!;
     const pairs = new DifferingPairs();
     const ofType: PairVisitor = (src, dst, srcName, dstName, oldConns, newConns) => {
       if (typeOf(oldConns, newConns) === type) pairs.add(src, dst, srcName, dstName, oldConns, newConns);

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import {
   _filtered, Analysis, chunkedWrite, Connection, ConnectionGrouping, eachGroupedConnection, GROUPED_FORMATS, OUTPUT_FORMATS, writeGroupedConnections,
-  WorkloadExposure, writeConnectionBytes, writeConnections, writeConnlistWithExposure, writeJsonWithExposure,
+  WorkloadExposure, writeConnectionBytes, writeConnections, writeConnlistWithExposure, writeExposureBytes, writeJsonWithExposure,
 } from '../analysis';
 import { NetpolError } from '../errors';
 import { CliError, ExitCode, RegisterCommand } from './command';
@@ -183,10 +183,15 @@ export const register: RegisterCommand = (program, io, setExit) => {
         }
       } else {
         const exposure = exposureOrBadInput(analysis);
-        const chunks = chunkedWrite(text => io.out(text));
-        if (options.output === 'json') writeJsonWithExposure(analysis.eachConnection(), exposure, chunks.write);
-        else writeConnlistWithExposure(analysis.eachConnection(), exposure, chunks.write);
-        chunks.flush();
+        const format = options.output as 'connlist' | 'json';
+        if (io.outBytes) {
+          writeExposureBytes(analysis, format, exposure, bytes => io.outBytes!(bytes), { reusable: () => true });
+        } else {
+          const chunks = chunkedWrite(text => io.out(text));
+          if (format === 'json') writeJsonWithExposure(analysis.eachConnection(), exposure, chunks.write);
+          else writeConnlistWithExposure(analysis.eachConnection(), exposure, chunks.write);
+          chunks.flush();
+        }
       }
       const warnings = loaded.warnings + (noWorkloads ? 1 : 0);
       if (options.failOn === FailOn.WARNING && warnings > 0) {

@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import {
   Analysis, bufferedWrite, Connection, endpointName, formatConnections, formatJson, formatJsonWithExposure, OUTPUT_FORMATS, toJsonConnectionList, toJsonExposure,
-  writeConnectionBytes, writeConnections,
+  writeConnectionBytes, writeConnections, writeExposureBytes, formatConnlistWithExposure,
 } from '../../lib/analysis';
 import { BytePieces, CHUNK_BYTES, memoizedByText } from '../../lib/analysis/output/pieces';
 import { ConnectionSet } from '../../lib/analysis/connection-set';
@@ -86,6 +86,19 @@ describe('the connection list as a stream', () => {
         const buffers: Uint8Array[] = [];
         const count = writeConnectionBytes(Analysis.of(cluster), format, bytes => { buffers.push(bytes); });
         expect([count, Buffer.concat(buffers).toString('utf8')]).toEqual([whole.length, formatConnections(whole, format)]);
+      }
+    }), { numRuns: 60 });
+  });
+
+  test('with exposure, the bytes are the text of the connection list and the exposure, encoded', () => {
+    fc.assert(fc.property(clusterArb, cluster => {
+      const analysis = Analysis.of(cluster);
+      const exposure = analysis.exposure();
+      for (const format of ['connlist', 'json'] as const) {
+        const buffers: Uint8Array[] = [];
+        writeExposureBytes(Analysis.of(cluster), format, exposure, bytes => { buffers.push(Buffer.from(bytes)); }, { reusable: () => true });
+        const text = format === 'json' ? formatJsonWithExposure(analysis.connections(), exposure) : formatConnlistWithExposure(analysis.connections(), exposure);
+        expect(Buffer.concat(buffers).toString('utf8')).toBe(text);
       }
     }), { numRuns: 60 });
   });

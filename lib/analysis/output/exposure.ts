@@ -2,11 +2,13 @@
  * The exposure outputs: np-guard netpol-analyzer's `k8snetpolicy list --exposure` text (the connection list, then an
  * `Exposure Analysis Result:` section), and a JSON rendering that adds an `exposure` list to the connection list's.
  */
-import type { Connection } from '../analysis';
+import type { Analysis, Connection } from '../analysis';
 import { endpointName } from '../endpoints';
 import { DirectionExposure, Exposure, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
-import { writeConnlist } from './connlist';
-import { writeJson } from './json';
+import { _writeConnlistPieces, writeConnlist } from './connlist';
+import type { ByteWriteOptions } from './index';
+import { _writeJsonPieces, writeJson } from './json';
+import { BytePieces } from './pieces';
 import { collectText, memoized, Write } from './write';
 
 /** The first line of the exposure section. */
@@ -129,6 +131,27 @@ export function formatJsonWithExposure(connections: readonly Connection[], expos
 /** Writes what `formatJsonWithExposure` returns, one connection at a time. */
 export function writeJsonWithExposure(connections: Iterable<Connection>, exposure: readonly WorkloadExposure[], write: Write): void {
   writeJson(connections, write, {}, { exposure: jsonExposureLines(exposure) });
+}
+
+/**
+ * `writeConnlistWithExposure` (connlist) or `writeJsonWithExposure` (json) of the analysis's connections, as UTF-8
+ * bytes in buffers of about 1 MiB, the way `writeConnectionBytes` writes the list alone: the quickest, as the CLI
+ * writes them.
+ */
+export function writeExposureBytes(
+  analysis: Analysis, format: 'connlist' | 'json', exposure: readonly WorkloadExposure[], writeBytes: (bytes: Uint8Array) => void, options: ByteWriteOptions = {},
+): void {
+  const out = new BytePieces(writeBytes, options.reusable);
+  const each = analysis._eachConnectionOf();
+  if (format === 'json') {
+    _writeJsonPieces(each, out, {}, { exposure: jsonExposureLines(exposure) });
+  } else {
+    let any = false;
+    _writeConnlistPieces(visit => each((src, dst, conns) => { any = true; visit(src, dst, conns); }), out);
+    if (any) out.text('\n');
+    writeExposureSection(exposure, text => out.text(text));
+  }
+  out.flush();
 }
 
 /**
