@@ -311,17 +311,9 @@ class ClassesByLabel {
   private readonly byNamespaceLabel = new Map<string, WorkloadClass[]>();
 
   constructor(classes: readonly WorkloadClass[]) {
-    const file = (index: Map<string, WorkloadClass[]>, labels: Labels | undefined, cls: WorkloadClass) => {
-      for (const [key, value] of Object.entries(labels ?? {})) {
-        const label = labelKey(key, value);
-        const listed = index.get(label);
-        if (listed) listed.push(cls);
-        else index.set(label, [cls]);
-      }
-    };
     for (const cls of classes) {
-      file(this.byPodLabel, cls.podLabels, cls);
-      file(this.byNamespaceLabel, cls.namespace.labels, cls);
+      for (const [key, value] of Object.entries(cls.podLabels)) listUnder(this.byPodLabel, labelKey(key, value), cls);
+      for (const [key, value] of Object.entries(cls.namespace.labels)) listUnder(this.byNamespaceLabel, labelKey(key, value), cls);
     }
   }
 
@@ -338,6 +330,13 @@ class ClassesByLabel {
     narrow(this.byNamespaceLabel, namespaces);
     return fewest ?? [];
   }
+}
+
+/** Adds `value` to the list under `key`, making the list on first use. */
+function listUnder<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const listed = index.get(key);
+  if (listed) listed.push(value);
+  else index.set(key, [value]);
 }
 
 /** A label as one string (no label key or value holds a NUL). */
@@ -379,17 +378,11 @@ class ExposureComputation {
 
   constructor(private readonly engine: Engine) {
     this.reps = representatives(engine);
-    const file = (index: Map<string, Representative[]>, key: string | undefined, rep: Representative) => {
-      if (key === undefined) return;
-      const listed = index.get(key);
-      if (listed) listed.push(rep);
-      else index.set(key, [rep]);
-    };
     this.reps.forEach((rep, i) => {
       this.positions.set(rep, i);
-      file(this.byPodKey, rep.podKey, rep);
-      file(this.byNsKey, rep.nsKey, rep);
-      file(this.byNamespaceName, rep.peer.namespaceName, rep);
+      listUnder(this.byPodKey, rep.podKey, rep);
+      listUnder(this.byNsKey, rep.nsKey, rep);
+      if (rep.peer.namespaceName !== undefined) listUnder(this.byNamespaceName, rep.peer.namespaceName, rep);
     });
   }
 

@@ -77,14 +77,14 @@ interface TableRows<E> {
 /**
  * The tables of the review Markdown, by diff type (what is newly allowed first), each row the two ends (`ends`), the
  * connections, and the extra columns `extra` gives for the table (none when it gives undefined). `rowsOf` gives a
- * type's rows: all of them, or the first ones when the Markdown is cut (see `rowsToRead`).
+ * type's rows: all of them, or the first ones when the Markdown is cut (see `rowsToRead`), and how many there are.
  * @internal
  */
 export function _diffTables<E extends DiffRow>(rowsOf: (type: DiffType) => TableRows<E>, ends: (e: E) => string[],
-  extra: (type: DiffType, rows: readonly E[]) => ExtraColumns<E> | undefined = () => undefined): _MarkdownTable[] {
+  extra: (type: DiffType) => ExtraColumns<E> | undefined = () => undefined): _MarkdownTable[] {
   const table = (type: DiffType, kind: string, title: string, head: string[], row: (e: E) => string[]): _MarkdownTable => {
     const { rows, count } = rowsOf(type);
-    const more = count > 0 ? extra(type, rows) : undefined;
+    const more = count > 0 ? extra(type) : undefined;
     const cells = (i: number) => {
       if (i >= rows.length) throw new Error(`internal error: row ${i} of the ${kind} table was not read (${rows.length} of ${count} were)`);
       return [...ends(rows[i]), ...row(rows[i]), ...(more ? more.cells(rows[i]) : [])];
@@ -102,9 +102,8 @@ export function _diffTables<E extends DiffRow>(rowsOf: (type: DiffType) => Table
 /**
  * How many rows of a table the Markdown can show within `maxLength` characters: every row is longer than 10 (three
  * cells at least), so no more than a tenth of the limit, and all of them without a limit.
- * @internal
  */
-export function _rowsToRead(maxLength: number): number {
+function rowsToRead(maxLength: number): number {
   return Number.isFinite(maxLength) ? Math.floor(maxLength / 10) + 2 : Infinity;
 }
 
@@ -134,7 +133,7 @@ export function formatDiffMarkdown(diff: DiffEntries, options: DiffMarkdownOptio
 export function writeDiffMarkdown(diff: DiffEntries, write: Write, options: DiffMarkdownOptions = {}): void {
   const maxLength = options.maxLength ?? PR_COMMENT_MAX_LENGTH;
   _checkMaxLength(maxLength);
-  const rowsOf = (type: DiffType) => ({ rows: firstOf(diffEntriesOf(diff, type), Math.min(diff.counts[type], _rowsToRead(maxLength))), count: diff.counts[type] });
+  const rowsOf = (type: DiffType) => ({ rows: firstOf(diffEntriesOf(diff, type), Math.min(diff.counts[type], rowsToRead(maxLength))), count: diff.counts[type] });
   // The workloads column is there when an entry of the table names a workload that exists on one side only.
   const tables = _diffTables<ConnectionDiff>(rowsOf, e => [endpointName(e.src), endpointName(e.dst)],
     type => (_hasOneSidedWorkloads(diff, type) ? { columns: ['workloads'], cells: e => [workloadsDiffInfo(e)] } : undefined));
