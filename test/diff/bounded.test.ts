@@ -89,7 +89,7 @@ describe('a diff that keeps none of its entries', () => {
     // THEN no more than a tenth of the limit (and a few) were read, and the text is the kept diff's
     expect(read).toBeLessThanOrEqual(202);
     expect(text).toBe(formatDiffMarkdown(kept, { maxLength: 2000 }));
-    expect(text).toContain('Newly allowed (5000)');
+    expect(text).toContain('Newly allowed (5,000)');
   });
 });
 
@@ -166,7 +166,7 @@ describe('cdk8s-netpol diff of more entries than it keeps', () => {
     const dot = await cli(...args, '--output', 'dot');
     // THEN the comment counts every entry and fits GitHub's limit
     expect(md.code).toBe(0);
-    expect(md.stdout.startsWith(`**Connectivity diff:** ${total} connections newly allowed, 0 changed, 0 removed.`)).toBe(true);
+    expect(md.stdout.startsWith(`**Connectivity diff:** ${total.toLocaleString('en-US')} connections newly allowed, 0 changed, 0 removed.`)).toBe(true);
     expect(md.stdout.length).toBeLessThanOrEqual(65536);
     // AND the groups hold every pair: pod to pod in the namespace, and the namespace with the ranges outside
     const doc = JSON.parse(grouped.stdout);

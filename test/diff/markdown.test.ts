@@ -82,7 +82,8 @@ describe('the review Markdown fits a pull-request comment', () => {
     expect(text.length).toBeLessThanOrEqual(65_536);
     expect(text.length).toBeGreaterThan(60_000);
     expect(text).toMatch(/\n_Cut to fit a pull-request comment \(65,536 characters\): 2,\d{3} removed rows are not shown\./);
-    expect(text.split('\n')[0]).toBe('**Connectivity diff:** 0 connections newly allowed, 0 changed, 3000 removed.');
+    expect(text.split('\n')[0]).toBe('**Connectivity diff:** 0 connections newly allowed, 0 changed, 3,000 removed.');
+    expect(text).toContain('\n### Removed (3,000)\n');
   });
 
   test.each([[999], [0], [-1], [1500.5], [Number.NaN]])('refuses maxLength %p, naming what is allowed', maxLength => {

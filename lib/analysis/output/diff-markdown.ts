@@ -11,8 +11,13 @@ import { _checkMaxLength, _cutNote, _NOTE_ROOM, PR_COMMENT_MAX_LENGTH } from './
 import { markdownCell, workloadsDiffInfo } from './diff-np-guard';
 import { collectText, Write } from './write';
 
+/** A count as the review Markdown writes it: with thousands separators (`25,018,464`). */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 /** The summary line: `**Connectivity diff:** 2 connections newly allowed, 1 changed (1 allows more), 1 removed.` */
@@ -22,8 +27,8 @@ export function diffSummaryLine(diff: DiffEntries): string {
   }
   const { added, changed, removed } = diff.counts;
   const wider = changedGaining(diff);
-  const changedText = changed > 0 && wider > 0 ? `${changed} changed (${wider} ${wider === 1 ? 'allows' : 'allow'} more)` : `${changed} changed`;
-  return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${removed} removed.`;
+  const changedText = changed > 0 && wider > 0 ? `${count(changed)} changed (${count(wider)} ${wider === 1 ? 'allows' : 'allow'} more)` : `${count(changed)} changed`;
+  return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${count(removed)} removed.`;
 }
 
 /** Options of the review Markdown. */
@@ -148,7 +153,7 @@ export function writeDiffMarkdown(diff: DiffEntries, write: Write, options: Diff
  */
 export function _writeMarkdownTables(summary: string, tables: readonly _MarkdownTable[], write: Write, maxLength = PR_COMMENT_MAX_LENGTH, hint: string): void {
   _checkMaxLength(maxLength);
-  const top = (t: _MarkdownTable) => `\n### ${t.title} (${t.rows})\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`;
+  const top = (t: _MarkdownTable) => `\n### ${t.title} (${count(t.rows)})\n\n| ${t.columns.join(' | ')} |\n|${t.columns.map(h => '-'.repeat(h.length + 2)).join('|')}|\n`;
   const rowText = (t: _MarkdownTable, i: number) => `| ${t.cells(i).map(markdownCell).join(' | ')} |\n`;
   // Rows are rendered twice when there is a limit: once to learn whether everything fits, then to write.
   let whole = summary.length;
