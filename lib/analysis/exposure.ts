@@ -477,21 +477,21 @@ export function exposureOf(analysis: Analysis): WorkloadExposure[] {
     throw new NetpolError(ErrorCode.UNMODELLED_POLICY, 'exposure analysis covers NetworkPolicies only, and the input holds cluster-scoped policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy), which can allow or deny around them; analyse the exposure without those policies');
   }
   const computation = new ExposureComputation(engine);
-  // With each workload's name, worked out once for the sort.
-  const out: { exposure: WorkloadExposure; name: string }[] = [];
-  const seen = new Set<string>();
-  for (const cls of engine.classes) {
-    const ingress = computation.classSide(PolicyType.INGRESS, cls);
-    const egress = computation.classSide(PolicyType.EGRESS, cls);
-    for (const w of cls.workloads) {
-      const workload: WorkloadEndpoint = { type: 'workload', namespace: w.namespaceName, name: w.name, kind: w.kind };
-      const name = endpointName(workload);
-      if (seen.has(name)) continue;
-      seen.add(name);
-      out.push({ exposure: { workload, ingress, egress }, name });
+  // Each class's two directions, worked out once for its workloads.
+  const sides = new Map<WorkloadClass, { ingress: DirectionExposure; egress: DirectionExposure }>();
+  const out: WorkloadExposure[] = [];
+  // The workloads in name order, each name once (its first workload in class order), as the connection list has them.
+  for (const source of analysis._connectionLists(0).sources) {
+    const cls = source.cls;
+    if (!cls) continue;
+    let side = sides.get(cls);
+    if (!side) {
+      side = { ingress: computation.classSide(PolicyType.INGRESS, cls), egress: computation.classSide(PolicyType.EGRESS, cls) };
+      sides.set(cls, side);
     }
+    out.push({ workload: source.endpoint as WorkloadEndpoint, ingress: side.ingress, egress: side.egress });
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(e => e.exposure);
+  return out;
 }
 
 /** Whether the exposure names more than addresses (np-guard lists only such workloads in its exposure section). */
