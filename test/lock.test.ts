@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AllowFrom, DefaultDeny, Peer, PolicyType, Port, Selector } from '../lib';
-import { Analysis, endpointName, formatDiff } from '../lib/analysis';
+import { Analysis, ConnectionSet, Endpoint, endpointName, formatDiff } from '../lib/analysis';
 import { compareLock, formatLock, parseLock, readLockFile } from '../lib/cli/lock';
 import { loadPaths } from '../lib/model/load';
 import { connectivityLock, lockMatchers, netpolMatchers } from '../lib/testing';
@@ -184,6 +184,7 @@ describe('a large lock: written and checked without holding the connection list'
 });
 
 describe('a lock file read part by part', () => {
+  const lineOf = (c: { src: Endpoint; dst: Endpoint; conns: ConnectionSet }) => `${endpointName(c.src)} ${endpointName(c.dst)} ${c.conns}`;
   const lockOf = () => {
     const { cluster } = loadPaths([path.join(dir, 'dist')]);
     const analysis = Analysis.of(cluster);
@@ -203,8 +204,7 @@ describe('a lock file read part by part', () => {
       for (const partBytes of [1, 100, undefined]) {
         const read = readLockFile(file, partBytes);
         expect(read.workloads).toEqual(expected.workloads);
-        expect(read.connections.map(c => `${endpointName(c.src)} ${endpointName(c.dst)} ${c.conns}`))
-          .toEqual(expected.connections.map(c => `${endpointName(c.src)} ${endpointName(c.dst)} ${c.conns}`));
+        expect(read.connections.map(lineOf)).toEqual(expected.connections.map(lineOf));
       }
     }
   });

@@ -16,7 +16,11 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function plural(n: number, one: string, many: string): string {
+/**
+ * A count and its noun, as the review Markdown writes them (`25,018,464 pairs`, `1 row`).
+ * @internal
+ */
+export function _plural(n: number, one: string, many: string): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
@@ -28,7 +32,7 @@ export function diffSummaryLine(diff: DiffEntries): string {
   const { added, changed, removed } = diff.counts;
   const wider = changedGaining(diff);
   const changedText = changed > 0 && wider > 0 ? `${count(changed)} changed (${count(wider)} ${wider === 1 ? 'allows' : 'allow'} more)` : `${count(changed)} changed`;
-  return `**Connectivity diff:** ${plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${count(removed)} removed.`;
+  return `**Connectivity diff:** ${_plural(added, 'connection', 'connections')} newly allowed, ${changedText}, ${count(removed)} removed.`;
 }
 
 /** Options of the review Markdown. */

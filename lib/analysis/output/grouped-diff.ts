@@ -5,7 +5,7 @@
  */
 import { DiffCounts, DiffEntries, diffSize, DiffType } from '../diff';
 import type { GroupedDiffEntry } from '../grouped-diff';
-import { DiffMarkdownOptions, diffSummaryLine, _diffTables, _writeMarkdownTables } from './diff-markdown';
+import { DiffMarkdownOptions, diffSummaryLine, _diffTables, _plural, _writeMarkdownTables } from './diff-markdown';
 import { JsonConnectionSet, toJsonConnectionSet } from './diff-json';
 import { collectText } from './write';
 
@@ -35,10 +35,6 @@ export interface JsonGroupedDiffEntry {
   readonly pairs: number;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
 /**
  * `Connectivity diff by namespace:` then one line per group, `diff-type: removed, source: a, destination: b, ref1:
  * TCP 8080, ref2: No Connections, pairs: 12`; empty when the diff is.
@@ -55,7 +51,7 @@ export function formatGroupedDiffText(groups: readonly GroupedDiffEntry[]): stri
  */
 export function formatGroupedDiffMarkdown(diff: DiffEntries, groups: readonly GroupedDiffEntry[], options: DiffMarkdownOptions = {}): string {
   const summary = groups.length === 0 ? `${diffSummaryLine(diff)}\n`
-    : `${diffSummaryLine(diff)}\n\nGrouped by namespace: ${plural(diffSize(diff), 'pair', 'pairs')} of peers in ${plural(groups.length, 'row', 'rows')}.\n`;
+    : `${diffSummaryLine(diff)}\n\nGrouped by namespace: ${_plural(diffSize(diff), 'pair', 'pairs')} of peers in ${_plural(groups.length, 'row', 'rows')}.\n`;
   const rowsOf = (type: DiffType) => {
     const rows = groups.filter(g => g.type === type);
     return { rows, count: rows.length };
