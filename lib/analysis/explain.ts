@@ -124,9 +124,15 @@ function clusterRuleVerdict(rule: CompiledClusterRule): ClusterRuleVerdict {
   };
 }
 
+/** The other end of a connection as the tiers' rules match it. */
+function tierPeer(other: ResolvedEndpoint): TierPeer {
+  return other.type === 'workload' ? { cls: other.cls } : { address: other.address.address, family: other.address.family };
+}
+
 /**
  * The verdict of one side. What it reads of two workload classes is listed by `Verdicts.signature`
- * (lib/flows/replay.ts), which shares verdicts between pairs of classes that read alike: keep the two in step.
+ * (lib/flows/replay.ts), which shares verdicts between pairs of classes that read alike, and `sideAllows` decides
+ * `allowed` alone: keep the three in step.
  */
 function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEndpoint, other: ResolvedEndpoint,
   destination: ResolvedEndpoint, protocol: Protocol, port: number): SideVerdict {
@@ -142,7 +148,7 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
   }
   const dstClass = destination.type === 'workload' ? destination.cls : undefined;
   const tiers = engine.tiers;
-  const peer: TierPeer = other.type === 'workload' ? { cls: other.cls } : { address: other.address.address, family: other.address.family };
+  const peer = tierPeer(other);
   const what = `${otherName} ${protocol} ${port}`;
   // The Admin tier first: a matching Allow/Accept or Deny decides; a Pass, or no match, leaves it to what follows.
   let adminRule: ClusterRuleVerdict | undefined;
@@ -206,6 +212,42 @@ function sideVerdict(engine: Engine, direction: PolicyType, subject: ResolvedEnd
     ? ` (${near.map(r => `${r.name} matches ${otherName} but ${r.ports === 'No Connections' ? 'allows none of its ports: the rule\'s named ports do not resolve on the destination' : `allows only ${r.ports}`}`).join('; ')})`
     : '';
   return decided(false, `${before}${dirWord} of ${subjectName} is isolated by ${isolatedText}; no ${dirWord} rule allows ${otherName} ${protocol} ${port}${detail}`);
+}
+
+/**
+ * Whether one side lets the connection through: `sideVerdict(...).allowed`, decided the same way (keep the two in step)
+ * without wording anything or judging every rule: the first rule that allows it is enough.
+ */
+function sideAllows(engine: Engine, direction: PolicyType, subject: ResolvedEndpoint, other: ResolvedEndpoint,
+  destination: ResolvedEndpoint, protocol: Protocol, port: number): boolean {
+  if (subject.type === 'address' || engine.isUnpolicied(subject.cls)) return true;
+  const dstClass = destination.type === 'workload' ? destination.cls : undefined;
+  const tiers = engine.tiers;
+  if (tiers) {
+    const adminRules = tiers.rulesFor(ClusterPolicyTier.ADMIN, direction, subject.cls);
+    const rule = adminRules.length > 0 ? tiers.decidingRule(adminRules, tierPeer(other), dstClass, protocol, port) : undefined;
+    if (rule && rule.action !== TierAction.PASS) return rule.action === TierAction.ALLOW;
+  }
+  const side = engine.side(direction, subject.cls);
+  if (!side.isolated) {
+    const baselineRules = tiers ? tiers.rulesFor(ClusterPolicyTier.BASELINE, direction, subject.cls) : [];
+    if (!tiers || baselineRules.length === 0) return true;
+    return tiers.decidingRule(baselineRules, tierPeer(other), dstClass, protocol, port)?.action !== TierAction.DENY;
+  }
+  for (const rule of side.rules) {
+    const peerMatches = other.type === 'workload' ? engine.ruleMatchesOneClass(rule, other.cls) : engine.ruleMatchesAddress(rule, other.address);
+    if (peerMatches && engine.rulePorts(rule, dstClass).contains(protocol, port)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the connection is allowed: `explainConnection(...).allowed`, without the explanation. For a caller that
+ * judges many connections and words few of them (`replay` lists the denied ones).
+ * @internal
+ */
+export function _connectionAllowed(engine: Engine, src: ResolvedEndpoint, dst: ResolvedEndpoint, protocol: Protocol, port: number): boolean {
+  return sideAllows(engine, PolicyType.EGRESS, src, dst, dst, protocol, port) && sideAllows(engine, PolicyType.INGRESS, dst, src, dst, protocol, port);
 }
 
 /** Explains one connection between resolved endpoints (at least one a workload). */

@@ -9,11 +9,12 @@
  *   cluster dropped, split by `drop_reason_desc` into policy drops (POLICY_DENIED, POLICY_DENY, or no reason
  *   recorded) and drops for another reason (not a policy decision, so never called a disagreement).
  * - Flows are grouped before anything is analysed: by what was observed, source, destination, protocol and port.
- *   Each end is identified once per distinct end, and each verdict is worked out once per (source workload class or
- *   address range, destination class or range, protocol, port), between classes once per what the policies see of
- *   the two (see `Verdicts`), and worded per group, so the cost is linear in the flows plus one evaluation per
- *   distinct verdict. Memory: the groups (per-group counts, lines and distinct
- *   addresses), never the flows.
+ *   Each end is identified once per distinct end, and each group is judged allowed or not (the first rule that allows
+ *   it is enough). What decides and the explanation are worded when a report reads them: most groups of a capture are
+ *   allowed connections that the text and Markdown reports only count. A wording is worked out once per (source
+ *   workload class or address range, destination class or range, protocol, port), between classes once per what the
+ *   policies see of the two (see `Verdicts`). So the cost is linear in the flows plus one judgement per group. Memory:
+ *   the groups (per-group counts, lines and distinct addresses), never the flows.
  * - A pod end is matched to a workload of the manifests by namespace and labels: a workload whose pod template's
  *   labels (at least one) are all on the pod. Among several, the one Hubble names (`workloads[0]`) wins, then the
  *   one with the most labels. The pod is evaluated with its recorded labels, minus Cilium's and Kubernetes'
@@ -32,7 +33,7 @@
  *   do not name, an address-less reserved identity) makes its group "not evaluated", with the reason.
  */
 import {
-  _checkMaxLength, _cutNote, _NOTE_ROOM, Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
+  _checkMaxLength, _connectionAllowed, _cutNote, _NOTE_ROOM, Analysis, collectText, CompiledPolicy, DecidingTier, endpointShortName, Explanation, explainConnection, ResolvedEndpoint, SideVerdict, WorkloadClass, Write,
   PR_COMMENT_MAX_LENGTH,
 } from '../analysis';
 import { sortedKeys, sortKeys } from '../analysis/selectors';
@@ -122,10 +123,11 @@ export interface ReplayGroup {
   readonly allowed?: boolean;
   /**
    * What decides: for a denial, the policies isolating each side that denies (`ns/name`); for an allow, the rules
-   * that allow it on the isolated sides (`ns/name ingress[0]`); empty when no policy isolates either side.
+   * that allow it on the isolated sides (`ns/name ingress[0]`); empty when no policy isolates either side. Worked
+   * out when read, as a new array each time.
    */
   readonly decidedBy: string[];
-  /** The explanation, worded as `explain` words it (or why the group could not be evaluated). */
+  /** The explanation, worded as `explain` words it (or why the group could not be evaluated). Worked out when read. */
   readonly explanation: string;
 }
 
@@ -172,7 +174,7 @@ interface Identity {
   readonly key: string;
   readonly kind: 'pod' | 'named' | 'address' | 'node' | 'unknown';
   readonly namespace?: string;
-  /** The labels it is evaluated with (pods). */
+  /** The labels it is evaluated with (pods; shared by the ends with the same recorded labels, so read-only). */
   readonly labels?: Labels;
   readonly workloadName?: string;
   readonly workloadKind?: string;
@@ -223,10 +225,20 @@ class Ends {
   // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
   private readonly known = new Map<FlowEndpoint, IdentifiedEnd>();
   private readonly knownSources = new Map<FlowEndpoint, IdentifiedEnd>();
+  /** What each list of recorded labels says, read once per list (the reader shares the lists of ends with equal labels). */
+  private readonly podLabels = new Map<readonly string[], PodLabels>();
+  private readonly labelsOf = (labels: readonly string[]): PodLabels => {
+    let read = this.podLabels.get(labels);
+    if (!read) {
+      read = splitLabels(labels);
+      this.podLabels.set(labels, read);
+    }
+    return read;
+  };
 
   /**
-   * @param model matches each canonical identity as it is first seen (with the pod's labels, which are then dropped:
-   * only the match is kept)
+   * @param model matches each canonical identity as it is first seen (with the pod's labels, which it does not keep:
+   * only the match is; the labels are dropped with this object, once the flows are grouped)
    */
   constructor(private readonly model: ObservedCluster) {}
 
@@ -235,7 +247,7 @@ class Ends {
     const cache = side === 'source' && !endpoint.namespace ? this.knownSources : this.known;
     let identified = cache.get(endpoint);
     if (!identified) {
-      const { identity: own, allLabels } = identityOf(endpoint, side);
+      const { identity: own, allLabels } = identityOf(endpoint, side, this.labelsOf);
       const known = this.byKey.get(own.key);
       if (known) {
         identified = { own, canonical: known.canonical, id: known.id };
@@ -346,11 +358,7 @@ export function replayObservedFlows(cluster: ClusterModel, flows: readonly Obser
     groups.push(judge(verdicts, tally, source, destination));
   }
 
-  // By outcome (its rank looked up once per group, not twice per comparison), then as `compareGroupsOfOutcome`.
-  const ranked = groups.map(g => ({ g, rank: OUTCOME_RANK.get(g.outcome)! }));
-  ranked.sort((x, y) => x.rank - y.rank || compareGroupsOfOutcome(x.g, y.g));
-  groups.length = 0;
-  for (const r of ranked) groups.push(r.g);
+  sortGroups(groups);
   const counts = {} as { [outcome in ReplayOutcome]: ReplayCount };
   for (const outcome of REPLAY_OUTCOMES) counts[outcome] = { groups: 0, flows: 0 };
   for (const g of groups) {
@@ -405,20 +413,28 @@ function mergeTally(into: Tally, other: Tally): void {
   }
 }
 
-/**
- * `k8s:` labels of a pod end, in one pass over them: all but bookkeeping, and of those the stable ones as key →
- * value, sorted by key (what `stableLabels` gives).
- */
-function splitLabels(endpoint: FlowEndpoint): { all: Map<string, string>; stable: Labels } {
+/** What a pod end's recorded labels say (`splitLabels`); shared by the ends with the same list, so read-only. */
+interface PodLabels {
+  /** All `k8s:` labels but bookkeeping, key → value. */
+  readonly all: ReadonlyMap<string, string>;
+  /** Of those, the stable ones, sorted by key (what `stableLabels` gives). */
+  readonly stable: Labels;
+  /** `labelsText` of `stable`. */
+  readonly text: string;
+}
+
+/** `k8s:` labels of a pod end, in one pass over them (see `PodLabels`). */
+function splitLabels(labels: readonly string[]): PodLabels {
   const all = new Map<string, string>();
   const stable: Labels = {};
-  for (const label of endpoint.labels) {
+  for (const label of labels) {
     const split = kubernetesLabel(label);
     if (!split || isBookkeepingLabelKey(split.key)) continue;
     all.set(split.key, split.value);
     if (isStableLabelKey(split.key)) stable[split.key] = split.value;
   }
-  return { all, stable: sortKeys(stable) };
+  const sorted = sortKeys(stable);
+  return { all, stable: sorted, text: labelsText(sorted) };
 }
 
 /** The labels of an end's namespace that Cilium recorded (`io.cilium.k8s.namespace.labels.*`), the valid ones. */
@@ -461,7 +477,7 @@ function labelsText(labels: Labels): string {
  * except bookkeeping, to match workloads' pod templates against (a map: one look-up per template label, in pod label
  * sets that each have their own shape).
  */
-function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): { identity: Identity; allLabels?: ReadonlyMap<string, string> } {
+function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination', labelsOf: (labels: readonly string[]) => PodLabels): { identity: Identity; allLabels?: ReadonlyMap<string, string> } {
   if (endpoint.namespace) {
     const ns = endpoint.namespace;
     const workload = `${endpoint.workloadKind ?? ''}/${endpoint.workloadName ?? ''}`;
@@ -472,9 +488,9 @@ function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): { i
         workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, display: `${ns}/${name} (labels not recorded)`,
       } };
     }
-    const { all, stable: labels } = splitLabels(endpoint);
+    const { all, stable: labels, text } = labelsOf(endpoint.labels);
     const identity: Identity = {
-      key: `pod\u0001${ns}\u0001${workload}\u0001${labelsText(labels)}`, kind: 'pod', namespace: ns, labels,
+      key: `pod\u0001${ns}\u0001${workload}\u0001${text}`, kind: 'pod', namespace: ns, labels,
       workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, endpoint,
     };
     return { identity, allLabels: all };
@@ -544,14 +560,9 @@ class ObservedCluster {
     }
     if (identity.kind !== 'pod') return;
     const ns = identity.namespace!;
-    if (!this.declared.has(ns) && !this.namespaces.has(ns)) {
-      this.namespaces.set(ns, { name: ns, labels: namespaceLabels(identity.endpoint!) });
-    }
     const all = allLabels!;
     const labels = identity.labels!;
-    const inNamespace = this.byNamespace.get(ns) ?? [];
-    const sameName = (w: WorkloadModel) => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind);
-    const templates = this.templatesIn(ns);
+    const templates = this.templatesIn(ns, identity.endpoint!);
     // The workload the pod names, when its template matches: no other candidate is needed.
     let workload = templates.named(identity.workloadName, identity.workloadKind, all);
     const candidates = workload ? [] : templates.matching(all);
@@ -564,7 +575,7 @@ class ObservedCluster {
       }
     }
     if (!workload) {
-      const named = inNamespace.find(sameName);
+      const named = (this.byNamespace.get(ns) ?? []).find(w => w.name === identity.workloadName && (!identity.workloadKind || w.kind === identity.workloadKind));
       if (named) {
         this.notes.add(`${workloadRef(named)}: the manifests give its pods the labels ${labelsText(named.podLabels ?? {})}, but the observed pods carry ${labelsText(labels)}; they were evaluated with the observed labels (are the manifests what is deployed?)`);
       }
@@ -590,11 +601,16 @@ class ObservedCluster {
     this.matched.set(identity, { workload, evaluated, extra });
   }
 
-  private templatesIn(namespace: string): PodTemplateIndex {
+  /**
+   * The namespace's workloads indexed by pod template labels, made when a pod of the namespace is first matched; a
+   * namespace the manifests lack is then added with the labels Cilium recorded on that pod (`endpoint`).
+   */
+  private templatesIn(namespace: string, endpoint: FlowEndpoint): PodTemplateIndex {
     let index = this.templateIndexes.get(namespace);
     if (!index) {
       index = new PodTemplateIndex(this.byNamespace.get(namespace) ?? []);
       this.templateIndexes.set(namespace, index);
+      if (!this.declared.has(namespace)) this.namespaces.set(namespace, { name: namespace, labels: namespaceLabels(endpoint) });
     }
     return index;
   }
@@ -654,12 +670,14 @@ class ObservedCluster {
     const ns = identity.namespace!;
     const workload = match.workload;
     const shortName = workload ? workload.name : identity.workloadName ?? labelsText(identity.labels ?? {});
-    const endpoint: ReplayEndpoint = workload
-      ? {
-        kind: 'workload', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(match.evaluated.podLabels ?? {}) }, workload: workloadRef(workload),
-        ...(match.extra ? { extraLabels: match.extra } : {}),
-      }
-      : { kind: 'pod', name: `${ns}/${shortName}`, namespace: ns, labels: { ...(identity.labels ?? {}) } };
+    // Joined rather than concatenated: a flat string, which the sort of the groups compares several times.
+    const name = [ns, shortName].join('/');
+    // Literals rather than a spread of the optional member: this runs for every distinct pod of a capture.
+    const endpoint: ReplayEndpoint = !workload
+      ? { kind: 'pod', name, namespace: ns, labels: { ...(identity.labels ?? {}) } }
+      : match.extra
+        ? { kind: 'workload', name, namespace: ns, labels: { ...(match.evaluated.podLabels ?? {}) }, workload: workloadRef(workload), extraLabels: match.extra }
+        : { kind: 'workload', name, namespace: ns, labels: { ...(match.evaluated.podLabels ?? {}) }, workload: workloadRef(workload) };
     const cls = classOf.get(match.evaluated)!;
     return { endpoint, resolved: { type: 'workload', endpoint: { type: 'workload', namespace: ns, name: shortName, kind: workload?.kind ?? 'Pod' }, cls } };
   }
@@ -747,31 +765,37 @@ function compareAddresses(a: string, b: string): number {
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
-/** The group's verdict: the explanation of its connection, and the outcome against what was observed. */
+/**
+ * The group's verdict: whether the policies allow its connection, and the outcome against what was observed. What
+ * decides and the explanation are worded when read (see `deferWording`): a report words only the groups it lists.
+ */
 function judge(verdicts: Verdicts, tally: Tally, source: Resolved, destination: Resolved): ReplayGroup {
   const connection = () => `${source.endpoint.name} to ${destination.endpoint.name} on ${tally.protocol} ${tally.port}`;
-  const verdict = (allowed: boolean, decidedBy: string[], explanation: string): ReplayGroup =>
-    group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed, decidedBy, explanation);
+  const verdict = (allowed: boolean, explanation: string): ReplayGroup =>
+    group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed, [], explanation);
   for (const end of [source, destination]) {
     if (end.endpoint.kind === 'unknown') {
       return group(tally, source, destination, 'not-evaluated', undefined, [], `not evaluated: ${end.endpoint.name} cannot be matched to anything a NetworkPolicy selects`);
     }
   }
   if (source.endpoint.kind === 'node' && destination.resolved?.type === 'workload') {
-    return verdict(true, [], `${connection()} is allowed whatever the policies: Kubernetes lets a pod's own node (reserved:host) reach it, for kubelet probes`);
+    return verdict(true, `${connection()} is allowed whatever the policies: Kubernetes lets a pod's own node (reserved:host) reach it, for kubelet probes`);
   }
   if (!source.resolved || !destination.resolved || (source.resolved.type === 'address' && destination.resolved.type === 'address')) {
-    return verdict(true, [], `${connection()} is allowed: neither end is a pod of the cluster, so no NetworkPolicy applies`);
+    return verdict(true, `${connection()} is allowed: neither end is a pod of the cluster, so no NetworkPolicy applies`);
   }
-  const explained = verdicts.of(source.resolved, destination.resolved, tally.protocol as Protocol, tally.port);
-  return verdict(explained.allowed, explained.decidedBy, explained.text);
+  const protocol = tally.protocol as Protocol;
+  const allowed = verdicts.allowed(source.resolved, destination.resolved, protocol, tally.port);
+  const g = group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed);
+  return deferWording(g, { verdicts, source: source.resolved, destination: destination.resolved, protocol });
 }
 
 /**
  * A group as the result holds it: its members in the order the JSON report lists them (`dropReasons` only for a group
- * with drops, `allowed` only for a group that was evaluated).
+ * with drops, `allowed` only for a group that was evaluated), `decidedBy` and `explanation` last (left for
+ * `deferWording` when not given).
  */
-function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined, decidedBy: string[], explanation: string): ReplayGroup {
+function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined, decidedBy?: string[], explanation?: string): ReplayGroup {
   const g: { -readonly [K in keyof ReplayGroup]: ReplayGroup[K] } = {
     observed: tally.observed, source: source.endpoint, destination: destination.endpoint, protocol: tally.protocol, port: tally.port,
     // The tally's counts are handed over, not copied: a tally is dropped once its group is made.
@@ -782,9 +806,53 @@ function group(tally: Tally, source: Resolved, destination: Resolved, outcome: R
   g.lastLine = tally.lastLine;
   g.outcome = outcome;
   if (allowed !== undefined) g.allowed = allowed;
-  g.decidedBy = decidedBy;
-  g.explanation = explanation;
+  if (explanation !== undefined) {
+    g.decidedBy = decidedBy!;
+    g.explanation = explanation;
+  }
   return g;
+}
+
+/** What a group's deferred wording is worked out from. */
+interface Wording {
+  readonly verdicts: Verdicts;
+  readonly source: ResolvedEndpoint;
+  readonly destination: ResolvedEndpoint;
+  readonly protocol: Protocol;
+}
+
+/** Where a group with deferred wording keeps its `Wording` (not enumerable: no report or comparison sees it). */
+const WORDING = Symbol('wording');
+
+type DeferredGroup = ReplayGroup & { readonly [WORDING]: Wording };
+
+/** The deferred members, in the order of `group`'s (shared by every group: one shape for all). */
+const DEFERRED_MEMBERS: PropertyDescriptorMap = {
+  decidedBy: {
+    enumerable: true, configurable: true,
+    get(this: DeferredGroup): string[] {
+      const w = this[WORDING];
+      return [...w.verdicts.template(w.source, w.destination, w.protocol, this.port).decidedBy];
+    },
+  },
+  explanation: {
+    enumerable: true, configurable: true,
+    get(this: DeferredGroup): string {
+      const w = this[WORDING];
+      return w.verdicts.text(w.source, w.destination, w.protocol, this.port);
+    },
+  },
+};
+
+/**
+ * Gives the group `decidedBy` and `explanation` as members worked out each time they are read (a new array, the same
+ * text), from the verdict its pair of ends shares. They enumerate, serialize and compare as plain members do. Most
+ * groups of a capture are allowed connections that the text and Markdown reports only count, so their wording is
+ * never made; the JSON report makes each as it writes it, and holds none.
+ */
+function deferWording(g: ReplayGroup, wording: Wording): ReplayGroup {
+  Object.defineProperty(g, WORDING, { value: wording });
+  return Object.defineProperties(g, DEFERRED_MEMBERS);
 }
 
 /** A resolved end with its name replaced by a placeholder (`side` tells the two apart), and the placeholder. */
@@ -797,9 +865,10 @@ function placeholder(end: ResolvedEndpoint, side: string): { end: ResolvedEndpoi
 }
 
 /**
- * The verdict of each connection, worked out once per (source workload class or address, destination class or
- * address, protocol, port): `explainConnection` with placeholders for the two ends' names, then worded per group with
- * its ends' names, which gives the same text as explaining the group itself (the names only enter the text).
+ * The verdict of each connection: whether it is allowed (`allowed`, judged for each group), and its wording
+ * (`template`, `text`), worked out once per (source workload class or address, destination class or address,
+ * protocol, port): `explainConnection` with placeholders for the two ends' names, then filled in per group with its
+ * ends' names, which gives the same text as explaining the group itself (the names only enter the text).
  *
  * Between two workload classes, the verdict is also shared by every pair of classes with the same `signature`: what
  * `explainConnection` reads of the two classes. A capture names many classes (every distinct label set of every
@@ -819,15 +888,25 @@ class Verdicts {
 
   constructor(private readonly analysis: Analysis) {}
 
-  /** Whether the connection is allowed, what decides, and the explanation. */
-  public of(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): { allowed: boolean; decidedBy: string[]; text: string } {
-    const cached = source.type === 'workload' && destination.type === 'workload'
+  /** Whether the connection is allowed (`explainConnection`'s verdict, without its wording). */
+  public allowed(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): boolean {
+    return _connectionAllowed(this.analysis.engine, source, destination, protocol, port);
+  }
+
+  /** The connection's verdict with the ends' names left open, worked out once per pair of ends that read alike. */
+  public template(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): VerdictTemplate {
+    return source.type === 'workload' && destination.type === 'workload'
       ? this.betweenClasses(source, destination, protocol, port)
       : this.cached(`${endKey(source)}\u0000${endKey(destination)}\u0000${protocol}\u0000${port}`, () => this.explain(source, destination, protocol, port));
+  }
+
+  /** The explanation of the connection, as `explainConnection` words it. */
+  public text(source: ResolvedEndpoint, destination: ResolvedEndpoint, protocol: Protocol, port: number): string {
+    const text = this.template(source, destination, protocol, port).text;
     const names = [endpointShortName(source.endpoint), endpointShortName(destination.endpoint)];
-    let text = cached.text.parts[0];
-    for (let i = 0; i < cached.text.slots.length; i++) text += names[cached.text.slots[i]] + cached.text.parts[i + 1];
-    return { allowed: cached.allowed, decidedBy: [...cached.decidedBy], text };
+    let filled = text.parts[0];
+    for (let i = 0; i < text.slots.length; i++) filled += names[text.slots[i]] + text.parts[i + 1];
+    return filled;
   }
 
   /** The verdict between two workload classes, from the first pair of classes with the same `signature`. */
@@ -983,12 +1062,30 @@ function decidedBy(explanation: Explanation): string[] {
 /** Each outcome's position in `REPLAY_OUTCOMES`: the order of the groups. */
 const OUTCOME_RANK: ReadonlyMap<ReplayOutcome, number> = new Map(REPLAY_OUTCOMES.map((o, i) => [o, i]));
 
-/** The order of two groups of one outcome: by source name, destination name, protocol, port and observed verdict. */
-function compareGroupsOfOutcome(a: ReplayGroup, b: ReplayGroup): number {
-  if (a.source.name !== b.source.name) return a.source.name < b.source.name ? -1 : 1;
-  if (a.destination.name !== b.destination.name) return a.destination.name < b.destination.name ? -1 : 1;
-  if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
-  return a.port - b.port || a.observed.localeCompare(b.observed);
+/**
+ * Sorts the groups by outcome (`REPLAY_OUTCOMES` order), then source name, destination name, protocol, port and
+ * observed verdict. The names are compared once, in a sort of the distinct ends (an end object is shared by its
+ * groups), and the groups then sort on the ends' positions: numbers, not strings, at each comparison.
+ */
+function sortGroups(groups: ReplayGroup[]): void {
+  const position = new Map<ReplayEndpoint, number>();
+  const ends: ReplayEndpoint[] = [];
+  for (const g of groups) {
+    for (const end of [g.source, g.destination]) {
+      if (position.has(end)) continue;
+      position.set(end, 0);
+      ends.push(end);
+    }
+  }
+  ends.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Ends with the same name (an address group's, say) share a position.
+  ends.forEach((end, i) => position.set(end, i > 0 && ends[i - 1].name === end.name ? position.get(ends[i - 1])! : i));
+  const keyed = groups.map(g => ({
+    g, outcome: OUTCOME_RANK.get(g.outcome)!, source: position.get(g.source)!, destination: position.get(g.destination)!,
+  }));
+  keyed.sort((x, y) => x.outcome - y.outcome || x.source - y.source || x.destination - y.destination
+    || (x.g.protocol === y.g.protocol ? 0 : x.g.protocol < y.g.protocol ? -1 : 1) || x.g.port - y.g.port || x.g.observed.localeCompare(y.g.observed));
+  keyed.forEach((k, i) => { groups[i] = k.g; });
 }
 
 /** The output formats of a replay report. */

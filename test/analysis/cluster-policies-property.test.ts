@@ -7,7 +7,7 @@
  * answers from the two endpoints' workloads alone agree with its whole-cluster engine.
  */
 import * as fc from 'fast-check';
-import { Analysis, ConnectionSet, endpointName, HostNetworkMode, parseAddress } from '../../lib/analysis';
+import { _connectionAllowed, Analysis, ConnectionSet, endpointName, explainConnection, HostNetworkMode, parseAddress } from '../../lib/analysis';
 import {
   checkClusterPolicy, CLUSTER_POLICY_V1ALPHA1, CLUSTER_POLICY_V1ALPHA2, ClusterPolicyAction, ClusterPolicyKind, ClusterPolicyModel,
   ClusterPolicyPeerModel, ClusterPolicyPortModel, ClusterPolicyRuleModel, ClusterPolicyTier,
@@ -257,5 +257,35 @@ describe('pair queries answered from the two endpoints\' workloads alone (before
       const whole = wholeAnalysis(cluster, { hostNetwork: mode });
       for (const q of queries) expect(answer(() => one, q)).toEqual(answer(() => whole, q));
     }), { numRuns: 150 });
+  });
+});
+
+describe('a verdict without its explanation (what replay judges most connections by)', () => {
+  test('equals the naive evaluator\'s and the explanation\'s, for every pair of workloads and every workload with every sampled address, tiers included (random tiered clusters)', () => {
+    const caseArb = fc.tuple(tieredClusterArb, fc.constantFrom(HostNetworkMode.AS_POD, HostNetworkMode.NODE));
+    fc.assert(fc.property(caseArb, ([cluster, mode]) => {
+      const analysis = Analysis.of(cluster, { hostNetwork: mode });
+      const ends: { end: End; ref: string }[] = [
+        ...cluster.workloads.map(w => ({ end: { workload: w }, ref: `${w.namespaceName}/${w.name}[${w.kind}]` })),
+        ...SAMPLE_IPS.map(ip => ({ end: { ip }, ref: ip })),
+      ];
+      const problems: string[] = [];
+      for (const src of ends) {
+        for (const dst of ends) {
+          if (src === dst || ('ip' in src.end && 'ip' in dst.end)) continue;
+          const [s, d] = [analysis.resolve(src.ref), analysis.resolve(dst.ref)];
+          for (const protocol of PROTOCOLS) {
+            for (const port of SAMPLE_PORTS) {
+              const allowed = _connectionAllowed(analysis.engine, s, d, protocol, port);
+              const explained = explainConnection(analysis.engine, s, d, protocol, port).allowed;
+              // The naive evaluator knows nothing of NODE mode, in which no policy isolates a host-network pod.
+              const naive = mode === HostNetworkMode.AS_POD ? naiveAllowed(cluster, src.end, dst.end, protocol, port) : explained;
+              if (allowed !== explained || allowed !== naive) problems.push(`${src.ref} => ${dst.ref} ${protocol} ${port}: ${allowed}, explained ${explained}, naive ${naive}`);
+            }
+          }
+        }
+      }
+      if (problems.length > 0) throw new Error(`${problems.length} disagreements, e.g.\n${problems.slice(0, 5).join('\n')}\n${JSON.stringify(cluster)}`);
+    }), { numRuns: 100 });
   });
 });

@@ -8,13 +8,15 @@
  * frontend on the named port http, 8080 on api).
  */
 import * as fs from 'fs';
+import * as fc from 'fast-check';
 import * as os from 'os';
 import * as path from 'path';
 import { Analysis } from '../../lib/analysis';
 import { run } from '../../lib/cli/main';
 import { parseHubbleFlows } from '../../lib/flows/hubble';
-import { replayHubbleFlows, replayObservedFlows, ReplayGroup } from '../../lib/flows/replay';
+import { REPLAY_OUTCOMES, replayHubbleFlows, replayObservedFlows, ReplayGroup } from '../../lib/flows/replay';
 import { loadText } from '../../lib/model/load';
+import { FlowProtocol } from '../../lib/flows/hubble';
 import { flow, pod, world } from './flows';
 import { fixture, fixtureText } from './support';
 
@@ -514,5 +516,59 @@ describe('replayObservedFlows: grouping', () => {
     const result = replayObservedFlows(manifests(), [flow(world('192.0.2.1'), world('198.51.100.1'), 'TCP', 443)]);
     expect(result.groups[0]).toMatchObject({ outcome: 'allowed', decidedBy: [] });
     expect(result.groups[0].explanation).toContain('neither end is a pod of the cluster');
+  });
+});
+
+describe('replayObservedFlows: the groups as data', () => {
+  test('what decides and the explanation, worked out when read, enumerate, serialize and compare as plain members', () => {
+    // GIVEN a capture with an allowed (egress of web is not isolated), a denied and an unevaluated group
+    const cluster = manifests(DEPLOYMENT('web', { app: 'web' }));
+    const web = pod('shop', 'web', { app: 'web' });
+    const api = pod('shop', 'api', { app: 'api' });
+    const result = replayObservedFlows(cluster, [
+      flow(web, world('192.0.2.1'), 'TCP', 443), flow(web, api, 'TCP', 8080), flow(web, { ...api, labels: [], labelsMissing: true, workloadName: 'gone' }, 'TCP', 8080),
+    ]);
+    expect(result.groups.map(g => g.outcome)).toEqual(['would-deny', 'not-evaluated', 'allowed']);
+    for (const g of result.groups) {
+      // THEN each group's members are listed in the JSON report's order, decidedBy and explanation last
+      const plain = JSON.parse(JSON.stringify(g));
+      expect(Object.keys(g)).toEqual(Object.keys(plain));
+      expect(Object.keys(g).slice(-2)).toEqual(['decidedBy', 'explanation']);
+      // AND a copy, a comparison and a second read see the same values
+      expect({ ...g }).toEqual(plain);
+      expect(g).toEqual(plain);
+      expect([g.explanation, g.decidedBy]).toEqual([plain.explanation, plain.decidedBy]);
+    }
+    // AND a caller changing the array it read changes no later read
+    const denied = result.groups[0];
+    denied.decidedBy.push('something else');
+    expect(denied.decidedBy).toEqual(['shop/default-deny-ingress']);
+    expect(denied.explanation).toBe(Analysis.of(cluster).explain('shop/web', 'shop/api', 8080).text);
+  });
+
+  test('groups are in outcome order, then by source name, destination name, protocol, port and observed verdict (random captures)', () => {
+    // GIVEN pods of two workloads (one under the default deny), addresses (two every ipBlock treats alike, so their
+    // groups merge under a two-address name), any port, protocol and verdict
+    const cluster = manifests(DEPLOYMENT('web', { app: 'web' }));
+    const ends = [pod('shop', 'web', { app: 'web' }), pod('shop', 'api', { app: 'api' }), world('192.0.2.1'), world('192.0.2.2'), world('198.51.100.7')];
+    const flowArb = fc.record({
+      source: fc.nat({ max: ends.length - 1 }), destination: fc.nat({ max: ends.length - 1 }), port: fc.constantFrom(53, 80, 8080),
+      protocol: fc.constantFrom<FlowProtocol>('TCP', 'UDP', 'SCTP'), verdict: fc.constantFrom('FORWARDED', 'AUDIT', 'DROPPED'),
+      dropReason: fc.constantFrom(undefined, 'POLICY_DENIED', 'UNKNOWN_CONNECTION_TRACKING_STATE'),
+    });
+    fc.assert(fc.property(fc.array(flowArb, { minLength: 1, maxLength: 30 }), records => {
+      const flows = records.map(r => flow(ends[r.source], ends[r.destination], r.protocol, r.port, { verdict: r.verdict, ...(r.verdict === 'DROPPED' && r.dropReason ? { dropReason: r.dropReason } : {}) }));
+      const groups = replayObservedFlows(cluster, flows).groups;
+      // THEN the order is the documented one, worked out here from the groups' own members
+      const order = (g: ReplayGroup) => [REPLAY_OUTCOMES.indexOf(g.outcome), g.source.name, g.destination.name, g.protocol, g.port, g.observed] as const;
+      const compare = (a: ReplayGroup, b: ReplayGroup) => {
+        const [x, y] = [order(a), order(b)];
+        for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+        return 0;
+      };
+      expect(groups.map(key)).toEqual([...groups].sort(compare).map(key));
+      // AND no flow is lost
+      expect(groups.reduce((n, g) => n + g.flows, 0)).toBe(flows.length);
+    }), { numRuns: 200 });
   });
 });
