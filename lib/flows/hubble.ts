@@ -405,8 +405,6 @@ class EndpointTable {
   private readonly byKey = new Map<string, FlowEndpoint[]>();
   /** Every label string of the ends kept, once. */
   private readonly labels = new Map<string, string>();
-  /** Every list of labels of the ends kept, once, by its labels joined: the pods of a workload record the same list. */
-  private readonly labelLists = new Map<string, string[]>();
   private readonly checked = { source: new Map<FlowEndpoint, FlowProblem[]>(), destination: new Map<FlowEndpoint, FlowProblem[]>() };
 
   /** `readEndpoint`, with the end shared with the earlier flows that have the same one. */
@@ -420,31 +418,22 @@ class EndpointTable {
     const candidates = this.byKey.get(key);
     const known = candidates?.find(k => sameEndpoint(k, e));
     if (known) return { endpoint: known, problems: read.problems };
-    // A new end, made by `readEndpoint` for this call: its list can be replaced.
-    (e as { labels: string[] }).labels = this.shareLabels(e.labels);
+    this.shareLabels(e.labels);
     if (candidates) candidates.push(e);
     else this.byKey.set(key, [e]);
     return read;
   }
 
   /**
-   * The labels of a new end (a list only it holds) as read before: the same list when an earlier end had the same
-   * labels in the same order (the pods of a workload), else this list with the same strings as read before (the pods
-   * of a namespace share some). A large capture would otherwise keep a copy per pod, and a reader of the ends can
-   * work out what a list says once per list.
+   * Replaces the labels of a new end (a list only it holds) by the same strings read before: the pods of a
+   * namespace or a workload carry the same labels, and a large capture would otherwise keep a copy per pod.
    */
-  private shareLabels(labels: string[]): string[] {
-    const key = labels.join('\n');
-    const list = this.labelLists.get(key);
-    // Equal joined, the lists are equal unless a label holds a line break.
-    if (list && list.length === labels.length && list.every((l, i) => l === labels[i])) return list;
+  private shareLabels(labels: string[]): void {
     for (let i = 0; i < labels.length; i++) {
       const known = this.labels.get(labels[i]);
       if (known === undefined) this.labels.set(labels[i], labels[i]);
       else labels[i] = known;
     }
-    if (!list) this.labelLists.set(key, labels);
-    return labels;
   }
 
   /** `checkFlowEndpoint`, once per end and side. */

@@ -174,7 +174,7 @@ interface Identity {
   readonly key: string;
   readonly kind: 'pod' | 'named' | 'address' | 'node' | 'unknown';
   readonly namespace?: string;
-  /** The labels it is evaluated with (pods; shared by the ends with the same recorded labels, so read-only). */
+  /** The labels it is evaluated with (pods). */
   readonly labels?: Labels;
   readonly workloadName?: string;
   readonly workloadKind?: string;
@@ -225,20 +225,10 @@ class Ends {
   // A pod is the same end either way; only an end without a namespace can be told apart by its side (the node).
   private readonly known = new Map<FlowEndpoint, IdentifiedEnd>();
   private readonly knownSources = new Map<FlowEndpoint, IdentifiedEnd>();
-  /** What each list of recorded labels says, read once per list (the reader shares the lists of ends with equal labels). */
-  private readonly podLabels = new Map<readonly string[], PodLabels>();
-  private readonly labelsOf = (labels: readonly string[]): PodLabels => {
-    let read = this.podLabels.get(labels);
-    if (!read) {
-      read = splitLabels(labels);
-      this.podLabels.set(labels, read);
-    }
-    return read;
-  };
 
   /**
-   * @param model matches each canonical identity as it is first seen (with the pod's labels, which it does not keep:
-   * only the match is; the labels are dropped with this object, once the flows are grouped)
+   * @param model matches each canonical identity as it is first seen (with the pod's labels, which are then dropped:
+   * only the match is kept)
    */
   constructor(private readonly model: ObservedCluster) {}
 
@@ -247,7 +237,7 @@ class Ends {
     const cache = side === 'source' && !endpoint.namespace ? this.knownSources : this.known;
     let identified = cache.get(endpoint);
     if (!identified) {
-      const { identity: own, allLabels } = identityOf(endpoint, side, this.labelsOf);
+      const { identity: own, allLabels } = identityOf(endpoint, side);
       const known = this.byKey.get(own.key);
       if (known) {
         identified = { own, canonical: known.canonical, id: known.id };
@@ -413,28 +403,20 @@ function mergeTally(into: Tally, other: Tally): void {
   }
 }
 
-/** What a pod end's recorded labels say (`splitLabels`); shared by the ends with the same list, so read-only. */
-interface PodLabels {
-  /** All `k8s:` labels but bookkeeping, key → value. */
-  readonly all: ReadonlyMap<string, string>;
-  /** Of those, the stable ones, sorted by key (what `stableLabels` gives). */
-  readonly stable: Labels;
-  /** `labelsText` of `stable`. */
-  readonly text: string;
-}
-
-/** `k8s:` labels of a pod end, in one pass over them (see `PodLabels`). */
-function splitLabels(labels: readonly string[]): PodLabels {
+/**
+ * `k8s:` labels of a pod end, in one pass over them: all but bookkeeping, and of those the stable ones as key →
+ * value, sorted by key (what `stableLabels` gives).
+ */
+function splitLabels(endpoint: FlowEndpoint): { all: Map<string, string>; stable: Labels } {
   const all = new Map<string, string>();
   const stable: Labels = {};
-  for (const label of labels) {
+  for (const label of endpoint.labels) {
     const split = kubernetesLabel(label);
     if (!split || isBookkeepingLabelKey(split.key)) continue;
     all.set(split.key, split.value);
     if (isStableLabelKey(split.key)) stable[split.key] = split.value;
   }
-  const sorted = sortKeys(stable);
-  return { all, stable: sorted, text: labelsText(sorted) };
+  return { all, stable: sortKeys(stable) };
 }
 
 /** The labels of an end's namespace that Cilium recorded (`io.cilium.k8s.namespace.labels.*`), the valid ones. */
@@ -477,7 +459,7 @@ function labelsText(labels: Labels): string {
  * except bookkeeping, to match workloads' pod templates against (a map: one look-up per template label, in pod label
  * sets that each have their own shape).
  */
-function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination', labelsOf: (labels: readonly string[]) => PodLabels): { identity: Identity; allLabels?: ReadonlyMap<string, string> } {
+function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination'): { identity: Identity; allLabels?: ReadonlyMap<string, string> } {
   if (endpoint.namespace) {
     const ns = endpoint.namespace;
     const workload = `${endpoint.workloadKind ?? ''}/${endpoint.workloadName ?? ''}`;
@@ -488,9 +470,9 @@ function identityOf(endpoint: FlowEndpoint, side: 'source' | 'destination', labe
         workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, display: `${ns}/${name} (labels not recorded)`,
       } };
     }
-    const { all, stable: labels, text } = labelsOf(endpoint.labels);
+    const { all, stable: labels } = splitLabels(endpoint);
     const identity: Identity = {
-      key: `pod\u0001${ns}\u0001${workload}\u0001${text}`, kind: 'pod', namespace: ns, labels,
+      key: `pod\u0001${ns}\u0001${workload}\u0001${labelsText(labels)}`, kind: 'pod', namespace: ns, labels,
       workloadName: endpoint.workloadName, workloadKind: endpoint.workloadKind, endpoint,
     };
     return { identity, allLabels: all };

@@ -53,26 +53,6 @@ describe('parseHubbleFlows shares the ends of flows', () => {
     expect(new Set(flows.map(f => f.destination)).size).toBe(1);
   });
 
-  test('ends with the same labels in the same order share one list; others keep their own', () => {
-    // GIVEN web-0 and web-1 with the same labels, web-2 with them in another order, and two ends whose labels join
-    // alike with a line break (a label holding one is invalid, but must not be taken for two)
-    const odd = [web('web-3', ['k8s:a=x\nk8s:b=y']), web('web-4', ['k8s:a=x', 'k8s:b=y'])];
-    const text = [
-      record(web('web-0', ['k8s:app=web', 'k8s:tier=x']), api, 80), record(web('web-1', ['k8s:app=web', 'k8s:tier=x']), api, 80),
-      record(web('web-2', ['k8s:tier=x', 'k8s:app=web']), api, 80), ...odd.map(o => record(o, api, 80)),
-    ].join('\n');
-    // WHEN read (the odd ones only to see their ends; they are skipped as invalid)
-    const { flows } = parseHubbleFlows(text);
-    const sources = flows.map(f => f.source);
-    // THEN web-0 and web-1 share their list, and web-2 has its own
-    expect(sources.slice(0, 3).map(s => s.podName)).toEqual(['web-0', 'web-1', 'web-2']);
-    expect(sources[1].labels).toBe(sources[0].labels);
-    expect(sources[2].labels).not.toBe(sources[0].labels);
-    expect(sources[2].labels).toEqual(['k8s:tier=x', 'k8s:app=web']);
-    // AND the two lists that join alike stay apart
-    expect(flows.find(f => f.source.podName === 'web-4')?.source.labels).toEqual(['k8s:a=x', 'k8s:b=y']);
-  });
-
   test('an end whose values are invalid is reported for every record that has it, not only the first', () => {
     // GIVEN two records whose source carries an invalid label value, at lines 1 and 3
     const bad = web('web-0', ['k8s:app=web', 'k8s:tier=not valid']);
