@@ -143,7 +143,10 @@ export interface ReplayCount {
 export interface ReplayResult {
   /** The connection starts replayed. */
   readonly flows: number;
-  /** The groups, by outcome (`REPLAY_OUTCOMES` order), then source, destination, protocol and port. */
+  /**
+   * The groups, by outcome (`REPLAY_OUTCOMES` order), then source, destination, protocol and port. They word their
+   * `decidedBy` and `explanation` from the replay's analysis of the observed workloads, which they hold.
+   */
   readonly groups: ReplayGroup[];
   /** Groups and flows per outcome. */
   readonly counts: { readonly [outcome in ReplayOutcome]: ReplayCount };
@@ -754,10 +757,10 @@ function compareAddresses(a: string, b: string): number {
 function judge(verdicts: Verdicts, tally: Tally, source: Resolved, destination: Resolved): ReplayGroup {
   const connection = () => `${source.endpoint.name} to ${destination.endpoint.name} on ${tally.protocol} ${tally.port}`;
   const verdict = (allowed: boolean, explanation: string): ReplayGroup =>
-    group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed, [], explanation);
+    group(tally, source, destination, outcomeOf(tally.observed, allowed), allowed, { decidedBy: [], explanation });
   for (const end of [source, destination]) {
     if (end.endpoint.kind === 'unknown') {
-      return group(tally, source, destination, 'not-evaluated', undefined, [], `not evaluated: ${end.endpoint.name} cannot be matched to anything a NetworkPolicy selects`);
+      return group(tally, source, destination, 'not-evaluated', undefined, { decidedBy: [], explanation: `not evaluated: ${end.endpoint.name} cannot be matched to anything a NetworkPolicy selects` });
     }
   }
   if (source.endpoint.kind === 'node' && destination.resolved?.type === 'workload') {
@@ -774,10 +777,11 @@ function judge(verdicts: Verdicts, tally: Tally, source: Resolved, destination: 
 
 /**
  * A group as the result holds it: its members in the order the JSON report lists them (`dropReasons` only for a group
- * with drops, `allowed` only for a group that was evaluated), `decidedBy` and `explanation` last (left for
- * `deferWording` when not given).
+ * with drops, `allowed` only for a group that was evaluated), `decidedBy` and `explanation` last (`wording`, or left
+ * for `deferWording`).
  */
-function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined, decidedBy?: string[], explanation?: string): ReplayGroup {
+function group(tally: Tally, source: Resolved, destination: Resolved, outcome: ReplayOutcome, allowed: boolean | undefined,
+  wording?: Pick<ReplayGroup, 'decidedBy' | 'explanation'>): ReplayGroup {
   const g: { -readonly [K in keyof ReplayGroup]: ReplayGroup[K] } = {
     observed: tally.observed, source: source.endpoint, destination: destination.endpoint, protocol: tally.protocol, port: tally.port,
     // The tally's counts are handed over, not copied: a tally is dropped once its group is made.
@@ -788,9 +792,9 @@ function group(tally: Tally, source: Resolved, destination: Resolved, outcome: R
   g.lastLine = tally.lastLine;
   g.outcome = outcome;
   if (allowed !== undefined) g.allowed = allowed;
-  if (explanation !== undefined) {
-    g.decidedBy = decidedBy!;
-    g.explanation = explanation;
+  if (wording) {
+    g.decidedBy = wording.decidedBy;
+    g.explanation = wording.explanation;
   }
   return g;
 }
