@@ -111,16 +111,28 @@ export class ExposureConnections {
    * numbered ranges and then its named ports (`TCP 80,8080-8081,http`).
    */
   public toString(): string {
-    if (this.isAll()) return 'All Connections';
-    if (this.isEmpty()) return 'No Connections';
-    const groups: string[] = [];
-    for (const protocol of PROTOCOLS) {
-      const parts = this.ports.ranges(protocol).map(r => (r.first === r.last ? `${r.first}` : `${r.first}-${r.last}`));
-      for (const p of this.namedPorts) if (p.protocol === protocol) parts.push(p.name);
-      if (parts.length > 0) groups.push(`${protocol} ${parts.join(',')}`);
+    let text = connectionTexts.get(this);
+    if (text === undefined) {
+      text = connectionsText(this);
+      connectionTexts.set(this, text);
     }
-    return groups.join(',');
+    return text;
   }
+}
+
+/** Each set's text, worked out once: the workloads of a class share their sets, and the exposure text repeats them. */
+const connectionTexts = new WeakMap<ExposureConnections, string>();
+
+function connectionsText(conns: ExposureConnections): string {
+  if (conns.isAll()) return 'All Connections';
+  if (conns.isEmpty()) return 'No Connections';
+  const groups: string[] = [];
+  for (const protocol of PROTOCOLS) {
+    const parts = conns.ports.ranges(protocol).map(r => (r.first === r.last ? `${r.first}` : `${r.first}-${r.last}`));
+    for (const p of conns.namedPorts) if (p.protocol === protocol) parts.push(p.name);
+    if (parts.length > 0) groups.push(`${protocol} ${parts.join(',')}`);
+  }
+  return groups.join(',');
 }
 
 /** Every pod of every namespace of the cluster, whether or not the input holds them. */
@@ -339,6 +351,18 @@ function listUnder<K, V>(index: Map<K, V[]>, key: K, value: V): void {
   else index.set(key, [value]);
 }
 
+/** Numbered ports as exposure connections, one object per set (the workloads of a class share their sets). */
+function numberedPorts(ports: ConnectionSet): ExposureConnections {
+  let conns = numbered.get(ports);
+  if (!conns) {
+    conns = ExposureConnections.of(ports);
+    numbered.set(ports, conns);
+  }
+  return conns;
+}
+
+const numbered = new WeakMap<ConnectionSet, ExposureConnections>();
+
 /** A label as one string (no label key or value holds a NUL). */
 function labelKey(key: string, value: string): string {
   return `${key}\u0000${value}`;
@@ -354,49 +378,51 @@ function answeredByWorkload(classes: ClassesByLabel, peer: PodsPeer): boolean {
     .some(cls => matchesSelector(pods, cls.podLabels) && matchesSelector(namespaces, cls.namespace.labels));
 }
 
-/** Rule 5: whether one selector peer of a rule admits the exposure peer. */
-function peerAdmits(policy: CompiledPolicy, peer: SelectorPeer, rep: Representative): boolean {
-  const nsOk = peer.namespaceSelector === undefined
-    ? rep.peer.namespaceName === policy.namespace
-    : isEmptySelector(peer.namespaceSelector) || requirementsKey(peer.namespaceSelector) === rep.nsKey;
-  if (!nsOk) return false;
-  return peer.podSelector === undefined || isEmptySelector(peer.podSelector) || requirementsKey(peer.podSelector) === rep.podKey;
-}
-
 /** Computes the exposure of every workload of an analysis. */
 class ExposureComputation {
   private readonly reps: Representative[];
-  private readonly admitted = new Map<CompiledRule, Representative[]>();
+  private readonly admitted = new Map<CompiledRule, readonly Representative[]>();
   /** Each exposure peer's position in `reps`. */
   private readonly positions = new Map<Representative, number>();
-  /** The exposure peers by their pod selector's requirements, namespace selector's requirements and pinned namespace. */
+  /**
+   * The exposure peers by the requirements of both selectors, of the pod selector, of the namespace selector, by the
+   * namespace they are pinned to, and by that namespace and the pod selector's requirements; each list in `reps` order.
+   */
+  private readonly byKeys = new Map<string, Representative>();
   private readonly byPodKey = new Map<string, Representative[]>();
   private readonly byNsKey = new Map<string, Representative[]>();
   private readonly byNamespaceName = new Map<string, Representative[]>();
+  private readonly byNamespaceNameAndPodKey = new Map<string, Representative[]>();
   /** The peers of the address ranges, per direction (ingress, egress) and range index. */
   private readonly rangePeers: ExposurePeer[][] = [[], []];
+  /** The egress ports of each rule, made once (egress ports do not depend on the workload). */
+  private readonly egressPorts = new Map<CompiledRule, ExposureConnections>();
 
   constructor(private readonly engine: Engine) {
     this.reps = representatives(engine);
     this.reps.forEach((rep, i) => {
       this.positions.set(rep, i);
+      this.byKeys.set(`${rep.nsKey}/${rep.podKey}`, rep);
       listUnder(this.byPodKey, rep.podKey, rep);
       listUnder(this.byNsKey, rep.nsKey, rep);
-      if (rep.peer.namespaceName !== undefined) listUnder(this.byNamespaceName, rep.peer.namespaceName, rep);
+      if (rep.peer.namespaceName !== undefined) {
+        listUnder(this.byNamespaceName, rep.peer.namespaceName, rep);
+        listUnder(this.byNamespaceNameAndPodKey, `${rep.peer.namespaceName}\u0000${rep.podKey}`, rep);
+      }
     });
   }
 
   /** The exposure peers a rule admits, in `reps` order (cached per rule). */
-  private admittedBy(rule: CompiledRule): Representative[] {
+  private admittedBy(rule: CompiledRule): readonly Representative[] {
     let reps = this.admitted.get(rule);
     if (!reps) {
       if (rule.allPeers) {
         reps = this.reps;
+      } else if (rule.selectorPeers.length === 1) {
+        reps = this.admittedByPeer(rule.policy, rule.selectorPeers[0]);
       } else {
         const found = new Set<Representative>();
-        for (const peer of rule.selectorPeers) {
-          for (const rep of this.candidates(rule.policy, peer)) if (peerAdmits(rule.policy, peer, rep)) found.add(rep);
-        }
+        for (const peer of rule.selectorPeers) for (const rep of this.admittedByPeer(rule.policy, peer)) found.add(rep);
         reps = [...found].sort((a, b) => this.positions.get(a)! - this.positions.get(b)!);
       }
       this.admitted.set(rule, reps);
@@ -404,18 +430,32 @@ class ExposureComputation {
     return reps;
   }
 
-  /** The exposure peers a selector peer can admit (rule 5): those with its pod or namespace requirements, or all. */
-  private candidates(policy: CompiledPolicy, peer: SelectorPeer): readonly Representative[] {
-    if (peer.podSelector !== undefined && !isEmptySelector(peer.podSelector)) return this.byPodKey.get(requirementsKey(peer.podSelector)) ?? [];
-    if (peer.namespaceSelector === undefined) return this.byNamespaceName.get(policy.namespace) ?? [];
-    if (!isEmptySelector(peer.namespaceSelector)) return this.byNsKey.get(requirementsKey(peer.namespaceSelector)) ?? [];
-    return this.reps;
+  /**
+   * Rule 5: the exposure peers one selector peer of a rule admits, in `reps` order. Each of the peer's selectors is
+   * empty (admits any) or has exactly the exposure peer's requirements; a missing `namespaceSelector` admits the
+   * exposure peers pinned to the policy's namespace.
+   */
+  private admittedByPeer(policy: CompiledPolicy, peer: SelectorPeer): readonly Representative[] {
+    const podKey = peer.podSelector === undefined || isEmptySelector(peer.podSelector) ? undefined : requirementsKey(peer.podSelector);
+    if (peer.namespaceSelector === undefined) {
+      return (podKey === undefined ? this.byNamespaceName.get(policy.namespace) : this.byNamespaceNameAndPodKey.get(`${policy.namespace}\u0000${podKey}`)) ?? [];
+    }
+    if (isEmptySelector(peer.namespaceSelector)) return podKey === undefined ? this.reps : this.byPodKey.get(podKey) ?? [];
+    const nsKey = requirementsKey(peer.namespaceSelector);
+    if (podKey === undefined) return this.byNsKey.get(nsKey) ?? [];
+    const rep = this.byKeys.get(`${nsKey}/${podKey}`);
+    return rep ? [rep] : [];
   }
 
   /** The ports of a rule towards the exposure (rule 6). */
   private rulePorts(rule: CompiledRule, direction: PolicyType, cls: WorkloadClass): ExposureConnections {
-    if (direction === PolicyType.INGRESS) return ExposureConnections.of(this.engine.rulePorts(rule, cls));
-    return ExposureConnections.of(rule.ports.numeric, rule.ports.named);
+    if (direction === PolicyType.INGRESS) return numberedPorts(this.engine.rulePorts(rule, cls));
+    let ports = this.egressPorts.get(rule);
+    if (!ports) {
+      ports = ExposureConnections.of(rule.ports.numeric, rule.ports.named);
+      this.egressPorts.set(rule, ports);
+    }
+    return ports;
   }
 
   /** The peer of an address range of a direction, made once and shared by the classes exposed to it. */
@@ -440,23 +480,28 @@ class ExposureComputation {
     ranges.forEach((range, i) => {
       const conns = engine.classAndRange(direction, cls, i);
       if (conns.isEmpty()) return;
-      exposures.push({ peer: this.rangePeer(direction, i, range), conns: ExposureConnections.of(conns) });
+      exposures.push({ peer: this.rangePeer(direction, i, range), conns: numberedPorts(conns) });
     });
     if (!side.isolated) {
       exposures.push({ peer: ENTIRE_CLUSTER_PEER, conns: ExposureConnections.ALL });
     } else {
+      // A rule that admits the entire cluster admits every exposure peer too: its ports are in each peer's
+      // connections, and a peer that no narrower rule admits beyond them is not listed.
       let entire = ExposureConnections.NONE;
       const byRep = new Map<Representative, ExposureConnections>();
       for (const rule of side.rules) {
         const ports = this.rulePorts(rule, direction, cls);
         if (ports.isEmpty()) continue;
-        if (admitsEntireCluster(rule)) entire = entire.union(ports);
+        if (admitsEntireCluster(rule)) {
+          entire = entire.union(ports);
+          continue;
+        }
         for (const rep of this.admittedBy(rule)) byRep.set(rep, (byRep.get(rep) ?? ExposureConnections.NONE).union(ports));
       }
       if (!entire.isEmpty()) exposures.push({ peer: ENTIRE_CLUSTER_PEER, conns: entire });
       for (const [rep, conns] of byRep) {
         if (!entire.isEmpty() && conns.containedIn(entire)) continue;
-        exposures.push({ peer: rep.peer, conns });
+        exposures.push({ peer: rep.peer, conns: conns.union(entire) });
       }
     }
     exposures.sort((a, b) => (a.peer.name < b.peer.name ? -1 : a.peer.name > b.peer.name ? 1 : 0));

@@ -6,10 +6,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Analysis, ExposureConnections, exposureOf, formatConnlistWithExposure, formatExposureSection, PodsPeer, selectorRequirements, WorkloadExposure } from '../../lib/analysis';
+import * as fc from 'fast-check';
+import { Analysis, endpointName, ExposureConnections, exposureLine, exposureOf, formatConnlistWithExposure, formatExposureSection, hasClusterExposure, PodsPeer, selectorRequirements, WorkloadExposure } from '../../lib/analysis';
+import { WorkloadClass } from '../../lib/analysis/classes';
+import { CompiledRule, SelectorPeer } from '../../lib/analysis/compiled';
 import { ConnectionSet } from '../../lib/analysis/connection-set';
+import { podsPeerName } from '../../lib/analysis/exposure';
+import { isEmptySelector, matchesSelector } from '../../lib/analysis/selectors';
 import { loadPaths } from '../../lib/model/load';
-import { LabelOperator, Protocol } from '../../lib/model/types';
+import { LabelOperator, PolicyType, Protocol, RuleModel, SelectorModel } from '../../lib/model/types';
+import { clusterArb } from '../support/arbitraries';
 import { analyze, namespace, pod } from '../support/clusters';
 
 /** A NetworkPolicy in namespace shop selecting app=api, with the given spec lines after podSelector. */
@@ -342,6 +348,27 @@ describe('the exposure text', () => {
     expect(formatConnlistWithExposure(open.connections(), open.exposure())).toMatch(/: All Connections\n\nExposure Analysis Result:\n/);
   });
 
+  test('each line of the section is exposureLine of a listed workload\'s exposure, egress first, padded alike', () => {
+    // GIVEN random clusters
+    fc.assert(fc.property(clusterArb, cluster => {
+      const exposure = Analysis.of(cluster).exposure();
+      const shown = exposure.filter(hasClusterExposure);
+      const width = Math.max(0, ...shown.map(e => endpointName(e.workload).length));
+      // WHEN the section is written
+      const lines = formatExposureSection(exposure).split('\n');
+      // THEN its direction lines are exactly these, in this order
+      const expected = (direction: 'ingress' | 'egress') => shown.flatMap(e => e[direction].exposures.map(x => exposureLine(endpointName(e.workload), direction, x, width)));
+      const between = (header: string) => {
+        const at = lines.indexOf(header);
+        if (at === -1) return [];
+        const end = lines.indexOf('', at);
+        return lines.slice(at + 1, end === -1 ? undefined : end);
+      };
+      expect(between('Egress Exposure:')).toEqual(expected('egress'));
+      expect(between('Ingress Exposure:')).toEqual(expected('ingress'));
+    }), { numRuns: 200 });
+  });
+
   test('exposureOf and Analysis.exposure() agree, and every workload is listed once', () => {
     // GIVEN two pods named alike in two namespaces
     const analysis = analyze(namespace('a') + namespace('b') + pod('a', 'x', { app: 'x' }) + pod('b', 'x', { app: 'x' }));
@@ -369,6 +396,103 @@ describe('ExposureConnections and selector requirements', () => {
     expect(selectorRequirements({ matchLabels: { b: '1' }, matchExpressions: [{ key: 'a', op: LabelOperator.IN, values: ['y', 'x', 'x'] }, { key: 'c', op: LabelOperator.IN, values: ['z'] }] })).toEqual(['a in (x,y)', 'b=1', 'c=z']);
     expect(selectorRequirements({ matchExpressions: [{ key: 'd', op: LabelOperator.DOES_NOT_EXIST }, { key: 'e', op: LabelOperator.NOT_IN, values: ['q'] }, { key: 'f', op: LabelOperator.EXISTS }] })).toEqual(['!d', 'e notin (q)', 'f']);
     expect(selectorRequirements(undefined)).toEqual([]);
+  });
+});
+
+/**
+ * The exposure peers and connections of one protected direction of a class, worked out from the module's rules 2-6
+ * the slow way: every rule of every selecting policy against every exposure peer, selectors compared as requirements.
+ */
+function naiveExposures(analysis: Analysis, direction: PolicyType, cls: WorkloadClass): string[] {
+  const engine = analysis.engine;
+  const requirements = (s: SelectorModel | undefined) => JSON.stringify(selectorRequirements(s));
+  const isEntire = (peer: SelectorPeer) => peer.namespaceSelector !== undefined && isEmptySelector(peer.namespaceSelector)
+    && (peer.podSelector === undefined || isEmptySelector(peer.podSelector));
+  const admitsEntireCluster = (rule: CompiledRule) => rule.allPeers || rule.selectorPeers.some(isEntire);
+  // Rule 3: every selector peer of every rule without an entire-cluster peer; rule 4: less those a workload answers for.
+  const peers = new Map<string, { name: string; ns: SelectorModel; pods?: SelectorModel; namespace?: string }>();
+  for (const policy of engine.policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (admitsEntireCluster(rule)) continue;
+      for (const peer of rule.selectorPeers) {
+        const ns = peer.namespaceSelector ?? { matchLabels: { 'kubernetes.io/metadata.name': policy.namespace } };
+        const key = `${requirements(ns)}/${requirements(peer.podSelector)}`;
+        if (peers.has(key)) continue;
+        const nsRequirements = selectorRequirements(ns);
+        const namespace = nsRequirements.length === 1 && nsRequirements[0].startsWith('kubernetes.io/metadata.name=') ? nsRequirements[0].split('=')[1] : undefined;
+        peers.set(key, { name: podsPeerName(ns, peer.podSelector), ns, pods: peer.podSelector, namespace });
+      }
+    }
+  }
+  const plain = (s: SelectorModel | undefined) => s !== undefined && (s.matchExpressions ?? []).length === 0 && Object.keys(s.matchLabels ?? {}).length > 0;
+  for (const [key, p] of peers) {
+    if (plain(p.pods) && plain(p.ns) && engine.classes.some(c => matchesSelector(p.pods!, c.podLabels) && matchesSelector(p.ns, c.namespace.labels))) peers.delete(key);
+  }
+  // Rule 5, peer by peer; rule 6: the union of the admitting rules' ports, unless within the entire cluster's.
+  const side = engine.side(direction, cls);
+  const portsOf = (rule: CompiledRule) => (direction === PolicyType.INGRESS ? ExposureConnections.of(engine.rulePorts(rule, cls)) : ExposureConnections.of(rule.ports.numeric, rule.ports.named));
+  let entire = ExposureConnections.NONE;
+  for (const rule of side.rules) if (admitsEntireCluster(rule)) entire = entire.union(portsOf(rule));
+  const lines = entire.isEmpty() ? [] : [`entire-cluster : ${entire}`];
+  for (const p of peers.values()) {
+    const admits = (rule: CompiledRule, peer: SelectorPeer) => {
+      const nsOk = peer.namespaceSelector === undefined ? p.namespace === rule.policy.namespace
+        : isEmptySelector(peer.namespaceSelector) || requirements(peer.namespaceSelector) === requirements(p.ns);
+      return nsOk && (peer.podSelector === undefined || isEmptySelector(peer.podSelector) || requirements(peer.podSelector) === requirements(p.pods));
+    };
+    let conns = ExposureConnections.NONE;
+    for (const rule of side.rules) if (rule.allPeers || rule.selectorPeers.some(peer => admits(rule, peer))) conns = conns.union(portsOf(rule));
+    if (!conns.isEmpty() && !conns.containedIn(entire)) lines.push(`${p.name} : ${conns}`);
+  }
+  return lines.sort();
+}
+
+/**
+ * Selectors that random peers draw from, so that peers of different rules share requirements: equal as written, equal
+ * as Kubernetes reads them (`In` with one value), narrower, pinning a namespace by name, and empty.
+ */
+const SELECTOR_POOL: (SelectorModel | undefined)[] = [
+  undefined, {}, { matchLabels: { app: 'web' } }, { matchExpressions: [{ key: 'app', op: LabelOperator.IN, values: ['web'] }] },
+  { matchLabels: { app: 'web', tier: 'x' } }, { matchLabels: { app: 'db' } }, { matchLabels: { team: 'red' } },
+  { matchLabels: { 'kubernetes.io/metadata.name': 'alpha' } }, { matchExpressions: [{ key: 'tier', op: LabelOperator.EXISTS }] },
+];
+
+/** A random cluster whose selector peers take their selectors from SELECTOR_POOL (a peer keeps at least one). */
+const pooledClusterArb = fc.tuple(clusterArb, fc.array(fc.nat(SELECTOR_POOL.length - 1), { minLength: 32, maxLength: 32 })).map(([cluster, picks]) => {
+  let i = 0;
+  const pick = () => SELECTOR_POOL[picks[i++ % picks.length]];
+  const pooled = (rules: RuleModel[] | undefined) => rules?.map(rule => ({
+    ...rule,
+    ...(rule.peers ? {
+      peers: rule.peers.map(peer => {
+        if (peer.ipBlock) return peer;
+        const namespaceSelector = pick();
+        const podSelector = pick() ?? (namespaceSelector ? undefined : {});
+        return { ...(namespaceSelector ? { namespaceSelector } : {}), ...(podSelector ? { podSelector } : {}) };
+      }),
+    } : {}),
+  }));
+  return { ...cluster, policies: cluster.policies.map(p => ({ ...p, ...(p.ingress ? { ingress: pooled(p.ingress) } : {}), ...(p.egress ? { egress: pooled(p.egress) } : {}) })) };
+});
+
+describe('exposure peers against the module\'s rules, the slow way', () => {
+  test('on random clusters, every protected direction of every workload lists the peers and ports the rules give', () => {
+    fc.assert(fc.property(fc.oneof(clusterArb, pooledClusterArb), cluster => {
+      // GIVEN a random cluster
+      const analysis = Analysis.of(cluster);
+      const classOf = new Map<string, WorkloadClass>();
+      for (const cls of analysis.engine.classes) for (const w of cls.workloads) if (!classOf.has(`${w.namespaceName}/${w.name}`)) classOf.set(`${w.namespaceName}/${w.name}`, cls);
+      // WHEN its exposure is computed
+      for (const e of analysis.exposure()) {
+        const cls = classOf.get(`${e.workload.namespace}/${e.workload.name}`)!;
+        for (const [direction, side] of [[PolicyType.INGRESS, e.ingress], [PolicyType.EGRESS, e.egress]] as const) {
+          if (!side.protected) continue;
+          // THEN the non-address exposures are the naive ones
+          const got = side.exposures.filter(x => x.peer.type !== 'external').map(x => `${x.peer.name} : ${x.conns}`).sort();
+          expect(got).toEqual(naiveExposures(analysis, direction, cls));
+        }
+      }
+    }), { numRuns: 300 });
   });
 });
 

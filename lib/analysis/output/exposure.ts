@@ -4,11 +4,11 @@
  */
 import type { Analysis, Connection } from '../analysis';
 import { endpointName } from '../endpoints';
-import { DirectionExposure, Exposure, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
+import { DirectionExposure, Exposure, ExposureConnections, ExposurePeer, hasClusterExposure, WorkloadExposure } from '../exposure';
 import { _writeConnlistPieces, writeConnlist } from './connlist';
 import type { ByteWriteOptions } from './index';
 import { _writeJsonPieces, writeJson } from './json';
-import { BytePieces } from './pieces';
+import { BytePieces, Pieces, textPieces } from './pieces';
 import { collectText, memoized, Write } from './write';
 
 /** The first line of the exposure section. */
@@ -33,17 +33,39 @@ export function formatExposureSection(exposure: readonly WorkloadExposure[]): st
 
 /** Writes what `formatExposureSection` returns, line by line (only the unprotected workloads' lines are held, to sort). */
 export function writeExposureSection(exposure: readonly WorkloadExposure[], write: Write): void {
+  writeExposureSectionPieces(exposure, textPieces(write));
+}
+
+/**
+ * `writeExposureSection` as pieces (text or bytes): each line is the workload's padded name, the direction and peer,
+ * and the connections, each part prepared once.
+ */
+function writeExposureSectionPieces<P>(exposure: readonly WorkloadExposure[], out: Pieces<P>): void {
   const shown = exposure.filter(hasClusterExposure).map(e => ({ e, name: endpointName(e.workload) }));
   const width = Math.max(0, ...shown.map(s => s.name.length));
-  write(`${EXPOSURE_HEADER}\n`);
+  const conns = memoized((c: ExposureConnections) => out.piece(`${c.toString()}\n`));
+  const writeLines = (direction: 'ingress' | 'egress') => {
+    const peer = memoized((p: ExposurePeer) => out.piece(` \t${direction === 'ingress' ? '<=' : '=>'} \t${p.name} : `));
+    for (const { e, name } of shown) {
+      const exposures = e[direction].exposures;
+      if (exposures.length === 0) continue;
+      const workload = out.piece(name.padEnd(width));
+      for (const x of exposures) {
+        out.put(workload);
+        out.put(peer(x.peer));
+        out.put(conns(x.conns));
+      }
+    }
+  };
+  out.text(`${EXPOSURE_HEADER}\n`);
   const hasEgress = shown.some(s => s.e.egress.exposures.length > 0);
   if (hasEgress) {
-    write('Egress Exposure:\n');
-    for (const { e, name } of shown) for (const x of e.egress.exposures) write(`${exposureLine(name, 'egress', x, width)}\n`);
+    out.text('Egress Exposure:\n');
+    writeLines('egress');
   }
   if (shown.some(s => s.e.ingress.exposures.length > 0)) {
-    write(`${hasEgress ? '\n' : ''}Ingress Exposure:\n`);
-    for (const { e, name } of shown) for (const x of e.ingress.exposures) write(`${exposureLine(name, 'ingress', x, width)}\n`);
+    out.text(`${hasEgress ? '\n' : ''}Ingress Exposure:\n`);
+    writeLines('ingress');
   }
   const unprotected: string[] = [];
   for (const { e, name } of shown) {
@@ -51,7 +73,7 @@ export function writeExposureSection(exposure: readonly WorkloadExposure[], writ
     if (!e.egress.protected) unprotected.push(`${name} is not protected on Egress`);
   }
   unprotected.sort();
-  if (unprotected.length > 0) write(`\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`);
+  if (unprotected.length > 0) out.text(`\nWorkloads not protected by network policies:\n${unprotected.join('\n')}\n`);
 }
 
 /** The text of `analyze --exposure`: the connection list, a blank line when it is not empty, the exposure section. */
@@ -149,7 +171,7 @@ export function writeExposureBytes(
     let any = false;
     _writeConnlistPieces(visit => each((src, dst, conns) => { any = true; visit(src, dst, conns); }), out);
     if (any) out.text('\n');
-    writeExposureSection(exposure, text => out.text(text));
+    writeExposureSectionPieces(exposure, out);
   }
   out.flush();
 }
